@@ -1,0 +1,1 @@
+"""selstats: recruitment statistics for Belgian public-sector selection procedures."""

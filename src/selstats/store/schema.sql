@@ -1,0 +1,143 @@
+-- selstats store, schema version 1.
+-- Facts are imported; derived tables (marked "derived") are written by the store's
+-- writer from the rules engine, never by hand, so pages read facts instead of recomputing.
+
+create table if not exists meta (
+    key varchar primary key,
+    value varchar not null
+);
+
+create table if not exists organisations (
+    org_id varchar primary key,
+    name varchar not null,
+    government varchar not null default 'federal',      -- federal | flemish | local
+    certification varchar not null default 'none',      -- none | individual | client
+    review_date date                                     -- last yearly review or certification date
+);
+
+create table if not exists procedures (
+    procedure_code varchar primary key,
+    org_id varchar not null,
+    title varchar,
+    level varchar,                  -- A..D or a class such as A2, B1, C1
+    salary_scale varchar,
+    language varchar,               -- nl | fr | de
+    application_deadline date,
+    places integer,
+    list_max integer,               -- at most this many laureates; ties for the last place extend
+    ranked boolean not null default true,
+    validity_months integer,
+    list_date date                  -- date the list of laureates was drawn up (end of procedure)
+);
+
+create table if not exists steps (
+    procedure_code varchar not null,
+    step_no integer not null,
+    name varchar not null,
+    kind varchar not null default 'screening',
+    max_score double,               -- null: a pass/fail step
+    pass_mark double,
+    pass_unit varchar,              -- points | percent
+    top_n integer,                  -- only the N best passers go on; ties at N extend
+    rank_by_step integer,           -- the step whose score ranks for top_n (default: this step)
+    held_if_more_than integer,      -- conditional: held only when more candidates reach it
+    total_of_steps varchar,         -- e.g. '2,3': a total rule over these steps
+    total_pass_percent double,      -- pass mark of that total, in percent of the summed maxima
+    primary key (procedure_code, step_no)
+);
+
+-- One row per candidate and step the candidate took part in (or was called to).
+create table if not exists results (
+    procedure_code varchar not null,
+    candidate_ref varchar not null,
+    step_no integer not null,
+    score double,
+    outcome_given varchar,          -- as imported (normalised), may be null
+    outcome varchar not null,       -- derived: passed | failed | absent | withdrawn | not_registered | cut_off
+    result_date date
+);
+
+-- derived: state of each step of each procedure that has results
+create table if not exists step_states (
+    procedure_code varchar not null,
+    step_no integer not null,
+    state varchar not null,         -- held | not_held (conditional, below its head count) | pending
+    reached integer not null,
+    passed integer not null,
+    failed integer not null,
+    absent integer not null,
+    withdrawn integer not null,
+    not_registered integer not null,
+    cut_off integer not null,
+    primary key (procedure_code, step_no)
+);
+
+-- derived: the list of laureates / recruitment reserve, one row per laureate
+create table if not exists laureates (
+    procedure_code varchar not null,
+    candidate_ref varchar not null,
+    final_score double,
+    rank integer                    -- null when the list is not ranked
+);
+
+-- imported: what became of each laureate (default: available)
+create table if not exists list_entries (
+    procedure_code varchar not null,
+    candidate_ref varchar not null,
+    status varchar not null default 'available',   -- available | hired | declined | withdrawn
+    status_date date,
+    extended_until date
+);
+
+create table if not exists consultants (
+    consultant_ref varchar primary key,
+    org_id varchar not null,
+    language_role varchar not null,                 -- nl | fr
+    az_certified boolean not null default false,
+    tests_certified boolean not null default false,
+    pro_partner boolean not null default false,
+    assessment_certified boolean not null default false
+);
+
+create table if not exists qchecks (
+    consultant_ref varchar not null,
+    procedure_code varchar not null,
+    check_date date not null,
+    score_percent double not null,
+    primary key (consultant_ref, procedure_code, check_date)
+);
+
+-- reference data, loaded from data/ on every store build and by `selstats check`
+create table if not exists salary_scales (
+    scale varchar not null,
+    level varchar not null,
+    government varchar not null,
+    annual_min_100 double,          -- null: not known, never invented
+    annual_max_100 double,
+    note varchar,
+    primary key (scale, government)
+);
+
+create table if not exists index_coefficients (
+    in_force_from date primary key,
+    coefficient double not null,
+    note varchar
+);
+
+create table if not exists national_figures (
+    year integer primary key,
+    vacancies integer,
+    applicants integer,
+    tested integer,
+    laureates integer
+);
+
+create table if not exists import_log (
+    import_id varchar not null,
+    imported_at timestamp not null,
+    imported_by varchar,
+    file_name varchar not null,
+    table_name varchar not null,
+    sha256 varchar not null,
+    rows integer not null
+);
