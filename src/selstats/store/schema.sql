@@ -141,3 +141,18 @@ create table if not exists import_log (
     sha256 varchar not null,
     rows integer not null
 );
+
+-- derived: each organisation's certification status, once per Q-check averaging mode
+create table if not exists certification_status (
+    org_id varchar not null,
+    mode varchar not null,          -- all_checks | per_consultant
+    certification varchar not null,
+    qualifies_for varchar not null, -- none | individual | client
+    qualifies_client boolean not null,
+    qcheck_average double,
+    qcheck_average_per_consultant double,
+    qcheck_count integer not null,
+    at_risk boolean not null,
+    reasons varchar not null,       -- comma-separated reason codes, '' when none
+    primary key (org_id, mode)
+);

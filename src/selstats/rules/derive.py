@@ -1,0 +1,53 @@
+"""One entry point that turns raw results into the derived facts the store keeps.
+
+The store calls `derive` for every procedure an import touches; the demo generator calls it
+for the data it invents. Nothing else decides outcomes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from selstats.rules.lists import list_of_laureates
+from selstats.rules.outcomes import OUTCOME_COUNTS, STEP_SCHEMA, conform, derive_step_outcomes
+
+PROCEDURE_RULES_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
+    "procedure_code": pl.String,
+    "list_max": pl.Int64,
+    "ranked": pl.Boolean,
+}
+
+
+@dataclass(frozen=True)
+class Derivation:
+    results: pl.DataFrame  # raw columns + outcome
+    step_states: pl.DataFrame  # procedure_code, step_no, state, reached, one count per outcome
+    laureates: pl.DataFrame  # procedure_code, candidate_ref, final_score, rank
+    problems: pl.DataFrame  # procedure_code, candidate_ref, step_no, code, detail
+
+
+def derive(steps: pl.DataFrame, results: pl.DataFrame, procedures: pl.DataFrame) -> Derivation:
+    """Outcomes, step states and lists for the procedures in `steps`."""
+    steps = conform(steps, STEP_SCHEMA)
+    procedures = conform(procedures, PROCEDURE_RULES_SCHEMA)
+    step_outcomes = derive_step_outcomes(steps, results)
+    lists = list_of_laureates(step_outcomes.results, step_outcomes.step_states, steps, procedures)
+    # The list maximum can turn last-step passers into cut-offs: count after it.
+    counts = lists.results.group_by("procedure_code", "step_no").agg(
+        pl.len().alias("reached"),
+        *[(pl.col("outcome") == o).sum().alias(o) for o in OUTCOME_COUNTS],
+    )
+    states = (
+        step_outcomes.step_states.select("procedure_code", "step_no", "state")
+        .join(counts, on=["procedure_code", "step_no"], how="left")
+        .with_columns(pl.col(["reached", *OUTCOME_COUNTS]).fill_null(0).cast(pl.Int64))
+        .sort("procedure_code", "step_no")
+    )
+    return Derivation(
+        results=lists.results,
+        step_states=states,
+        laureates=lists.laureates,
+        problems=step_outcomes.problems,
+    )

@@ -1,0 +1,44 @@
+"""Opening the store.
+
+Readers open the file read-only with external access off, so no SQL text can reach other
+files. Writers never open the served file itself: DuckDB locks a file against writers while
+any other process holds it open, so every write goes to a copy that atomically replaces
+the original when it commits (see `writer.py`). Readers notice the new file and reopen.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from selstats.paths import DEFAULT_DB
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The store to use: an explicit path, else $SELSTATS_DB, else data/selstats.duckdb."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("SELSTATS_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that cannot touch any other file."""
+    con = duckdb.connect(
+        str(path),
+        read_only=True,
+        config={"enable_external_access": False},
+    )
+    con.execute("set lock_configuration = true")
+    return con
+
+
+def snapshot_id(path: Path) -> tuple[int, int, int] | None:
+    """Changes whenever a writer replaces the file: readers compare it to reopen."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)

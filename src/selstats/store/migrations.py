@@ -1,0 +1,54 @@
+"""Schema versions. Each migration moves a store up one version; a store newer than this
+code is refused rather than misread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from importlib import resources
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+
+def _schema_v1() -> str:
+    return resources.files("selstats.store").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+# version -> SQL that brings a store from version - 1 to version
+MIGRATIONS: dict[int, Callable[[], str]] = {
+    1: _schema_v1,
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+class StoreVersionError(RuntimeError):
+    """The store was written by a newer selstats."""
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.sql(
+        "select count(*) from information_schema.tables where table_name = 'meta'"
+    ).fetchall()
+    if exists[0][0] == 0:
+        return 0
+    rows = con.sql("select value from meta where key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the store to SCHEMA_VERSION inside the caller's transaction; returns the version."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise StoreVersionError(
+            f"store has schema version {current}; this selstats knows up to {SCHEMA_VERSION}"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        log.info("migrating store to schema version %d", version)
+        con.execute(MIGRATIONS[version]())
+        con.execute(
+            "insert or replace into meta (key, value) values ('schema_version', $v)",
+            {"v": str(version)},
+        )
+    return SCHEMA_VERSION

@@ -1,0 +1,237 @@
+"""The only code that writes the store.
+
+Every write happens on a private copy of the store file inside one transaction; on success
+the copy atomically replaces the store (`os.replace`), so a failed or killed write leaves the
+old store untouched, and readers in other processes (the dashboard) keep reading the old file
+until they reopen. Derived tables are rewritten here, per procedure touched, by the rules
+engine: nothing else decides outcomes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from selstats.rules.derive import Derivation, derive
+from selstats.store.migrations import migrate
+
+log = logging.getLogger(__name__)
+
+# The key of each imported table: a row with the same key replaces its predecessor.
+KEYS: dict[str, tuple[str, ...]] = {
+    "organisations": ("org_id",),
+    "procedures": ("procedure_code",),
+    "steps": ("procedure_code", "step_no"),
+    "results": ("procedure_code", "candidate_ref", "step_no"),
+    "list_entries": ("procedure_code", "candidate_ref"),
+    "consultants": ("consultant_ref",),
+    "qchecks": ("consultant_ref", "procedure_code", "check_date"),
+    "salary_scales": ("scale", "government"),
+    "index_coefficients": ("in_force_from",),
+    "national_figures": ("year",),
+}
+
+RAW_RESULT_COLUMNS = [
+    "procedure_code",
+    "candidate_ref",
+    "step_no",
+    "score",
+    "outcome_given",
+    "result_date",
+]
+
+_TMP_SUFFIX = ".writing-"
+
+
+class StoreWriter:
+    """Writes inside one open transaction on the private copy."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    # -- facts -------------------------------------------------------------------------
+    def table_columns(self, table: str) -> list[str]:
+        rows = self.con.sql(
+            "select column_name from information_schema.columns "
+            "where table_name = $t order by ordinal_position",
+            params={"t": table},
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def upsert(self, table: str, frame: pl.DataFrame) -> int:
+        """Insert rows, replacing those with the same key. Returns the number of rows."""
+        if table == "results":
+            raise ValueError("results go through upsert_results, which re-derives outcomes")
+        if frame.is_empty():
+            return 0
+        key = KEYS[table]
+        columns = [c for c in self.table_columns(table) if c in frame.columns]
+        incoming = frame.select(columns).unique(subset=list(key), keep="last")
+        self.con.register("incoming", incoming.to_arrow())
+        try:
+            match = " and ".join(f"t.{k} is not distinct from i.{k}" for k in key)
+            self.con.execute(
+                f"delete from {table} t where exists (select 1 from incoming i where {match})"
+            )
+            names = ", ".join(columns)
+            self.con.execute(f"insert into {table} ({names}) select {names} from incoming")
+        finally:
+            self.con.unregister("incoming")
+        return incoming.height
+
+    def upsert_results(self, frame: pl.DataFrame) -> Derivation:
+        """Merge raw results into their procedures and re-derive those procedures."""
+        incoming = frame.select(
+            [pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c in RAW_RESULT_COLUMNS]
+        )
+        codes = incoming.get_column("procedure_code").unique().to_list()
+        existing = self.raw_results(codes)
+        key = list(KEYS["results"])
+        merged = pl.concat(
+            [
+                existing.join(incoming.select(key), on=key, how="anti"),
+                incoming.cast(existing.schema),  # type: ignore[arg-type]
+            ]
+        )
+        return self.rederive(codes, raw=merged)
+
+    def raw_results(self, codes: Iterable[str]) -> pl.DataFrame:
+        return self.con.sql(
+            f"select {', '.join(RAW_RESULT_COLUMNS)} from results "
+            "where list_contains($codes, procedure_code)",
+            params={"codes": list(codes)},
+        ).pl()
+
+    # -- derived -----------------------------------------------------------------------
+    def rederive(self, codes: Iterable[str], raw: pl.DataFrame | None = None) -> Derivation:
+        """Recompute outcomes, step states and lists of these procedures from their facts."""
+        codes = sorted(set(codes))
+        params = {"codes": codes}
+        steps = self.con.sql(
+            "select * from steps where list_contains($codes, procedure_code)", params=params
+        ).pl()
+        procedures = self.con.sql(
+            "select procedure_code, list_max, ranked from procedures "
+            "where list_contains($codes, procedure_code)",
+            params=params,
+        ).pl()
+        if raw is None:
+            raw = self.raw_results(codes)
+        derivation = derive(steps, raw, procedures)
+        self.replace_derived(codes, derivation)
+        return derivation
+
+    def replace_derived(self, codes: list[str], derivation: Derivation) -> None:
+        params = {"codes": codes}
+        for table in ("results", "step_states", "laureates"):
+            self.con.execute(
+                f"delete from {table} where list_contains($codes, procedure_code)", params
+            )
+        self.append("results", derivation.results)
+        self.append("step_states", derivation.step_states)
+        self.append("laureates", derivation.laureates)
+
+    def append(self, table: str, frame: pl.DataFrame) -> None:
+        """Plain insert by column name (the caller guarantees keys are new)."""
+        if frame.is_empty():
+            return
+        columns = [c for c in self.table_columns(table) if c in frame.columns]
+        self.con.register("incoming", frame.select(columns).to_arrow())
+        try:
+            names = ", ".join(columns)
+            self.con.execute(f"insert into {table} ({names}) select {names} from incoming")
+        finally:
+            self.con.unregister("incoming")
+
+    def replace_table(self, table: str, frame: pl.DataFrame) -> None:
+        self.con.execute(f"delete from {table}")
+        self.append(table, frame)
+
+    def log_import(
+        self,
+        import_id: str,
+        file_name: str,
+        table: str,
+        sha256: str,
+        rows: int,
+        imported_by: str | None = None,
+    ) -> None:
+        self.con.execute(
+            "insert into import_log values ($id, $at, $by, $file, $table, $sha, $rows)",
+            {
+                "id": import_id,
+                "at": datetime.now(),
+                "by": imported_by or os.environ.get("USER") or "unknown",
+                "file": file_name,
+                "table": table,
+                "sha": sha256,
+                "rows": rows,
+            },
+        )
+
+    def already_imported(self, sha256: str, table: str) -> bool:
+        rows = self.con.sql(
+            "select count(*) from import_log where sha256 = $sha and table_name = $t",
+            params={"sha": sha256, "t": table},
+        ).fetchall()
+        return bool(rows[0][0])
+
+
+def _clean_leftovers(path: Path) -> None:
+    """Copies left by a killed writer are never the store: remove them."""
+    for leftover in path.parent.glob(path.name + _TMP_SUFFIX + "*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+@contextlib.contextmanager
+def write_store(path: Path, *, fresh: bool = False) -> Iterator[StoreWriter]:
+    """A writer on a private copy of the store (or on a new store when `fresh`).
+
+    The copy replaces the store only when the block ends without an exception.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(path)
+    tmp = path.with_name(path.name + _TMP_SUFFIX + uuid.uuid4().hex[:8])
+    if path.exists() and not fresh:
+        shutil.copyfile(path, tmp)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("begin transaction")
+        migrate(con)
+        yield StoreWriter(con)
+        con.execute("commit")
+        con.execute("checkpoint")
+        con.close()
+        _fsync(tmp)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+        log.info("store %s replaced by its updated copy", path)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            con.close()
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync(path)
