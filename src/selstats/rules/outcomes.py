@@ -293,7 +293,7 @@ def _state_schema() -> dict[str, type[pl.DataType] | pl.DataType]:
 
 
 def _decide(rows: pl.DataFrame, totals: pl.DataFrame, results: pl.DataFrame) -> pl.DataFrame:
-    """Outcome per row: the pass mark (and total rule) where there is a score, then the top-N cut."""
+    """Outcome per row: pass mark and total rule where there is a score, then the top-N cut."""
     rows = rows.join(totals, on=["procedure_code", "step_no", "candidate_ref"], how="left")
     scored = pl.col("max_score").is_not_null() & pl.col("score").is_not_null()
     meets_mark = (pl.col("pass_mark").is_null()) | (pl.col("score") >= _pass_points() - EPSILON)
@@ -333,7 +333,7 @@ def _decide(rows: pl.DataFrame, totals: pl.DataFrame, results: pl.DataFrame) -> 
             .rank(method="min", descending=True)
             .over("procedure_code", "step_no")
         )
-        .select(KEY + ["step_no", "place"])
+        .select([*KEY, "step_no", "place"])
     )
     return (
         rows.join(ranked, on=[*KEY, "step_no"], how="left")

@@ -99,7 +99,7 @@ class StoreWriter:
         merged = pl.concat(
             [
                 existing.join(incoming.select(key), on=key, how="anti"),
-                incoming.cast(existing.schema),  # type: ignore[arg-type]
+                incoming.cast(existing.schema),
             ]
         )
         return self.rederive(codes, raw=merged)
