@@ -11,12 +11,15 @@ from dataclasses import dataclass
 import polars as pl
 
 from selstats.rules.lists import list_of_laureates
+from selstats.rules.validity import valid_until
 from selstats.rules.outcomes import OUTCOME_COUNTS, STEP_SCHEMA, conform, derive_step_outcomes
 
 PROCEDURE_RULES_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "procedure_code": pl.String,
     "list_max": pl.Int64,
     "ranked": pl.Boolean,
+    "list_date": pl.Date,
+    "validity_months": pl.Int64,
 }
 
 
@@ -25,6 +28,7 @@ class Derivation:
     results: pl.DataFrame  # raw columns + outcome
     step_states: pl.DataFrame  # procedure_code, step_no, state, reached, one count per outcome
     laureates: pl.DataFrame  # procedure_code, candidate_ref, final_score, rank
+    lists: pl.DataFrame  # procedure_code, list_date, validity_months, valid_until, ranked, size
     problems: pl.DataFrame  # procedure_code, candidate_ref, step_no, code, detail
 
 
@@ -49,5 +53,28 @@ def derive(steps: pl.DataFrame, results: pl.DataFrame, procedures: pl.DataFrame)
         results=lists.results,
         step_states=states,
         laureates=lists.laureates,
+        lists=_lists(procedures, lists.laureates),
         problems=step_outcomes.problems,
+    )
+
+
+def _lists(procedures: pl.DataFrame, laureates: pl.DataFrame) -> pl.DataFrame:
+    """One row per procedure that has a list: its dates and size."""
+    sizes = laureates.group_by("procedure_code").agg(pl.len().cast(pl.Int64).alias("size"))
+    with_list = procedures.join(sizes, on="procedure_code", how="inner")
+    ends = [
+        valid_until(day, months)
+        for day, months in zip(
+            with_list.get_column("list_date").to_list(),
+            with_list.get_column("validity_months").to_list(),
+            strict=True,
+        )
+    ]
+    return with_list.select(
+        "procedure_code",
+        "list_date",
+        "validity_months",
+        pl.Series("valid_until", ends, dtype=pl.Date),
+        pl.col("ranked").fill_null(True),
+        "size",
     )

@@ -156,3 +156,46 @@ create table if not exists certification_status (
     reasons varchar not null,       -- comma-separated reason codes, '' when none
     primary key (org_id, mode)
 );
+
+-- derived: each procedure's list of laureates / recruitment reserve as a whole
+create table if not exists lists (
+    procedure_code varchar primary key,
+    list_date date,
+    validity_months integer,
+    valid_until date,               -- last day of use before any extension; null while open
+    ranked boolean not null,
+    size integer not null
+);
+
+-- A procedure with its organisation and its year: the year of its application deadline,
+-- else of its list date; null for a permanently open procedure with no list yet.
+create or replace view procedure_scope as
+select
+    p.*,
+    o.name as org_name,
+    o.government,
+    coalesce(year(p.application_deadline), year(p.list_date)) as year
+from procedures p
+join organisations o using (org_id);
+
+-- The procedures a query may see: the sidebar filter AND the caller's access scope.
+-- Empty filter lists mean "all"; `allowed` null means every organisation, a list restricts
+-- to those organisations. A procedure without a year (permanently open) is in every period.
+create or replace macro scoped_procedures(year_from, year_to, govs, orgs, levels, procs, allowed) as table
+select *
+from procedure_scope
+where (year is null or year_from is null or year >= year_from)
+  and (year is null or year_to is null or year <= year_to)
+  and (len(govs) = 0 or list_contains(govs, government))
+  and (len(orgs) = 0 or list_contains(orgs, org_id))
+  and (len(levels) = 0 or list_contains(levels, level))
+  and (len(procs) = 0 or list_contains(procs, procedure_code))
+  and (allowed is null or list_contains(allowed, org_id));
+
+-- The organisations a query may see, under the same filter and access scope.
+create or replace macro scoped_organisations(govs, orgs, allowed) as table
+select *
+from organisations
+where (len(govs) = 0 or list_contains(govs, government))
+  and (len(orgs) = 0 or list_contains(orgs, org_id))
+  and (allowed is null or list_contains(allowed, org_id));

@@ -88,21 +88,37 @@ class StoreWriter:
             self.con.unregister("incoming")
         return incoming.height
 
+    def stage_results(self, frame: pl.DataFrame) -> list[str]:
+        """Write raw results (replacing rows with the same key) with a provisional outcome.
+
+        The caller must `rederive` the returned procedures before the transaction ends:
+        the provisional outcome is never meant to be read.
+        """
+        incoming = frame.select(
+            [
+                pl.col(c) if c in frame.columns else pl.lit(None).alias(c)
+                for c in RAW_RESULT_COLUMNS
+            ]
+        ).unique(subset=list(KEYS["results"]), keep="last")
+        self.con.register("incoming", incoming.to_arrow())
+        try:
+            self.con.execute(
+                "delete from results t where exists (select 1 from incoming i where "
+                "t.procedure_code = i.procedure_code and t.candidate_ref = i.candidate_ref "
+                "and t.step_no = i.step_no)"
+            )
+            names = ", ".join(RAW_RESULT_COLUMNS)
+            self.con.execute(
+                f"insert into results ({names}, outcome) "
+                f"select {names}, coalesce(outcome_given, '') from incoming"
+            )
+        finally:
+            self.con.unregister("incoming")
+        return sorted(incoming.get_column("procedure_code").unique().to_list())
+
     def upsert_results(self, frame: pl.DataFrame) -> Derivation:
         """Merge raw results into their procedures and re-derive those procedures."""
-        incoming = frame.select(
-            [pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c in RAW_RESULT_COLUMNS]
-        )
-        codes = incoming.get_column("procedure_code").unique().to_list()
-        existing = self.raw_results(codes)
-        key = list(KEYS["results"])
-        merged = pl.concat(
-            [
-                existing.join(incoming.select(key), on=key, how="anti"),
-                incoming.cast(existing.schema),
-            ]
-        )
-        return self.rederive(codes, raw=merged)
+        return self.rederive(self.stage_results(frame))
 
     def raw_results(self, codes: Iterable[str]) -> pl.DataFrame:
         return self.con.sql(
@@ -120,7 +136,7 @@ class StoreWriter:
             "select * from steps where list_contains($codes, procedure_code)", params=params
         ).pl()
         procedures = self.con.sql(
-            "select procedure_code, list_max, ranked from procedures "
+            "select procedure_code, list_max, ranked, list_date, validity_months from procedures "
             "where list_contains($codes, procedure_code)",
             params=params,
         ).pl()
@@ -132,13 +148,14 @@ class StoreWriter:
 
     def replace_derived(self, codes: list[str], derivation: Derivation) -> None:
         params = {"codes": codes}
-        for table in ("results", "step_states", "laureates"):
+        for table in ("results", "step_states", "laureates", "lists"):
             self.con.execute(
                 f"delete from {table} where list_contains($codes, procedure_code)", params
             )
         self.append("results", derivation.results)
         self.append("step_states", derivation.step_states)
         self.append("laureates", derivation.laureates)
+        self.append("lists", derivation.lists)
 
     def append(self, table: str, frame: pl.DataFrame) -> None:
         """Plain insert by column name (the caller guarantees keys are new)."""

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Prepare this checkout: uv, the .venv with selstats and its dev tools, Debian's Chromium.
+# Idempotent: a second run only checks and returns within a second or so.
+# Works on a fresh Debian machine that has Python 3.11 (pip, venv); the Chromium step
+# needs root (or sudo). Playwright's own browser download is never used: the e2e tests
+# drive /usr/bin/chromium.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+UV_VERSION="0.13.9"
+VENV=".venv"
+STAMP="$VENV/.selstats-pyproject.sha256"
+CHROMIUM="/usr/bin/chromium"
+START=$SECONDS
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+# Python >= 3.11 to create the venv with (and to install uv with, if needed).
+PY=""
+for candidate in python3.11 python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+        "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        PY="$(command -v "$candidate")"
+        break
+    fi
+done
+[ -n "$PY" ] || die "Python 3.11 or newer not found (install python3, python3-pip, python3-venv)"
+
+# 1. uv
+if command -v uv >/dev/null 2>&1; then
+    UV=(uv)
+elif "$PY" -m uv --version >/dev/null 2>&1; then
+    UV=("$PY" -m uv)
+else
+    say "installing uv==$UV_VERSION with pip"
+    # Debian marks its Python as externally managed (PEP 668); uv is a self-contained
+    # binary, so installing it next to the system packages is harmless.
+    PIP_BREAK_SYSTEM_PACKAGES=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+        "$PY" -m pip install --quiet "uv==$UV_VERSION" ||
+        die "could not install uv with '$PY -m pip' (is python3-pip installed?)"
+    hash -r
+    if command -v uv >/dev/null 2>&1; then
+        UV=(uv)
+    else
+        UV=("$PY" -m uv) # installed with --user, outside PATH
+    fi
+fi
+
+# 2. the virtual environment
+if [ ! -x "$VENV/bin/python" ]; then
+    say "creating $VENV with $PY"
+    "${UV[@]}" venv --quiet --clear --python "$PY" "$VENV"
+fi
+
+# 3. selstats (editable) with the dev extras, only when pyproject.toml changed
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+have="$(cat "$STAMP" 2>/dev/null || true)"
+if [ "$want" != "$have" ]; then
+    say "installing selstats and its dependencies into $VENV"
+    "${UV[@]}" pip install --quiet -p "$VENV" -e '.[dev]'
+    printf '%s\n' "$want" >"$STAMP"
+fi
+
+# 4. Chromium for the end-to-end tests (Playwright's own browser download cannot work here)
+if [ ! -x "$CHROMIUM" ]; then
+    say "installing Debian's chromium with apt-get"
+    SUDO=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 ||
+            die "$CHROMIUM is missing; as root run: apt-get update && apt-get install -y chromium"
+        SUDO=(sudo)
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get update -qq
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    [ -x "$CHROMIUM" ] || die "apt-get installed chromium but $CHROMIUM is still missing"
+fi
+
+say "ready ($((SECONDS - START)) s)"

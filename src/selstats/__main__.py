@@ -1,0 +1,3 @@
+from selstats.cli import main
+
+raise SystemExit(main())

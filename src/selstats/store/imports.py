@@ -1,0 +1,248 @@
+"""`selstats import`: users' files into the store, all or nothing.
+
+Files are read and checked one by one (`selstats.ingest`); only when every file is clean are
+they written, in dependency order, inside one store transaction. Checks that need the store
+(an unknown procedure, a result for a step the candidate could not have reached) run inside
+that transaction, after the rows are in and outcomes re-derived; any problem rolls the whole
+import back, so the store is either updated by every file or untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from selstats.ingest.files import collect_files
+from selstats.ingest.problems import Problem
+from selstats.ingest.readers import TableRead, read_table_file
+from selstats.rules.outcomes import BLOCKING_PROBLEMS
+from selstats.store.certification import rederive_certification
+from selstats.store.writer import KEYS, StoreWriter, write_store
+
+log = logging.getLogger(__name__)
+
+# Parents before children, so that references can be checked against what is stored.
+TABLE_ORDER = [
+    "organisations",
+    "procedures",
+    "steps",
+    "consultants",
+    "results",
+    "list_entries",
+    "qchecks",
+]
+
+# (table, column) -> (referenced table, referenced key column)
+REFERENCES: dict[str, list[tuple[str, str, str]]] = {
+    "procedures": [("org_id", "organisations", "org_id")],
+    "steps": [("procedure_code", "procedures", "procedure_code")],
+    "consultants": [("org_id", "organisations", "org_id")],
+    "results": [("procedure_code", "procedures", "procedure_code")],
+    "list_entries": [("procedure_code", "procedures", "procedure_code")],
+    "qchecks": [
+        ("consultant_ref", "consultants", "consultant_ref"),
+        ("procedure_code", "procedures", "procedure_code"),
+    ],
+}
+
+CERTIFICATION_TABLES = {"organisations", "consultants", "qchecks"}
+
+
+class ImportRejected(Exception):
+    """Raised inside the transaction to roll it back; carries the problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class ImportReport:
+    files: list[TableRead] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rows_by_table: dict[str, int] = field(default_factory=dict)
+    import_id: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def import_paths(
+    paths: Sequence[Path],
+    db: Path,
+    *,
+    imported_by: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Import files and folders into the store at `db`; nothing is written on any problem."""
+    report = ImportReport(import_id=uuid.uuid4().hex[:12])
+    files, problems = collect_files(list(paths))
+    report.problems.extend(problems)
+    for path in files:
+        if progress:
+            progress(path.name)
+        read = read_table_file(path)
+        report.files.append(read)
+        report.problems.extend(read.problems)
+    tables = [read.table for read in report.files]
+    duplicates = {t for t in tables if t is not None and tables.count(t) > 1}
+    for read in report.files:
+        if read.table in duplicates:
+            # Two files for one table could disagree on a key; which wins would be arbitrary.
+            report.problems.append(
+                Problem(file=_name(read), code="duplicate_table", params={"table": read.table})
+            )
+    if report.problems:
+        return report
+    try:
+        with write_store(db) as writer:
+            _write(writer, report, imported_by)
+    except ImportRejected as rejected:
+        report.problems.extend(rejected.problems)
+    return report
+
+
+def _name(read: TableRead) -> str:
+    return read.file_name
+
+
+def _write(writer: StoreWriter, report: ImportReport, imported_by: str | None) -> None:
+    by_table = {read.table: read for read in report.files if read.table}
+    problems: list[Problem] = []
+    rederive: set[str] = set()
+    for table in TABLE_ORDER:
+        read = by_table.get(table)
+        if read is None:
+            continue
+        problems.extend(_check_references(writer, read))
+        frame = read.frame.drop("_row", strict=False)
+        if table == "results":
+            # Re-derived below with everything else this import touches.
+            writer.stage_results(frame)
+        else:
+            writer.upsert(table, frame)
+        if table in {"procedures", "steps", "results"}:
+            rederive.update(frame.get_column("procedure_code").unique().to_list())
+        report.rows_by_table[table] = read.rows
+        writer.log_import(
+            report.import_id, _name(read), table, read.sha256, read.rows, imported_by
+        )
+    if problems:
+        raise ImportRejected(problems)
+    if rederive:
+        derivation = writer.rederive(sorted(rederive))
+        problems.extend(_blocking(derivation.problems, by_table))
+    problems.extend(_check_list_entries(writer, by_table.get("list_entries")))
+    if problems:
+        raise ImportRejected(problems)
+    if CERTIFICATION_TABLES & by_table.keys():
+        rederive_certification(writer)
+
+
+def _check_references(writer: StoreWriter, read: TableRead) -> list[Problem]:
+    """Rows whose reference (organisation, procedure, step, consultant) is not stored."""
+    problems: list[Problem] = []
+    for column, parent, parent_key in REFERENCES.get(read.table or "", []):
+        known = writer.con.sql(f"select distinct {parent_key} as k from {parent}").pl()
+        missing = read.frame.filter(
+            pl.col(column).is_not_null() & ~pl.col(column).is_in(known.get_column("k").implode())
+        )
+        for row in missing.select("_row", column).iter_rows():
+            problems.append(
+                Problem(
+                    file=_name(read),
+                    row=row[0],
+                    column=column,
+                    value=str(row[1]),
+                    code=f"unknown_{parent.removesuffix('s')}",
+                    params={"value": str(row[1])},
+                )
+            )
+    if read.table == "results":
+        steps = writer.con.sql("select procedure_code, step_no from steps").pl()
+        unknown = read.frame.join(
+            steps, on=["procedure_code", "step_no"], how="anti"
+        ).join(steps.select("procedure_code").unique(), on="procedure_code", how="semi")
+        for row in unknown.select("_row", "step_no", "procedure_code").iter_rows():
+            problems.append(
+                Problem(
+                    file=_name(read),
+                    row=row[0],
+                    column="step_no",
+                    value=str(row[1]),
+                    code="unknown_step",
+                    params={"value": str(row[1]), "procedure": row[2]},
+                )
+            )
+    return problems
+
+
+def _blocking(derived: pl.DataFrame, by_table: dict[str | None, TableRead]) -> list[Problem]:
+    """Rule problems that make the import invalid, pointed at the rows that cause them."""
+    blocking = derived.filter(pl.col("code").is_in(sorted(BLOCKING_PROBLEMS)))
+    if blocking.is_empty():
+        return []
+    results = by_table.get("results")
+    rows = (
+        results.frame.select("procedure_code", "candidate_ref", "step_no", "_row")
+        if results is not None
+        else pl.DataFrame(
+            schema={
+                "procedure_code": pl.String,
+                "candidate_ref": pl.String,
+                "step_no": pl.Int64,
+                "_row": pl.Int64,
+            }
+        )
+    )
+    first_row = rows.group_by("procedure_code", "step_no").agg(pl.col("_row").min())
+    located = blocking.join(
+        rows, on=["procedure_code", "candidate_ref", "step_no"], how="left"
+    ).join(first_row, on=["procedure_code", "step_no"], how="left", suffix="_first")
+    file_name = _name(results) if results is not None else "store"
+    problems = []
+    for rec in located.iter_rows(named=True):
+        problems.append(
+            Problem(
+                file=file_name,
+                row=rec["_row"] if rec["_row"] is not None else rec["_row_first"],
+                column="step_no",
+                value=str(rec["step_no"]),
+                code=rec["code"],
+                params={
+                    "procedure": rec["procedure_code"],
+                    "candidate": rec["candidate_ref"] or "",
+                    "step": rec["step_no"],
+                    "detail": rec["detail"],
+                },
+            )
+        )
+    return problems
+
+
+def _check_list_entries(writer: StoreWriter, read: TableRead | None) -> list[Problem]:
+    """A list entry must be about a laureate of that procedure."""
+    if read is None:
+        return []
+    laureates = writer.con.sql("select procedure_code, candidate_ref from laureates").pl()
+    stray = read.frame.join(laureates, on=["procedure_code", "candidate_ref"], how="anti")
+    return [
+        Problem(
+            file=_name(read),
+            row=row[0],
+            column="candidate_ref",
+            value=row[1],
+            code="not_on_list",
+            params={"value": row[1], "procedure": row[2]},
+        )
+        for row in stray.select("_row", "candidate_ref", "procedure_code").iter_rows()
+    ]
+
+
+__all__ = ["KEYS", "ImportRejected", "ImportReport", "import_paths"]

@@ -1,0 +1,86 @@
+"""The tables a user can export: each is one query in queries/, the same the dashboard runs,
+so an export always equals what the page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from selstats import query, settings
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the caller may and wants to see: the sidebar/CLI filter and the access scope.
+
+    Empty tuples mean "all"; `allowed` None means every organisation.
+    """
+
+    year_from: int | None = None
+    year_to: int | None = None
+    govs: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    procs: tuple[str, ...] = ()
+    allowed: tuple[str, ...] | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "govs": list(self.govs),
+            "orgs": list(self.orgs),
+            "levels": list(self.levels),
+            "procs": list(self.procs),
+            "allowed": None if self.allowed is None else list(self.allowed),
+        }
+
+
+# table name -> query file (without .sql). The four of the data contract come first.
+EXPORT_TABLES: dict[str, str] = {
+    "funnel": "funnel",
+    "laureates": "laureates",
+    "certification": "certification",
+    "salaries": "salaries",
+}
+
+
+def latest_coefficient(con: duckdb.DuckDBPyConnection) -> float | None:
+    rows = con.cursor().sql(
+        "select coefficient from index_coefficients order by in_force_from desc limit 1"
+    ).fetchall()
+    return float(rows[0][0]) if rows else None
+
+
+def table_params(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    *,
+    as_of: date | None = None,
+    mode: str | None = None,
+    coefficient: float | None = None,
+) -> dict[str, Any]:
+    """Every named parameter an exportable query may use, with the deployment's defaults."""
+    return {
+        **scope.params(),
+        "as_of": as_of or date.today(),
+        "mode": mode or settings.qcheck_mode().value,
+        "coefficient": coefficient if coefficient is not None else latest_coefficient(con),
+    }
+
+
+def export_table(
+    con: duckdb.DuckDBPyConnection, table: str, params: dict[str, Any]
+) -> pl.DataFrame:
+    return query.run(con, EXPORT_TABLES[table], **params)
+
+
+def export_relation(
+    con: duckdb.DuckDBPyConnection, table: str, params: dict[str, Any]
+) -> duckdb.DuckDBPyRelation:
+    """The same query as a relation, to stream large exports batch by batch."""
+    return query.relation(con, EXPORT_TABLES[table], **params)
