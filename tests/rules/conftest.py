@@ -231,12 +231,11 @@ def outcomes(d: Derivation, code: str, step_no: int) -> dict[str, str | None]:
 
 
 def state(d: Derivation, code: str, step_no: int) -> dict[str, Any]:
-    """The step_states row of one step, without its keys."""
+    """The state and counts of one step (other columns, if any, left out)."""
     rows = d.step_states.filter((pl.col("procedure_code") == code) & (pl.col("step_no") == step_no))
     assert rows.height == 1, f"expected one state row for {code} step {step_no}"
     row = rows.row(0, named=True)
-    del row["procedure_code"], row["step_no"]
-    return row
+    return {k: row[k] for k in ["state", "reached", *OUTCOME_COLUMNS]}
 
 
 def counts(

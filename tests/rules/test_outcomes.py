@@ -180,7 +180,7 @@ def test_belnet_step_3_rows_when_only_six_remained_is_a_problem() -> None:
 
 def test_belnet_cut_off_candidate_cannot_reach_step_4() -> None:
     # 7 remain; B07 (12/18, 7th) is cut_off at step 3 and leaves the procedure, so a step-4
-    # row for B07 is unreachable. Step 4 then counts the 6 passers + the stray row.
+    # row for B07 is unreachable (the only problem: B07's step-3 row has no given outcome).
     cands = refs("B", 1, 7)
     rows = (
         passes(BELNET, 1, cands)
@@ -191,20 +191,9 @@ def test_belnet_cut_off_candidate_cannot_reach_step_4() -> None:
     )
     d = run(belnet_steps(), rows, belnet_procedure())
     assert outcomes(d, BELNET, 3)["B07"] == "cut_off"
-    assert (("B07", 4, "unreachable_step")) in problems(d, BELNET)
-    assert [p for p in problems(d, BELNET) if p[2] == "unreachable_step"] == [
-        ("B07", 4, "unreachable_step")
-    ]
+    assert problems(d, BELNET) == [("B07", 4, "unreachable_step")]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: a conditional step that has no rows is marked not_held whenever a later step "
-        "has rows, even when more candidates than held_if_more_than reached it (7 > 6): "
-        "the step should be pending (or reported), not silently skipped"
-    ),
-    strict=True,
-)
 def test_belnet_seven_left_and_step_3_missing_is_not_silently_skipped() -> None:
     # 7 remain after step 2 -> step 3 must be held ("meer dan 6"). Step-3 results are
     # missing but step-4 results were imported for all 7. Step 3 cannot be 'not_held'
@@ -221,13 +210,6 @@ def test_belnet_seven_left_and_step_3_missing_is_not_silently_skipped() -> None:
     assert problems(d, BELNET) != []
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: a conditional step after a step that is still pending is declared not_held "
-        "(0 entrants <= held_if_more_than) instead of pending: the head count is not known yet"
-    ),
-    strict=True,
-)
 def test_belnet_step_3_is_pending_while_step_2_is_pending() -> None:
     # 10 passed the diploma screening; the experience screening has no results yet.
     # Whether step 3 is held depends on how many pass step 2 - not known yet -> pending.
@@ -248,7 +230,8 @@ def test_belnet_step_3_is_pending_while_step_2_is_pending() -> None:
 def test_pod_mi_mcq_exactly_50_passes_49_fails_absent_ends_procedure() -> None:
     # Step 2 (MCQ /100, pass mark 50): P1 50 -> passed (50 >= 50); P2 49 -> failed;
     # P3 absent from the info session -> absent ("Absence ... ends the procedure").
-    rows = passes(POD_MI, 1, ["P1", "P2", "P3"]) + [
+    rows = [
+        *passes(POD_MI, 1, ["P1", "P2", "P3"]),
         res(POD_MI, "P1", 2, 50),
         res(POD_MI, "P2", 2, 49),
         res(POD_MI, "P3", 2, outcome="absent"),
@@ -310,7 +293,8 @@ def test_pod_mi_tie_at_fiftieth_place_extends() -> None:
 
 def test_pod_mi_mcq_failer_cannot_reach_experience_screening() -> None:
     # F1 scores 49/100 on the MCQ -> failed; a step-3 row for F1 is unreachable.
-    rows = passes(POD_MI, 1, ["F1", "G1"]) + [
+    rows = [
+        *passes(POD_MI, 1, ["F1", "G1"]),
         res(POD_MI, "F1", 2, 49),
         res(POD_MI, "G1", 2, 80),
         res(POD_MI, "F1", 3, outcome="passed"),
@@ -321,14 +305,6 @@ def test_pod_mi_mcq_failer_cannot_reach_experience_screening() -> None:
     assert problems(d, POD_MI) == [("F1", 3, "unreachable_step")]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: a candidate given 'passed' on a top-N step and cut by the top-N rule is reported "
-        "as outcome_contradicts_rules, although the import format has no 'cut_off' value and "
-        "'passed' (met the pass mark / the experience rule) is exactly what the notice says"
-    ),
-    strict=True,
-)
 def test_pod_mi_cut_off_given_passed_is_not_a_contradiction() -> None:
     # 60 experience passers as above: P51..P60 were given 'passed' at the experience
     # screening (they do meet the experience rule) and are cut_off by the top 50. Their
@@ -347,7 +323,8 @@ def test_pod_mi_cut_off_given_passed_is_not_a_contradiction() -> None:
 
 
 def test_maaseik_fifty_percent_per_test_and_sixty_percent_in_total() -> None:
-    rows = passes(MAASEIK, 1, ["M1", "M2", "M3", "M4", "M5"]) + [
+    rows = [
+        *passes(MAASEIK, 1, ["M1", "M2", "M3", "M4", "M5"]),
         # M1: written 50 (= 50 %, passes step 2); oral 60 (>= 50 %), total 110/200 = 55 %
         #     < 60 % -> failed at step 3.
         res(MAASEIK, "M1", 2, 50),
@@ -382,7 +359,8 @@ def test_maaseik_written_49_fails_step_2_and_cannot_reach_the_oral() -> None:
     # W1 written 49/100 = 49 % < 50 % -> failed at step 2; an oral result of 95 for W1 is a
     # row for a step W1 could not reach -> unreachable_step (W1 leaves at step 2).
     # W2: 80 + 70 = 150/200 = 75 % -> passed.
-    rows = passes(MAASEIK, 1, ["W1", "W2"]) + [
+    rows = [
+        *passes(MAASEIK, 1, ["W1", "W2"]),
         res(MAASEIK, "W1", 2, 49),
         res(MAASEIK, "W1", 3, 95),
         res(MAASEIK, "W2", 2, 80),
@@ -398,7 +376,8 @@ def test_maaseik_written_49_fails_step_2_and_cannot_reach_the_oral() -> None:
 def test_maaseik_written_49_without_oral_row() -> None:
     # The normal case: W1 fails the written test and has no oral row; the oral counts
     # only W2 (80 + 70 = 150 >= 120 -> passed).
-    rows = passes(MAASEIK, 1, ["W1", "W2"]) + [
+    rows = [
+        *passes(MAASEIK, 1, ["W1", "W2"]),
         res(MAASEIK, "W1", 2, 49),
         res(MAASEIK, "W2", 2, 80),
         res(MAASEIK, "W2", 3, 70),
@@ -418,7 +397,8 @@ def test_maaseik_written_49_without_oral_row() -> None:
 def test_opgroeien_phone_prescreening_eliminates_at_50_percent() -> None:
     # Max 100, 50 %: 50 -> passed (exactly 50 %), 49.5 -> failed, 80 -> passed.
     # Not registered for the call (O4) is its own outcome.
-    rows = passes(OPGROEIEN, 1, ["O1", "O2", "O3", "O4"]) + [
+    rows = [
+        *passes(OPGROEIEN, 1, ["O1", "O2", "O3", "O4"]),
         res(OPGROEIEN, "O1", 2, 50),
         res(OPGROEIEN, "O2", 2, 49.5),
         res(OPGROEIEN, "O3", 2, 80),
@@ -470,7 +450,8 @@ def test_absent_withdrawn_not_registered_are_kept_apart_from_failed() -> None:
     #   G1 80 passed, G2 50 passed, G3 49 failed, G4 absent, G5 withdrawn, G6 not_registered.
     # 6 reached = 2 passed + 1 failed + 1 absent + 1 withdrawn + 1 not_registered.
     cands = ["G1", "G2", "G3", "G4", "G5", "G6"]
-    rows = passes(POD_MI, 1, cands) + [
+    rows = [
+        *passes(POD_MI, 1, cands),
         res(POD_MI, "G1", 2, 80),
         res(POD_MI, "G2", 2, 50),
         res(POD_MI, "G3", 2, 49),
@@ -494,7 +475,8 @@ def test_absent_withdrawn_not_registered_are_kept_apart_from_failed() -> None:
 
 def test_absent_withdrawn_not_registered_leave_the_procedure() -> None:
     # Same as above; G4, G5, G6 all have step-3 rows they could not reach.
-    rows = passes(POD_MI, 1, ["G1", "G4", "G5", "G6"]) + [
+    rows = [
+        *passes(POD_MI, 1, ["G1", "G4", "G5", "G6"]),
         res(POD_MI, "G1", 2, 80),
         res(POD_MI, "G4", 2, outcome="absent"),
         res(POD_MI, "G5", 2, outcome="withdrawn"),
@@ -551,8 +533,8 @@ def test_given_outcome_contradicting_the_score_is_reported_and_the_rules_win() -
 def test_row_without_score_or_outcome_is_no_outcome() -> None:
     # Belnet step 1 is pass/fail: N1 has neither score nor outcome -> no_outcome.
     # POD MI step 2 is scored: N2 has neither -> no_outcome too.
-    rows = passes(BELNET, 1, ["Y1"]) + [res(BELNET, "N1", 1)]
-    rows += passes(POD_MI, 1, ["N2"]) + [res(POD_MI, "N2", 2)]
+    rows = [*passes(BELNET, 1, ["Y1"]), res(BELNET, "N1", 1)]
+    rows += [*passes(POD_MI, 1, ["N2"]), res(POD_MI, "N2", 2)]
     steps = steps_frame(*belnet_steps().to_dicts(), *pod_mi_steps().to_dicts())
     procs = procedures_frame((BELNET, 6, True), (POD_MI, 50, True))
     d = run(steps, rows, procs, funnel=False)
@@ -562,24 +544,17 @@ def test_row_without_score_or_outcome_is_no_outcome() -> None:
     assert problems(d, POD_MI) == [("N2", 2, "no_outcome")]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: a row with no outcome is counted in 'reached' but in no outcome column, "
-        "breaking CONTRACT.md's funnel identity reached = passed + ... + cut_off"
-    ),
-    strict=True,
-)
 def test_funnel_identity_holds_with_a_no_outcome_row() -> None:
     # Belnet step 1: Y1 passed, N1 without score or outcome. Whatever is done with N1
     # (not counted, or counted under some outcome), reached must equal the outcome sum.
-    rows = passes(BELNET, 1, ["Y1"]) + [res(BELNET, "N1", 1)]
+    rows = [*passes(BELNET, 1, ["Y1"]), res(BELNET, "N1", 1)]
     d = run(belnet_steps(), rows, belnet_procedure(), funnel=False)
     check_funnel(d.step_states)
 
 
 def test_last_step_without_results_is_pending_and_there_is_no_list() -> None:
     # Maaseik: written test done (2 pass), oral not yet -> step 3 pending, no reserve.
-    rows = passes(MAASEIK, 1, ["A", "B"]) + [res(MAASEIK, "A", 2, 80), res(MAASEIK, "B", 2, 70)]
+    rows = [*passes(MAASEIK, 1, ["A", "B"]), res(MAASEIK, "A", 2, 80), res(MAASEIK, "B", 2, 70)]
     d = run(maaseik_steps(), rows, maaseik_procedure())
     assert state(d, MAASEIK, 2) == counts("held", 2, passed=2)
     assert state(d, MAASEIK, 3) == counts("pending", 0)
@@ -595,7 +570,8 @@ def test_procedures_derived_together_do_not_influence_each_other() -> None:
         + passes(BELNET, 2, refs("B", 1, 6))
         + [res(BELNET, c, 4, 60) for c in refs("B", 1, 6)]
     )
-    maaseik = passes(MAASEIK, 1, ["M1", "M2"]) + [
+    maaseik = [
+        *passes(MAASEIK, 1, ["M1", "M2"]),
         res(MAASEIK, "M1", 2, 50),
         res(MAASEIK, "M1", 3, 60),  # 110/200 = 55 % -> failed
         res(MAASEIK, "M2", 2, 60),

@@ -29,6 +29,7 @@ class Derivation:
     step_states: pl.DataFrame  # procedure_code, step_no, state, reached, one count per outcome
     laureates: pl.DataFrame  # procedure_code, candidate_ref, final_score, rank
     lists: pl.DataFrame  # procedure_code, list_date, validity_months, valid_until, ranked, size
+    procedure_stats: pl.DataFrame  # procedure_code, applicants, tested, laureates
     problems: pl.DataFrame  # procedure_code, candidate_ref, step_no, code, detail
 
 
@@ -39,7 +40,8 @@ def derive(steps: pl.DataFrame, results: pl.DataFrame, procedures: pl.DataFrame)
     step_outcomes = derive_step_outcomes(steps, results)
     lists = list_of_laureates(step_outcomes.results, step_outcomes.step_states, steps, procedures)
     # The list maximum can turn last-step passers into cut-offs: count after it.
-    counts = lists.results.group_by("procedure_code", "step_no").agg(
+    counted = lists.results.filter(pl.col("reachable") & pl.col("outcome").is_not_null())
+    counts = counted.group_by("procedure_code", "step_no").agg(
         pl.len().alias("reached"),
         *[(pl.col("outcome") == o).sum().alias(o) for o in OUTCOME_COUNTS],
     )
@@ -54,6 +56,7 @@ def derive(steps: pl.DataFrame, results: pl.DataFrame, procedures: pl.DataFrame)
         step_states=states,
         laureates=lists.laureates,
         lists=_lists(procedures, lists.laureates),
+        procedure_stats=_procedure_stats(steps, lists.results, lists.laureates),
         problems=step_outcomes.problems,
     )
 
@@ -77,4 +80,34 @@ def _lists(procedures: pl.DataFrame, laureates: pl.DataFrame) -> pl.DataFrame:
         pl.Series("valid_until", ends, dtype=pl.Date),
         pl.col("ranked").fill_null(True),
         "size",
+    )
+
+
+# Outcomes of a candidate who actually sat a test (absent or not registered did not).
+_SAT = ("passed", "failed", "cut_off")
+
+
+def _procedure_stats(
+    steps: pl.DataFrame, results: pl.DataFrame, laureates: pl.DataFrame
+) -> pl.DataFrame:
+    first = steps.group_by("procedure_code").agg(pl.col("step_no").min().alias("step_no"))
+    applicants = (
+        results.join(first, on=["procedure_code", "step_no"], how="semi")
+        .group_by("procedure_code")
+        .agg(pl.len().cast(pl.Int64).alias("applicants"))
+    )
+    scored_steps = steps.filter(pl.col("max_score").is_not_null()).select(
+        "procedure_code", "step_no"
+    )
+    tested = (
+        results.join(scored_steps, on=["procedure_code", "step_no"], how="semi")
+        .filter(pl.col("outcome").is_in(_SAT))
+        .group_by("procedure_code")
+        .agg(pl.col("candidate_ref").n_unique().cast(pl.Int64).alias("tested"))
+    )
+    on_list = laureates.group_by("procedure_code").agg(pl.len().cast(pl.Int64).alias("laureates"))
+    return (
+        applicants.join(tested, on="procedure_code", how="left")
+        .join(on_list, on="procedure_code", how="left")
+        .with_columns(pl.col("tested", "laureates").fill_null(0))
     )

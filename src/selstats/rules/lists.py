@@ -80,18 +80,20 @@ def list_of_laureates(
         on=["procedure_code", "step_no"],
         how="semi",
     )
+    reachable = pl.col("reachable") if "reachable" in results.columns else pl.lit(True)
     passers = results.join(finished, on=["procedure_code", "step_no"], how="semi").filter(
-        pl.col("outcome") == Outcome.PASSED.value
+        (pl.col("outcome") == Outcome.PASSED.value) & reachable
     )
     rules = procedures.select(
         "procedure_code",
         pl.col("list_max").cast(pl.Int64),
-        pl.col("ranked").cast(pl.Boolean).fill_null(True),
+        pl.col("ranked").cast(pl.Boolean),
     )
     placed = (
         passers.select(*KEY, "step_no")
         .join(final_scores(results, steps), on=KEY, how="left")
         .join(rules, on="procedure_code", how="left")
+        .with_columns(pl.col("ranked").fill_null(True))
         .with_columns(
             place=pl.when(pl.col("final_score").is_not_null())
             .then(pl.col("final_score").rank(method="min", descending=True).over("procedure_code"))

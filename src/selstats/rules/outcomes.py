@@ -13,6 +13,9 @@ The rules, as the selection notices state them:
   that number; otherwise it has no rows and its candidates go straight on (Belnet's written
   test, which then becomes part of the interview step).
 - A pass/fail step (no maximum score) takes the outcome as given.
+- A step that does not eliminate (`eliminating = false`) lets those who fail it go on;
+  absent, withdrawn and not registered still leave (Opgroeien's competency screening is held
+  together with the eliminating jury interview, and only the latter is said to eliminate).
 
 Everything is vectorised over all procedures at once: the store re-derives thousands of
 procedures in one call, so there is no per-candidate Python loop.
@@ -52,6 +55,7 @@ STEP_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "held_if_more_than": pl.Int64,
     "total_of_steps": pl.String,
     "total_pass_percent": pl.Float64,
+    "eliminating": pl.Boolean,
 }
 
 PROBLEM_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
@@ -63,7 +67,9 @@ PROBLEM_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
 }
 
 # Problems that make an import invalid; the others are facts kept and reported by `check`.
-BLOCKING_PROBLEMS = frozenset({"unreachable_step", "no_outcome", "step_should_not_be_held"})
+BLOCKING_PROBLEMS = frozenset(
+    {"unreachable_step", "no_outcome", "step_should_not_be_held", "step_missing"}
+)
 
 OUTCOME_COUNTS = [o.value for o in Outcome]
 
@@ -163,7 +169,11 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
     that disagrees is reported (`outcome_contradicts_rules`); otherwise the given outcome
     stands.
     """
-    steps = conform(steps, STEP_SCHEMA).sort("procedure_code", "step_no")
+    steps = (
+        conform(steps, STEP_SCHEMA)
+        .with_columns(pl.col("eliminating").fill_null(True))
+        .sort("procedure_code", "step_no")
+    )
     results = conform(results, RESULT_SCHEMA).join(
         steps.select("procedure_code").unique(), on="procedure_code", how="semi"
     )
@@ -175,6 +185,9 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
     states: list[pl.DataFrame] = []
     problems: list[pl.DataFrame] = []
     alive: pl.DataFrame | None = None  # procedure_code, candidate_ref still in the race
+    # Procedures with an earlier step still pending: who reaches their later steps is not
+    # known yet, so a conditional step there cannot be judged "not held".
+    waiting = pl.DataFrame(schema={"procedure_code": pl.String})
 
     for step_no in steps.get_column("step_no").unique().sort().to_list():
         here = steps.filter(pl.col("step_no") == step_no)
@@ -193,48 +206,22 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
             carried = carried.join(here.select("procedure_code"), on="procedure_code", how="semi")
             entrants = pl.concat([entrants, carried])
 
-        head_count = entrants.group_by("procedure_code").agg(pl.len().alias("entrants"))
-        has_rows = rows.group_by("procedure_code").agg(pl.len().alias("rows"))
-        state = (
-            here.select("procedure_code", "step_no", "held_if_more_than")
-            .join(head_count, on="procedure_code", how="left")
-            .join(has_rows, on="procedure_code", how="left")
-            .join(last_rows, on="procedure_code", how="left")
-            .with_columns(pl.col("entrants", "rows").fill_null(0))
-            .with_columns(
-                below_count=pl.col("held_if_more_than").is_not_null()
-                & (pl.col("entrants") <= pl.col("held_if_more_than")),
-                later_rows=pl.col("last_row").fill_null(0) > pl.col("step_no"),
-            )
-            .with_columns(
-                state=pl.when(pl.col("rows") > 0)
-                .then(pl.lit(StepState.HELD.value))
-                .when(
-                    pl.col("below_count")
-                    | (pl.col("held_if_more_than").is_not_null() & pl.col("later_rows"))
-                )
-                .then(pl.lit(StepState.NOT_HELD.value))
-                .otherwise(pl.lit(StepState.PENDING.value))
-            )
-        )
-        problems.append(
-            state.filter((pl.col("rows") > 0) & pl.col("below_count")).select(
-                "procedure_code",
-                pl.lit(None, pl.String).alias("candidate_ref"),
-                "step_no",
-                pl.lit("step_should_not_be_held").alias("code"),
-                pl.format(
-                    "held only when more than {} candidates remain; {} remained",
-                    "held_if_more_than",
-                    "entrants",
-                ).alias("detail"),
-            )
+        state = _states(here, entrants, rows, last_rows, waiting)
+        problems.append(_state_problems(state))
+        waiting = pl.concat(
+            [
+                waiting.join(here.select("procedure_code"), on="procedure_code", how="anti"),
+                state.filter(pl.col("state") == StepState.PENDING.value).select("procedure_code"),
+            ]
         )
 
-        # Rows of candidates who could not have reached this step.
-        unreachable = rows.join(entrants, on=KEY, how="anti")
+        # Rows of candidates who could not have reached this step: reported, and kept out
+        # of the counts, the cuts and the list.
+        rows = rows.join(
+            entrants.with_columns(pl.lit(True).alias("reachable")), on=KEY, how="left"
+        ).with_columns(pl.col("reachable").fill_null(False))
         problems.append(
-            unreachable.select(
+            rows.filter(~pl.col("reachable")).select(
                 "procedure_code",
                 "candidate_ref",
                 "step_no",
@@ -244,19 +231,23 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
         )
 
         outcome_rows = _decide(rows, totals, results)
-        decided.append(outcome_rows.select(*RESULT_SCHEMA, "outcome"))
+        decided.append(outcome_rows.select(*RESULT_SCHEMA, "outcome", "reachable"))
         problems.append(_outcome_problems(outcome_rows))
 
-        counts = _counts(outcome_rows)
+        counts = _counts(outcome_rows.filter(pl.col("reachable")))
         states.append(
             state.select("procedure_code", "step_no", "state")
             .join(counts, on=["procedure_code", "step_no"], how="left")
             .with_columns(pl.col(["reached", *OUTCOME_COUNTS]).fill_null(0))
         )
 
-        # Who goes on: the passers of a held step; everyone, past a step that was not held;
-        # nobody yet, past a step still pending.
-        passers = outcome_rows.filter(pl.col("outcome") == Outcome.PASSED.value).select(KEY)
+        # Who goes on: the passers of a held step (and, past a step that does not eliminate,
+        # those who failed it); everyone, past a step that was not held; nobody yet, past a
+        # step still pending.
+        goes_on = (pl.col("outcome") == Outcome.PASSED.value) | (
+            ~pl.col("eliminating") & (pl.col("outcome") == Outcome.FAILED.value)
+        )
+        passers = outcome_rows.filter(pl.col("reachable") & goes_on).select(KEY)
         not_held = state.filter(pl.col("state") == StepState.NOT_HELD.value)
         skipped = entrants.join(not_held.select("procedure_code"), on="procedure_code", how="semi")
         carried_on = (
@@ -273,13 +264,83 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
         results=pl.concat(decided)
         if decided
         else conform(pl.DataFrame(), RESULT_SCHEMA).with_columns(
-            pl.lit(None, pl.String).alias("outcome")
+            pl.lit(None, pl.String).alias("outcome"), pl.lit(None, pl.Boolean).alias("reachable")
         ),
         step_states=step_states,
         problems=pl.concat([conform(p, PROBLEM_SCHEMA) for p in problems])
         if problems
         else pl.DataFrame(schema=PROBLEM_SCHEMA),
     )
+
+
+def _states(
+    here: pl.DataFrame,
+    entrants: pl.DataFrame,
+    rows: pl.DataFrame,
+    last_rows: pl.DataFrame,
+    waiting: pl.DataFrame,
+) -> pl.DataFrame:
+    """Held, not held or pending, per procedure having this step, with what decided it."""
+    head_count = entrants.group_by("procedure_code").agg(pl.len().alias("entrants"))
+    has_rows = rows.group_by("procedure_code").agg(pl.len().alias("rows"))
+    conditional = pl.col("held_if_more_than").is_not_null()
+    return (
+        here.select("procedure_code", "step_no", "held_if_more_than")
+        .join(head_count, on="procedure_code", how="left")
+        .join(has_rows, on="procedure_code", how="left")
+        .join(last_rows, on="procedure_code", how="left")
+        .join(waiting.with_columns(pl.lit(True).alias("waiting")), on="procedure_code", how="left")
+        .with_columns(
+            pl.col("entrants", "rows").fill_null(0),
+            pl.col("waiting").fill_null(False),
+            later_rows=pl.col("last_row").fill_null(0) > pl.col("step_no"),
+        )
+        .with_columns(
+            below_count=conditional
+            & ~pl.col("waiting")
+            & (pl.col("entrants") <= pl.col("held_if_more_than")),
+        )
+        .with_columns(
+            state=pl.when(pl.col("rows") > 0)
+            .then(pl.lit(StepState.HELD.value))
+            .when(pl.col("below_count"))
+            .then(pl.lit(StepState.NOT_HELD.value))
+            .otherwise(pl.lit(StepState.PENDING.value)),
+            # A conditional step whose head count was exceeded must be held: later results
+            # without it are not a "not held" step but a missing one.
+            missing=conditional
+            & ~pl.col("waiting")
+            & (pl.col("rows") == 0)
+            & (pl.col("entrants") > pl.col("held_if_more_than"))
+            & pl.col("later_rows"),
+        )
+    )
+
+
+def _state_problems(state: pl.DataFrame) -> pl.DataFrame:
+    should_not = state.filter((pl.col("rows") > 0) & pl.col("below_count")).select(
+        "procedure_code",
+        pl.lit(None, pl.String).alias("candidate_ref"),
+        "step_no",
+        pl.lit("step_should_not_be_held").alias("code"),
+        pl.format(
+            "held only when more than {} candidates remain; {} remained",
+            "held_if_more_than",
+            "entrants",
+        ).alias("detail"),
+    )
+    missing = state.filter(pl.col("missing")).select(
+        "procedure_code",
+        pl.lit(None, pl.String).alias("candidate_ref"),
+        "step_no",
+        pl.lit("step_missing").alias("code"),
+        pl.format(
+            "must be held when more than {} candidates remain; {} remained",
+            "held_if_more_than",
+            "entrants",
+        ).alias("detail"),
+    )
+    return pl.concat([should_not, missing])
 
 
 def _state_schema() -> dict[str, type[pl.DataType] | pl.DataType]:
@@ -312,7 +373,9 @@ def _decide(rows: pl.DataFrame, totals: pl.DataFrame, results: pl.DataFrame) -> 
 
     # Top-N: rank the passers of capped steps on the score of their ranking step.
     capped = rows.filter(
-        pl.col("top_n").is_not_null() & (pl.col("outcome") == Outcome.PASSED.value)
+        pl.col("top_n").is_not_null()
+        & (pl.col("outcome") == Outcome.PASSED.value)
+        & pl.col("reachable")
     )
     if capped.is_empty():
         return rows
@@ -354,10 +417,15 @@ def _outcome_problems(rows: pl.DataFrame) -> pl.DataFrame:
         pl.lit("no_outcome").alias("code"),
         pl.lit("a result needs a score or an outcome").alias("detail"),
     )
+    # "passed" for someone a top-N then cut is true (they met the mark): not a contradiction.
+    cut_after_passing = (pl.col("outcome_given") == Outcome.PASSED.value) & (
+        pl.col("outcome") == Outcome.CUT_OFF.value
+    )
     contradicting = rows.filter(
         pl.col("outcome_given").is_not_null()
         & pl.col("outcome").is_not_null()
         & (pl.col("outcome_given") != pl.col("outcome"))
+        & ~cut_after_passing
     ).select(
         "procedure_code",
         "candidate_ref",
@@ -369,6 +437,8 @@ def _outcome_problems(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _counts(rows: pl.DataFrame) -> pl.DataFrame:
+    # A row without an outcome (blocked at import) has no place in the funnel identity.
+    rows = rows.filter(pl.col("outcome").is_not_null())
     return rows.group_by("procedure_code", "step_no").agg(
         pl.len().alias("reached"),
         *[(pl.col("outcome") == o).sum().alias(o) for o in OUTCOME_COUNTS],

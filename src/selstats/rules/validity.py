@@ -1,8 +1,9 @@
 """How long a list of laureates / recruitment reserve stays valid.
 
 A list drawn up on day D and valid for N months can be used up to and including the day
-before the same calendar day N months later: a one-year list of 15/09/2023 is valid through
-14/09/2024 and expired on 15/09/2024. Months that lack the day clamp to their last day
+before its anniversary, the same calendar day N months later: a one-year list of 15/09/2023
+is valid through 14/09/2024 and expired on 15/09/2024; one of 01/03/2023 through 29/02/2024.
+When the anniversary day does not exist, it falls on the first day of the next month
 (a one-year list of 29/02/2024 runs through 28/02/2025). An extension replaces the end date
 when it is later. A list whose list date is not known yet (a permanently open procedure) is
 "open": it has no end.
@@ -21,13 +22,15 @@ class ListValidity(StrEnum):
     OPEN = "open"  # no list date yet
 
 
-def add_months(day: date, months: int) -> date:
-    """The same calendar day `months` later, clamped to the end of a shorter month."""
+def anniversary(day: date, months: int) -> date:
+    """The same calendar day `months` later; a day the month lacks rolls into the next month."""
     month_index = day.month - 1 + months
     year = day.year + month_index // 12
     month = month_index % 12 + 1
     last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
+    if day.day <= last:
+        return date(year, month, day.day)
+    return date(year, month, last) + timedelta(days=1)
 
 
 def valid_until(
@@ -36,9 +39,7 @@ def valid_until(
     """The last day on which the list may still be used, or None when it has no end yet."""
     if list_date is None or validity_months is None:
         return extended_until
-    # Counting from the day before keeps "one year from 15/09" ending on 14/09, and makes
-    # 29/02 + 1 year end on 28/02 instead of skipping into March.
-    end = add_months(list_date - timedelta(days=1), validity_months)
+    end = anniversary(list_date, validity_months) - timedelta(days=1)
     if extended_until is not None and extended_until > end:
         return extended_until
     return end

@@ -35,8 +35,11 @@ def check_store(db: Path) -> list[Problem]:
         version = schema_version(con)
         if version != SCHEMA_VERSION:
             problems.append(
-                Problem(file=STORE, code="schema_version",
-                        params={"found": version, "expected": SCHEMA_VERSION})
+                Problem(
+                    file=STORE,
+                    code="schema_version",
+                    params={"found": version, "expected": SCHEMA_VERSION},
+                )
             )
             return problems
         problems.extend(_check_steps(con.sql("select * from steps").pl()))

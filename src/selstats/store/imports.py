@@ -130,9 +130,7 @@ def _write(writer: StoreWriter, report: ImportReport, imported_by: str | None) -
         if table in {"procedures", "steps", "results"}:
             rederive.update(frame.get_column("procedure_code").unique().to_list())
         report.rows_by_table[table] = read.rows
-        writer.log_import(
-            report.import_id, _name(read), table, read.sha256, read.rows, imported_by
-        )
+        writer.log_import(report.import_id, _name(read), table, read.sha256, read.rows, imported_by)
     if problems:
         raise ImportRejected(problems)
     if rederive:
@@ -166,9 +164,9 @@ def _check_references(writer: StoreWriter, read: TableRead) -> list[Problem]:
             )
     if read.table == "results":
         steps = writer.con.sql("select procedure_code, step_no from steps").pl()
-        unknown = read.frame.join(
-            steps, on=["procedure_code", "step_no"], how="anti"
-        ).join(steps.select("procedure_code").unique(), on="procedure_code", how="semi")
+        unknown = read.frame.join(steps, on=["procedure_code", "step_no"], how="anti").join(
+            steps.select("procedure_code").unique(), on="procedure_code", how="semi"
+        )
         for row in unknown.select("_row", "step_no", "procedure_code").iter_rows():
             problems.append(
                 Problem(

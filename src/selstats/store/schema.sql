@@ -199,3 +199,11 @@ from organisations
 where (len(govs) = 0 or list_contains(govs, government))
   and (len(orgs) = 0 or list_contains(orgs, org_id))
   and (allowed is null or list_contains(allowed, org_id));
+
+-- derived: one row per procedure with results, the figures the overview adds up
+create table if not exists procedure_stats (
+    procedure_code varchar primary key,
+    applicants integer not null,    -- candidates at the procedure's first step
+    tested integer not null,        -- candidates who sat at least one scored test
+    laureates integer not null
+);

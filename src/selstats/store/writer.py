@@ -49,6 +49,9 @@ RAW_RESULT_COLUMNS = [
     "result_date",
 ]
 
+# Tables the rules engine rewrites for every procedure it re-derives.
+DERIVED_PER_PROCEDURE = ("results", "step_states", "laureates", "lists", "procedure_stats")
+
 _TMP_SUFFIX = ".writing-"
 
 
@@ -95,10 +98,7 @@ class StoreWriter:
         the provisional outcome is never meant to be read.
         """
         incoming = frame.select(
-            [
-                pl.col(c) if c in frame.columns else pl.lit(None).alias(c)
-                for c in RAW_RESULT_COLUMNS
-            ]
+            [pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c in RAW_RESULT_COLUMNS]
         ).unique(subset=list(KEYS["results"]), keep="last")
         self.con.register("incoming", incoming.to_arrow())
         try:
@@ -148,7 +148,7 @@ class StoreWriter:
 
     def replace_derived(self, codes: list[str], derivation: Derivation) -> None:
         params = {"codes": codes}
-        for table in ("results", "step_states", "laureates", "lists"):
+        for table in DERIVED_PER_PROCEDURE:
             self.con.execute(
                 f"delete from {table} where list_contains($codes, procedure_code)", params
             )
@@ -156,6 +156,7 @@ class StoreWriter:
         self.append("step_states", derivation.step_states)
         self.append("laureates", derivation.laureates)
         self.append("lists", derivation.lists)
+        self.append("procedure_stats", derivation.procedure_stats)
 
     def append(self, table: str, frame: pl.DataFrame) -> None:
         """Plain insert by column name (the caller guarantees keys are new)."""

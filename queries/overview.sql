@@ -1,0 +1,39 @@
+-- The overview's key figures for the current filter, one row per year, next to the
+-- national BOSA figures of that year where they exist. Lead time runs from the application
+-- deadline to the list date.
+with scope as (
+    select *
+    from scoped_procedures(
+        $year_from::integer, $year_to::integer, $govs::varchar[], $orgs::varchar[],
+        $levels::varchar[], $procs::varchar[], $allowed::varchar[]
+    )
+),
+
+per_year as (
+    select
+        scope.year,
+        count(*) as procedures,
+        sum(ps.applicants) as applicants,
+        sum(ps.tested) as tested,
+        sum(ps.laureates) as laureates,
+        median(scope.list_date - scope.application_deadline) as median_lead_days
+    from scope
+    inner join procedure_stats as ps using (procedure_code)
+    group by scope.year
+)
+
+select
+    per_year.year,
+    per_year.procedures,
+    per_year.applicants,
+    per_year.tested,
+    per_year.laureates,
+    per_year.laureates / nullif(per_year.applicants, 0) as laureates_per_applicant,
+    per_year.median_lead_days,
+    nf.applicants as national_applicants,
+    nf.tested as national_tested,
+    nf.laureates as national_laureates,
+    nf.laureates / nullif(nf.applicants, 0) as national_laureates_per_applicant
+from per_year
+left join national_figures as nf using (year)
+order by per_year.year nulls last
