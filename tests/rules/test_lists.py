@@ -13,8 +13,6 @@ lists.py: the last step's total rule where there is one (Maaseik), else the late
 
 from __future__ import annotations
 
-import pytest
-
 from .conftest import (
     BELNET,
     MAASEIK,

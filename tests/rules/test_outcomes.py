@@ -6,8 +6,6 @@ Every test goes through `run`, which also checks the funnel identity of CONTRACT
 
 from __future__ import annotations
 
-import pytest
-
 from .conftest import (
     BELNET,
     MAASEIK,

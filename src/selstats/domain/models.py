@@ -48,6 +48,7 @@ class Step(_Model):
     held_if_more_than: int | None = Field(default=None, ge=0)
     total_of_steps: tuple[int, ...] | None = None
     total_pass_percent: float | None = Field(default=None, ge=0, le=100)
+    eliminating: bool = True
 
     @field_validator("total_of_steps", mode="before")
     @classmethod

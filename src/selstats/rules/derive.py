@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from selstats.rules.lists import list_of_laureates
-from selstats.rules.validity import valid_until
 from selstats.rules.outcomes import OUTCOME_COUNTS, STEP_SCHEMA, conform, derive_step_outcomes
+from selstats.rules.validity import valid_until
 
 PROCEDURE_RULES_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "procedure_code": pl.String,

@@ -105,9 +105,7 @@ def _scales(scales: Iterable[SalaryScale] | pl.DataFrame) -> list[_Scale]:
     ]
 
 
-def salary_table(
-    scales: Iterable[SalaryScale] | pl.DataFrame, coefficient: float
-) -> pl.DataFrame:
+def salary_table(scales: Iterable[SalaryScale] | pl.DataFrame, coefficient: float) -> pl.DataFrame:
     """The CONTRACT `salaries` export: one row per scale, amounts at `coefficient`.
 
     `scales` are the models from the reference data or a frame with the same columns (the

@@ -43,6 +43,7 @@ create table if not exists steps (
     held_if_more_than integer,      -- conditional: held only when more candidates reach it
     total_of_steps varchar,         -- e.g. '2,3': a total rule over these steps
     total_pass_percent double,      -- pass mark of that total, in percent of the summed maxima
+    eliminating boolean not null default true,  -- false: those who fail it still go on
     primary key (procedure_code, step_no)
 );
 
