@@ -1,6 +1,68 @@
-"""Placeholder Streamlit entry point; the real app frame replaces this file."""
+"""selstats: the Streamlit frame. Page config, language, shared sidebar filters, navigation;
+nothing else. Run with `streamlit run app.py` (`make run`).
+
+The page contract
+-----------------
+A page is a short script `pages/<name>.py`, listed in PAGES below with its `url_path`
+(`/funnel`, ...). The frame has drawn the language selector and the filters before the
+page runs; a page imports what it needs from the package and draws top to bottom:
+
+    import streamlit as st
+
+    from selstats.ui.db import cached_query             # cached run of queries/<name>.sql
+    from selstats.ui.format import fmt_int, fmt_pct      # fmt_*(value, current_lang())
+    from selstats.ui.frame import current_filters, page_title
+    from selstats.ui.i18n import current_lang, t
+
+    filters = current_filters()     # first: the sidebar's Filters (frozen, plain values)
+    page_title("funnel")            # st.title(t("page.funnel"))
+    steps = cached_query("funnel", **filters.params())   # polars DataFrame
+    if steps.is_empty():
+        st.info(t("common.empty_selection"))
+        st.stop()
+    ...
+
+- `current_filters()` must come first: on a fresh server a deep link runs the page without
+  this frame (Streamlit's old `pages/` folder mode) and it reruns it through the frame.
+- `filters.params()` holds $year_from, $year_to, $govs, $orgs, $levels, $procs, $allowed
+  (semantics at the top of src/selstats/ui/filters.py); a query uses any subset of them.
+- Texts go through `t("<table>.<name>", **placeholders)`; add a page's keys to all three
+  catalogues in src/selstats/ui/catalogues/ (a test checks they match).
+- The store is missing: the frame shows the localised sentence and stops before the page.
+- Session-state keys `lang`, `filter_*` and `_selstats_*` belong to the frame.
+- The filters and `lang` live in the URL (`/funnel?orgs=BELNET&lang=fr` opens that page
+  with those filters) and stay there across page switches; a page may bind its own
+  widgets to the URL with `bind="query-params"` and a key of its own.
+"""
+
+import logging
 
 import streamlit as st
 
-st.set_page_config(page_title="selstats")
-st.title("selstats")
+from selstats.ui.filters import sidebar_filters
+from selstats.ui.frame import choose_language, publish
+from selstats.ui.i18n import t
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+# (file, url_path, catalogue key of the title under "page."), in menu order.
+PAGES = [
+    ("pages/overview.py", "", "overview"),
+    ("pages/funnel.py", "funnel", "funnel"),
+    ("pages/pass_rates.py", "pass_rates", "pass_rates"),
+    ("pages/salaries.py", "salaries", "salaries"),
+    ("pages/certification.py", "certification", "certification"),
+    ("pages/reserve_lists.py", "reserve_lists", "reserve_lists"),
+    ("pages/explore.py", "explore", "explore"),
+]
+
+st.set_page_config(page_title="selstats", layout="wide")
+choose_language()
+page = st.navigation(
+    [
+        st.Page(path, url_path=url_path, title=t(f"page.{key}"), default=url_path == "")
+        for path, url_path, key in PAGES
+    ]
+)
+publish(sidebar_filters())
+page.run()

@@ -17,6 +17,9 @@ START=$SECONDS
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
+[ -f pyproject.toml ] && [ -f src/selstats/__init__.py ] ||
+    die "$(pwd) is not a selstats checkout (scripts/setup.sh must stay in the repository)"
+
 # Python >= 3.11 to create the venv with (and to install uv with, if needed).
 PY=""
 for candidate in python3.11 python3 python; do

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -160,7 +161,12 @@ def _export(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser)
     dialect = EXCEL_CSV if args.excel else CsvDialect()
     reader = relation.to_arrow_reader(batch_size=100_000)
     if args.out is None:
-        rows = write_batches(reader, sys.stdout.buffer, "csv", dialect)
+        try:
+            rows = write_batches(reader, sys.stdout.buffer, "csv", dialect)
+        except BrokenPipeError:
+            # `selstats export ... | head` closed the pipe: that is the reader's choice.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     else:
         with tqdm(desc=f"export {args.table}", unit="row", file=sys.stderr) as bar:
             rows = write_batches(reader, args.out, args.format, dialect, progress=bar.update)

@@ -12,7 +12,6 @@ import csv
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -54,13 +53,16 @@ class Table:
     rows: tuple[Row, ...]
 
 
-def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _records(path: Path, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for number, text in enumerate(handle, start=1):
             stripped = text.strip()
             if not stripped or stripped.startswith("#"):
                 continue
-            yield number, next(csv.reader([text], strict=True))
+            try:
+                yield number, next(csv.reader([text], strict=True))
+            except csv.Error as error:  # e.g. an unclosed quote
+                problems.append(Problem(path.name, number, None, f"not readable as CSV ({error})"))
 
 
 def read_table(
@@ -76,12 +78,9 @@ def read_table(
         problems.append(Problem(name, None, None, "file is missing"))
         return None
     try:
-        records = list(_records(path))
+        records = list(_records(path, problems))
     except UnicodeDecodeError as error:
         problems.append(Problem(name, None, None, f"not UTF-8 text ({error.reason})"))
-        return None
-    except csv.Error as error:
-        problems.append(Problem(name, None, None, f"not readable as CSV ({error})"))
         return None
     if not records:
         problems.append(Problem(name, None, None, "no header row"))
@@ -145,9 +144,7 @@ def _message(error: Mapping[str, object]) -> str:
     return f"{value!r}: {text}" if error.get("loc") and isinstance(value, str) else text
 
 
-def validate_rows(
-    table: Table, model: type[M], problems: list[Problem]
-) -> list[tuple[Row, M]]:
+def validate_rows(table: Table, model: type[M], problems: list[Problem]) -> list[tuple[Row, M]]:
     """Each row through `model`; a row that fails adds one problem per error and is dropped."""
     valid: list[tuple[Row, M]] = []
     for row in table.rows:

@@ -21,11 +21,12 @@ _TOLERANCE = 1e-9
 
 
 def step_of(coefficient: float) -> int | None:
-    """The n for which `coefficient` is 1.02^n rounded to 4 decimals, or None."""
+    """The n ≥ 0 for which `coefficient` is 1.02^n rounded to 4 decimals, or None."""
     if coefficient <= 0:
         return None
     nearest = round(math.log(coefficient) / math.log(STEP))
-    for n in (nearest - 1, nearest, nearest + 1):
+    # n ≥ 0: a coefficient only ever rises from its base of 1 (and 0.5 is 1.02^-35 rounded).
+    for n in (n for n in (nearest - 1, nearest, nearest + 1) if n >= 0):
         if abs(round(STEP**n, DECIMALS) - coefficient) < _TOLERANCE:
             return n
     return None

@@ -1,0 +1,10 @@
+"""Placeholder page: its title and "coming soon", until the page is written."""
+
+import streamlit as st
+
+from selstats.ui.frame import current_filters, page_title
+from selstats.ui.i18n import t
+
+current_filters()
+page_title("reserve_lists")
+st.info(t("common.coming_soon"))

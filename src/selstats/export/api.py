@@ -1,0 +1,146 @@
+"""The entry points: a frame or a stream of Arrow batches to CSV, XLSX or Parquet."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+import pyarrow as pa
+
+from selstats.export.csv_writer import write_csv_frames
+from selstats.export.formats import PLAIN_CSV, CsvDialect, Format, check_format
+from selstats.export.parquet_writer import write_parquet_batches
+from selstats.export.sources import (
+    ArrowSource,
+    RowCounter,
+    arrow_source,
+    batch_slices,
+    frame_slices,
+    polars_schema,
+    to_polars,
+)
+from selstats.export.xlsx_writer import write_xlsx_frames
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SHEET = "selstats"
+
+
+@contextlib.contextmanager
+def _target(out: BinaryIO | Path | str) -> Iterator[BinaryIO]:
+    """A binary stream for `out`. A path is written as `<name>.part` and renamed when
+    complete, so a failed export never leaves a truncated file under the real name."""
+    if not isinstance(out, (str, os.PathLike)):
+        yield out
+        return
+    path = Path(out)
+    part = path.with_name(path.name + ".part")
+    try:
+        with part.open("wb") as stream:
+            yield stream
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def write_frame(
+    frame: pl.DataFrame,
+    out: BinaryIO | Path,
+    fmt: Format,
+    dialect: CsvDialect = PLAIN_CSV,
+    sheet_name: str = DEFAULT_SHEET,
+) -> int:
+    """Write `frame` (values and column order as they are) and return the number of rows."""
+    fmt = check_format(fmt)
+    if fmt == "parquet":
+        return write_batches(frame.to_arrow(), out, fmt)
+    return _write_frames(frame_slices(frame), frame.schema, out, fmt, dialect, sheet_name, None)
+
+
+def write_batches(
+    batches: Iterable[pa.RecordBatch] | pa.RecordBatchReader | pa.Table,
+    out: BinaryIO | Path,
+    fmt: Format,
+    dialect: CsvDialect = PLAIN_CSV,
+    sheet_name: str = DEFAULT_SHEET,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Stream Arrow record batches to `out` in bounded memory; return the number of rows.
+
+    Batches are consumed one at a time (those over BATCH_ROWS rows are sliced), e.g.
+    `con.sql(q, params=...).to_arrow_reader(100_000)`. `progress(n)` is called after each
+    slice with the n rows just written (an increment, as `tqdm.update` takes).
+    An empty iterable (no schema) gives an empty CSV, an XLSX with an empty sheet, and is an
+    error for Parquet; an empty RecordBatchReader gives the header / schema only.
+    """
+    fmt = check_format(fmt)
+    if isinstance(batches, pa.Table):
+        batches = batches.to_reader()
+    source = arrow_source(batches)
+    if fmt == "parquet":
+        return _write_parquet(source, out, progress)
+    frames: Iterator[pl.DataFrame] = (to_polars(b) for b in batch_slices(source.batches))
+    first = next(frames, None)
+    if first is not None:
+        # The first slice's schema: building an empty frame from the Arrow schema would
+        # make pyarrow import pandas (a second's start-up in the CLI).
+        schema = first.schema
+        frames = itertools.chain([first], frames)
+    else:
+        schema = polars_schema(source.schema) if source.schema is not None else pl.Schema()
+    return _write_frames(frames, schema, out, fmt, dialect, sheet_name, progress)
+
+
+def to_bytes(frame: pl.DataFrame, fmt: Format, dialect: CsvDialect = PLAIN_CSV) -> bytes:
+    """The file's content in memory, for `st.download_button(data=...)`."""
+    buffer = io.BytesIO()
+    write_frame(frame, buffer, fmt, dialect)
+    return buffer.getvalue()
+
+
+def _write_frames(
+    frames: Iterable[pl.DataFrame],
+    schema: pl.Schema,
+    out: BinaryIO | Path,
+    fmt: Format,
+    dialect: CsvDialect,
+    sheet_name: str,
+    progress: Callable[[int], None] | None,
+) -> int:
+    counter = RowCounter(progress)
+    started = time.perf_counter()
+    with _target(out) as stream:
+        if fmt == "csv":
+            write_csv_frames(counter.frames(frames), schema, stream, dialect)
+        else:
+            write_xlsx_frames(counter.frames(frames), schema, stream, sheet_name)
+    _log_done(fmt, counter.rows, out, started)
+    return counter.rows
+
+
+def _write_parquet(
+    source: ArrowSource, out: BinaryIO | Path, progress: Callable[[int], None] | None
+) -> int:
+    if source.schema is None:
+        raise ValueError("cannot write Parquet without a schema: no record batch was given")
+    counter = RowCounter(progress)
+    started = time.perf_counter()
+    with _target(out) as stream:
+        write_parquet_batches(counter.batches(batch_slices(source.batches)), source.schema, stream)
+    _log_done("parquet", counter.rows, out, started)
+    return counter.rows
+
+
+def _log_done(fmt: str, rows: int, out: object, started: float) -> None:
+    target = out if isinstance(out, (str, os.PathLike)) else type(out).__name__
+    log.info(
+        "exported %d rows as %s to %s in %.2f s", rows, fmt, target, time.perf_counter() - started
+    )

@@ -1,0 +1,71 @@
+"""Records of the reference data that have no model in `selstats.domain.models`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from itertools import pairwise
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class NationalFigures(_Model):
+    """BOSA's key figures of federal recruitment for one year; None = not published."""
+
+    year: int = Field(ge=1900, le=2100)
+    vacancies: int | None = Field(default=None, ge=0)
+    applicants: int | None = Field(default=None, ge=0)
+    tested: int | None = Field(default=None, ge=0)
+    laureates: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _funnel(self) -> NationalFigures:
+        # Each stage is a subset of the one before: more would be a typo.
+        stages = [("applicants", self.applicants), ("tested", self.tested)]
+        stages.append(("laureates", self.laureates))
+        known = [(name, value) for name, value in stages if value is not None]
+        for (wide, more), (narrow, fewer) in pairwise(known):
+            if fewer > more:
+                raise ValueError(f"{narrow} ({fewer}) is more than {wide} ({more})")
+        return self
+
+
+class TaskArea(StrEnum):
+    TESTS = "tests"
+    COMPLAINTS = "complaints"
+    ARCHIVING = "archiving"
+    MENTORING = "mentoring"
+    PRO_PORTAL = "pro_portal"
+    PC_PLANNING = "pc_planning"
+    ASSESSMENTS = "assessments"
+    TOOLS = "tools"
+    REASONABLE_ACCOMMODATIONS = "reasonable_accommodations"
+    SIGNING_REPORTS = "signing_reports"
+    TRAINING_AND_CERTIFICATION_TESTS = "training_and_certification_tests"
+    QCHECKS = "qchecks"
+
+
+class Responsible(StrEnum):
+    """Who does a task at a certification level."""
+
+    DGRO = "dgro"  # BOSA DG R&O
+    ORGANISATION = "organisation"
+    ORGANISATION_IF_CERTIFIED = "organisation_if_certified"  # else DG R&O
+    SHARED = "shared"
+
+
+class CertificationTask(_Model):
+    """One task of a selection and who does it under each certification level."""
+
+    task_id: str = Field(min_length=1)
+    area: TaskArea
+    task_nl: str = Field(min_length=1)
+    task_fr: str = Field(min_length=1)
+    task_en: str = Field(min_length=1)
+    none: Responsible
+    individual: Responsible
+    client: Responsible
+    condition: str | None = None

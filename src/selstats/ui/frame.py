@@ -1,0 +1,91 @@
+"""The frame around every page (drawn by app.py) and what a page gets from it.
+
+A page calls `current_filters()` first: it returns the sidebar's `Filters` of this run.
+The language is read by `selstats.ui.i18n.t` and `current_lang`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from selstats.ui.filters import Filters, sidebar_filters
+from selstats.ui.i18n import DEFAULT_LANG, LANG_KEY, LANGUAGES, t, translate
+from selstats.ui.state import UrlBinding, flush_url
+
+# Session-state key of the Filters the frame drew on this run.
+_FILTERS_KEY: Final = "_selstats_filters"
+# Key of the language selectbox; the language itself is kept under LANG_KEY ("lang"),
+# which outlives the widget (see `selstats.ui.state.show_kept`).
+_LANG_WIDGET: Final = "lang_select"
+
+_log = logging.getLogger(__name__)
+
+
+def choose_language() -> str:
+    """The language selector in the sidebar, kept in the URL as `lang` (left out for
+    Dutch). Call it before anything that uses `t`, which reads `st.session_state["lang"]`."""
+    binding = UrlBinding("lang", (LANG_KEY,))
+    if binding.takes_over():
+        asked = binding.incoming().get(LANG_KEY, [DEFAULT_LANG])[-1]
+        st.session_state[LANG_KEY] = asked if asked in LANGUAGES else DEFAULT_LANG
+    elif st.session_state.get(LANG_KEY) not in LANGUAGES:
+        st.session_state[LANG_KEY] = DEFAULT_LANG
+    st.session_state[_LANG_WIDGET] = st.session_state[LANG_KEY]
+    st.sidebar.selectbox(
+        t("app.language"),
+        LANGUAGES,
+        format_func=lambda code: translate(code, f"lang.{code}"),
+        key=_LANG_WIDGET,
+        on_change=_language_chosen,
+    )
+    lang: str = st.session_state[LANG_KEY]
+    binding.write({} if lang == DEFAULT_LANG else {LANG_KEY: [lang]})
+    return lang
+
+
+def _language_chosen() -> None:
+    st.session_state[LANG_KEY] = st.session_state[_LANG_WIDGET]
+
+
+def publish(filters: Filters) -> None:
+    """Hand this run's filters to the page and update the URL (app.py, before
+    `page.run()`)."""
+    st.session_state[_FILTERS_KEY] = filters
+    flush_url()
+
+
+def _run_frame_instead() -> None:
+    """Make sure the page runs inside app.py.
+
+    Streamlit treats an app whose entry point has a `pages/` folder beside it as an old-style
+    multipage app until some session runs `st.navigation`: on a fresh server, a deep link
+    such as `/funnel` runs pages/funnel.py alone, without the frame. Checked with Streamlit
+    1.67; `PagesManager.uses_pages_directory` is the flag `st.navigation` itself clears. The
+    rerun then runs app.py, which opens the same page (same url_path) inside the frame."""
+    if PagesManager.uses_pages_directory:
+        _log.info("page opened without the frame: rerunning through app.py")
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def current_filters() -> Filters:
+    """The sidebar filters of this run. Call it first thing in a page module.
+
+    A page run on its own (an AppTest of the page file) draws the sidebar itself."""
+    _run_frame_instead()
+    filters = st.session_state.get(_FILTERS_KEY)
+    if isinstance(filters, Filters):
+        return filters
+    choose_language()
+    filters = sidebar_filters()
+    publish(filters)
+    return filters
+
+
+def page_title(page: str) -> None:
+    """The page's localised title: `page_title("funnel")` shows t("page.funnel")."""
+    st.title(t(f"page.{page}"))
