@@ -22,6 +22,7 @@ from selstats.ingest.problems import Problem
 from selstats.ingest.readers import TableRead, read_table_file
 from selstats.rules.outcomes import BLOCKING_PROBLEMS
 from selstats.store.certification import rederive_certification
+from selstats.store.reference_sync import sync_reference
 from selstats.store.writer import KEYS, StoreWriter, write_store
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def _name(read: TableRead) -> str:
 
 def _write(writer: StoreWriter, report: ImportReport, imported_by: str | None) -> None:
     by_table = {read.table: read for read in report.files if read.table}
+    sync_reference(writer)
     problems: list[Problem] = []
     rederive: set[str] = set()
     for table in TABLE_ORDER:
