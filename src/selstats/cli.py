@@ -30,9 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="log progress details")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", help="the store (default: $SELSTATS_DB, else data/selstats.duckdb)"
-    )
+    common.add_argument("--db", help="the store (default: $SELSTATS_DB, else data/selstats.duckdb)")
     common.add_argument("--lang", choices=LANGS, default="nl", help="language of messages")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -50,18 +48,25 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("table", choices=sorted(EXPORT_TABLES))
     exp.add_argument("--procedure", action="append", default=[], help="procedure code")
     exp.add_argument("--org", action="append", default=[], help="organisation id")
-    exp.add_argument("--government", action="append", default=[],
-                     choices=("federal", "flemish", "local"))
+    exp.add_argument(
+        "--government", action="append", default=[], choices=("federal", "flemish", "local")
+    )
     exp.add_argument("--level", action="append", default=[])
     exp.add_argument("--year-from", type=int)
     exp.add_argument("--year-to", type=int)
     exp.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
     exp.add_argument("--out", type=Path, help="output file (default: CSV to standard output)")
-    exp.add_argument("--excel", action="store_true",
-                     help="CSV for Excel: ';' separator, decimal comma, UTF-8 with BOM")
+    exp.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for Excel: ';' separator, decimal comma, UTF-8 with BOM",
+    )
     exp.add_argument("--as-of", type=date.fromisoformat, help="date for list validity (ISO)")
-    exp.add_argument("--mode", choices=[m.value for m in QcheckMode],
-                     help="Q-check averaging (default: the deployment's setting)")
+    exp.add_argument(
+        "--mode",
+        choices=[m.value for m in QcheckMode],
+        help="Q-check averaging (default: the deployment's setting)",
+    )
     exp.add_argument("--coefficient", type=float, help="index coefficient (default: latest)")
 
     sub.add_parser("check", parents=[common], help="validate the store and the reference data")
@@ -155,8 +160,9 @@ def _export(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser)
         levels=tuple(args.level),
         procs=tuple(args.procedure),
     )
-    params = table_params(con, scope, as_of=args.as_of, mode=args.mode,
-                          coefficient=args.coefficient)
+    params = table_params(
+        con, scope, as_of=args.as_of, mode=args.mode, coefficient=args.coefficient
+    )
     relation = export_relation(con, args.table, params)
     dialect = EXCEL_CSV if args.excel else CsvDialect()
     reader = relation.to_arrow_reader(batch_size=100_000)
@@ -183,8 +189,13 @@ def _check(db: Path, lang: str) -> int:
     if problems:
         print(_check_summary(len(problems), lang))
         return EXIT_INVALID
-    print({"nl": "Geen problemen gevonden.", "fr": "Aucun problème trouvé.",
-           "en": "No problems found."}[lang])
+    print(
+        {
+            "nl": "Geen problemen gevonden.",
+            "fr": "Aucun problème trouvé.",
+            "en": "No problems found.",
+        }[lang]
+    )
     return EXIT_OK
 
 

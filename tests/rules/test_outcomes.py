@@ -585,3 +585,14 @@ def test_procedures_derived_together_do_not_influence_each_other() -> None:
     # Maaseik has no step 4: no state row for it.
     assert d.step_states.filter(d.step_states["procedure_code"] == MAASEIK).height == 3
     assert problems(d) == []
+
+
+def test_steps_nobody_reached_are_not_held_and_there_is_no_list() -> None:
+    # Belnet: the 3 applicants all fail the diploma screening. Nobody is left for steps
+    # 2-4, so they were not held (not "pending": the procedure is over), and no list.
+    rows = [res(BELNET, c, 1, outcome="failed") for c in ("X1", "X2", "X3")]
+    d = run(belnet_steps(), rows, belnet_procedure())
+    assert state(d, BELNET, 1) == counts("held", 3, failed=3)
+    for step in (2, 3, 4):
+        assert state(d, BELNET, step) == counts("not_held", 0)
+    assert laureates(d, BELNET) == {}

@@ -11,7 +11,9 @@ The rules, as the selection notices state them:
   the pass mark but are `cut_off`.
 - A conditional step (`held_if_more_than`) is held only when more candidates reach it than
   that number; otherwise it has no rows and its candidates go straight on (Belnet's written
-  test, which then becomes part of the interview step).
+  test, which then becomes part of the interview step). A step that nobody reached (all left
+  earlier) is not held either; a step whose entrants are not known yet (an earlier step has
+  no results) is pending.
 - A pass/fail step (no maximum score) takes the outcome as given.
 - A step that does not eliminate (`eliminating = false`) lets those who fail it go on;
   absent, withdrawn and not registered still leave (Opgroeien's competency screening is held
@@ -206,7 +208,7 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
             carried = carried.join(here.select("procedure_code"), on="procedure_code", how="semi")
             entrants = pl.concat([entrants, carried])
 
-        state = _states(here, entrants, rows, last_rows, waiting)
+        state = _states(here, starts, entrants, rows, last_rows, waiting)
         problems.append(_state_problems(state))
         waiting = pl.concat(
             [
@@ -275,6 +277,7 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
 
 def _states(
     here: pl.DataFrame,
+    starts: pl.DataFrame,
     entrants: pl.DataFrame,
     rows: pl.DataFrame,
     last_rows: pl.DataFrame,
@@ -290,20 +293,27 @@ def _states(
         .join(has_rows, on="procedure_code", how="left")
         .join(last_rows, on="procedure_code", how="left")
         .join(waiting.with_columns(pl.lit(True).alias("waiting")), on="procedure_code", how="left")
+        .join(
+            starts.select("procedure_code", pl.lit(True).alias("first_step")),
+            on="procedure_code",
+            how="left",
+        )
         .with_columns(
             pl.col("entrants", "rows").fill_null(0),
-            pl.col("waiting").fill_null(False),
+            pl.col("waiting", "first_step").fill_null(False),
             later_rows=pl.col("last_row").fill_null(0) > pl.col("step_no"),
         )
         .with_columns(
             below_count=conditional
             & ~pl.col("waiting")
             & (pl.col("entrants") <= pl.col("held_if_more_than")),
+            # Everyone left at an earlier step: there is nobody to hold this one for.
+            nobody_left=~pl.col("first_step") & ~pl.col("waiting") & (pl.col("entrants") == 0),
         )
         .with_columns(
             state=pl.when(pl.col("rows") > 0)
             .then(pl.lit(StepState.HELD.value))
-            .when(pl.col("below_count"))
+            .when(pl.col("below_count") | pl.col("nobody_left"))
             .then(pl.lit(StepState.NOT_HELD.value))
             .otherwise(pl.lit(StepState.PENDING.value)),
             # A conditional step whose head count was exceeded must be held: later results

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from pydantic import ValidationError
 
@@ -81,7 +82,7 @@ def _check_steps(steps: pl.DataFrame) -> list[Problem]:
     return problems
 
 
-def _check_derivation(con) -> list[Problem]:  # type: ignore[no-untyped-def]
+def _check_derivation(con: duckdb.DuckDBPyConnection) -> list[Problem]:
     steps = con.sql("select * from steps").pl()
     procedures = con.sql(
         "select procedure_code, list_max, ranked, list_date, validity_months from procedures"

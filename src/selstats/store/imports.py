@@ -114,7 +114,7 @@ def _name(read: TableRead) -> str:
 
 
 def _write(writer: StoreWriter, report: ImportReport, imported_by: str | None) -> None:
-    by_table = {read.table: read for read in report.files if read.table}
+    by_table: dict[str, TableRead] = {r.table: r for r in report.files if r.table}
     sync_reference(writer)
     problems: list[Problem] = []
     rederive: set[str] = set()
@@ -123,21 +123,26 @@ def _write(writer: StoreWriter, report: ImportReport, imported_by: str | None) -
         if read is None:
             continue
         problems.extend(_check_references(writer, read))
-        frame = read.frame.drop("_row", strict=False)
+        # Columns the file does not have take the table's defaults, not nulls.
+        frame = read.frame.select([c for c in read.present_columns if c != "_row"])
         if table == "results":
+            # The file's outcome is what was given; the store derives the outcome itself.
             # Re-derived below with everything else this import touches.
-            writer.stage_results(frame)
+            writer.stage_results(frame.rename({"outcome": "outcome_given"}, strict=False))
         else:
             writer.upsert(table, frame)
         if table in {"procedures", "steps", "results"}:
             rederive.update(frame.get_column("procedure_code").unique().to_list())
         report.rows_by_table[table] = read.rows
         writer.log_import(report.import_id, _name(read), table, read.sha256, read.rows, imported_by)
-    if problems:
-        raise ImportRejected(problems)
+    # Rows with unknown references are left out of the derivation by the rules engine, so
+    # the rule problems of the other rows are found in the same run.
     if rederive:
-        derivation = writer.rederive(sorted(rederive))
+        codes = sorted(rederive)
+        derivation = writer.derive(codes)
         problems.extend(_blocking(derivation.problems, by_table))
+        if not problems:
+            writer.replace_derived(codes, derivation)
     problems.extend(_check_list_entries(writer, by_table.get("list_entries")))
     if problems:
         raise ImportRejected(problems)
@@ -183,7 +188,7 @@ def _check_references(writer: StoreWriter, read: TableRead) -> list[Problem]:
     return problems
 
 
-def _blocking(derived: pl.DataFrame, by_table: dict[str | None, TableRead]) -> list[Problem]:
+def _blocking(derived: pl.DataFrame, by_table: dict[str, TableRead]) -> list[Problem]:
     """Rule problems that make the import invalid, pointed at the rows that cause them."""
     blocking = derived.filter(pl.col("code").is_in(sorted(BLOCKING_PROBLEMS)))
     if blocking.is_empty():

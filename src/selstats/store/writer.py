@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 
 from selstats.rules.derive import Derivation, derive
+from selstats.rules.outcomes import BLOCKING_PROBLEMS
 from selstats.store.migrations import migrate
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,23 @@ _TMP_SUFFIX = ".writing-"
 class StoreWriter:
     """Writes inside one open transaction on the private copy."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, fresh: bool = False) -> None:
         self.con = con
+        self.fresh = fresh
+
+    def flush(self) -> None:
+        """Commit what is written so far and go on in a new transaction.
+
+        DuckDB keeps a transaction's appended rows in memory until it commits (about 70 MB
+        per million results), so a build of the L demo would grow without bound. Only
+        allowed on a fresh store: it is the writer's private new file, which replaces the
+        real store only when the whole build succeeds, so no atomicity is given up.
+        """
+        if not self.fresh:
+            raise RuntimeError("flush is only for building a fresh store")
+        self.con.execute("commit")
+        self.con.execute("checkpoint")
+        self.con.execute("begin transaction")
 
     # -- facts -------------------------------------------------------------------------
     def table_columns(self, table: str) -> list[str]:
@@ -128,21 +144,26 @@ class StoreWriter:
         ).pl()
 
     # -- derived -----------------------------------------------------------------------
-    def rederive(self, codes: Iterable[str], raw: pl.DataFrame | None = None) -> Derivation:
-        """Recompute outcomes, step states and lists of these procedures from their facts."""
-        codes = sorted(set(codes))
-        params = {"codes": codes}
+    def derive(self, codes: Iterable[str]) -> Derivation:
+        """Outcomes, step states and lists of these procedures from their stored facts."""
+        params = {"codes": sorted(set(codes))}
         steps = self.con.sql(
             "select * from steps where list_contains($codes, procedure_code)", params=params
         ).pl()
         procedures = self.con.sql(
-            "select procedure_code, list_max, ranked, list_date, validity_months from procedures "
-            "where list_contains($codes, procedure_code)",
+            "select procedure_code, list_max, ranked, list_date, validity_months "
+            "from procedures where list_contains($codes, procedure_code)",
             params=params,
         ).pl()
-        if raw is None:
-            raw = self.raw_results(codes)
-        derivation = derive(steps, raw, procedures)
+        return derive(steps, self.raw_results(params["codes"]), procedures)
+
+    def rederive(self, codes: Iterable[str]) -> Derivation:
+        """Derive and store; facts that break the rules (see BLOCKING_PROBLEMS) are refused."""
+        codes = sorted(set(codes))
+        derivation = self.derive(codes)
+        blocking = derivation.problems.filter(pl.col("code").is_in(sorted(BLOCKING_PROBLEMS)))
+        if not blocking.is_empty():
+            raise ValueError(f"results break the procedure rules: {blocking.head(5).to_dicts()}")
         self.replace_derived(codes, derivation)
         return derivation
 
@@ -226,7 +247,7 @@ def write_store(path: Path, *, fresh: bool = False) -> Iterator[StoreWriter]:
     try:
         con.execute("begin transaction")
         migrate(con)
-        yield StoreWriter(con)
+        yield StoreWriter(con, fresh=fresh)
         con.execute("commit")
         con.execute("checkpoint")
         con.close()
