@@ -26,21 +26,18 @@ help:
 setup:
 	@bash scripts/setup.sh
 
-# Built only when missing: to change scale or seed, delete $(DB) first.
+# Built only when missing: to change scale or seed, delete $(DB) first. The demo command
+# builds a private copy and moves it into place only when it succeeded.
 demo: setup
 	@if [ -e "$(DB)" ]; then \
 		echo "demo: $(DB) exists, kept (delete it to rebuild with SCALE=$(SCALE) SEED=$(SEED))"; \
 	else \
 		echo "demo: building $(DB) (scale $(SCALE), seed $(SEED))"; \
-		mkdir -p "$(dir $(DB))"; \
-		rm -f "$(DB).tmp" "$(DB).tmp.wal"; \
-		$(BIN)/selstats demo --scale $(SCALE) --seed $(SEED) --db "$(DB).tmp" && \
-		{ [ ! -e "$(DB).tmp.wal" ] || mv "$(DB).tmp.wal" "$(DB).wal"; } && \
-		mv "$(DB).tmp" "$(DB)"; \
+		$(BIN)/selstats demo --scale $(SCALE) --seed $(SEED) --db "$(DB)"; \
 	fi
 
 run: demo
-	SELSTATS_DB="$(abspath $(DB))" $(BIN)/streamlit run app.py --server.port $(PORT)
+	SELSTATS_DEMO=1 SELSTATS_DB="$(abspath $(DB))" $(BIN)/streamlit run app.py --server.port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check .
