@@ -1,10 +1,105 @@
-"""Placeholder page: its title and "coming soon", until the page is written."""
+"""Explore and export: any table the pages show, under the sidebar filters, filtered further
+per column and downloaded exactly as shown (the same query and parameters as
+`selstats export`); importing files; the import log."""
 
+import polars as pl
 import streamlit as st
 
-from selstats.ui.frame import current_filters, page_title
-from selstats.ui.i18n import t
+from selstats import query
+from selstats.store.connection import db_path
+from selstats.tables import EXPORT_TABLES, Scope, table_params
+from selstats.ui.column_filters import column_filters
+from selstats.ui.db import cached_query, get_connection
+from selstats.ui.download import download_buttons
+from selstats.ui.format import fmt_int, fmt_num
+from selstats.ui.frame import current_access, current_filters, page_title
+from selstats.ui.i18n import catalogue, current_lang, t
+from selstats.ui.table_filter import apply_filters
+from selstats.ui.upload import import_panel, may_import, may_see_import_log
 
-current_filters()
+filters = current_filters()
 page_title("explore")
-st.info(t("common.coming_soon"))
+lang = current_lang()
+texts = catalogue(lang)
+DATE_FORMAT = "YYYY-MM-DD" if lang == "en" else "DD/MM/YYYY"
+
+# ---- a table, as `selstats export` writes it under the sidebar filters ------------------
+# The options are the tables' own names, as `selstats export` takes them: the URL keeps
+# the chosen one (`/explore?table=laureates`), in every language.
+table = st.selectbox(
+    t("explore.table"),
+    list(EXPORT_TABLES),
+    key="table",
+    bind="query-params",
+    help=t("explore.table_help"),
+)
+if f"explore.tables.{table}" in texts:
+    st.caption(texts[f"explore.tables.{table}"])
+used = query.used_params(query.load_sql(EXPORT_TABLES[table]))
+as_of = None
+if "as_of" in used:
+    as_of = st.date_input(
+        t("explore.as_of"),
+        value="today",
+        key="as_of",
+        bind="query-params",
+        format=DATE_FORMAT,
+        help=t("explore.as_of_help"),
+        width=220,
+    )
+params = table_params(get_connection(), Scope(**filters.params()), as_of=as_of)
+if "mode" in used:
+    st.caption(t("explore.mode_note", mode=t(f"explore.mode.{params['mode']}")))
+if "coefficient" in used:
+    st.caption(t("explore.coefficient_note", coefficient=fmt_num(params["coefficient"], lang, 4)))
+# export_table's query with export_table's parameters, read through cached_query, which
+# also narrows it to what the logged-in user may see (selstats.access).
+frame = cached_query(EXPORT_TABLES[table], **params)
+
+# ---- filtered further, shown, downloaded -----------------------------------------------
+shown = apply_filters(frame, column_filters(frame, key=f"explore_{table}"))
+st.caption(t("explore.rows", shown=fmt_int(shown.height, lang), total=fmt_int(frame.height, lang)))
+if shown.is_empty():
+    st.info(t("explore.empty" if frame.is_empty() else "explore.empty_filtered"))
+else:
+    dates = {
+        name: st.column_config.DateColumn(format=DATE_FORMAT)
+        if dtype == pl.Date
+        else st.column_config.DatetimeColumn(format=f"{DATE_FORMAT} HH:mm")
+        for name, dtype in shown.schema.items()
+        if dtype in (pl.Date, pl.Datetime)
+    }
+    st.dataframe(shown, hide_index=True, placeholder="—", column_config=dates)
+    download_buttons(shown, table, key="explore", detail={"table": table, **filters.params()})
+    st.caption(t("explore.download_note", table=table))
+
+# ---- import ----------------------------------------------------------------------------
+access = current_access()
+st.subheader(t("explore.import_title"))
+if may_import(access):
+    st.caption(t("explore.import_intro"))
+    import_panel(db_path(), key="explore_import")
+else:
+    st.info(t("explore.import_not_allowed"))
+with st.expander(t("explore.import_log")):
+    log = cached_query("import_log") if may_see_import_log(access) else None
+    if log is None:
+        st.info(t("explore.import_log_not_allowed"))
+    elif log.is_empty():
+        st.info(t("explore.import_log_empty"))
+    else:
+        st.dataframe(
+            log,
+            hide_index=True,
+            column_config={
+                "imported_at": st.column_config.DatetimeColumn(
+                    t("explore.col_imported_at"), format=f"{DATE_FORMAT} HH:mm"
+                ),
+                "imported_by": st.column_config.TextColumn(t("explore.col_imported_by")),
+                "file_name": st.column_config.TextColumn(t("explore.col_file")),
+                "table_name": st.column_config.TextColumn(t("explore.col_table")),
+                "rows": st.column_config.NumberColumn(t("explore.col_rows")),
+                "sha256": st.column_config.TextColumn(t("explore.col_checksum")),
+                "import_id": st.column_config.TextColumn(t("explore.col_import_id")),
+            },
+        )

@@ -46,13 +46,17 @@ EXPORT_TABLES: dict[str, str] = {
     "laureates": "laureates",
     "certification": "certification",
     "salaries": "salaries",
+    "reserve_lists": "reserve_lists",
+    "reserve_lists_expiring": "reserve_lists_expiring",
 }
 
 
 def latest_coefficient(con: duckdb.DuckDBPyConnection) -> float | None:
-    rows = con.cursor().sql(
-        "select coefficient from index_coefficients order by in_force_from desc limit 1"
-    ).fetchall()
+    rows = (
+        con.cursor()
+        .sql("select coefficient from index_coefficients order by in_force_from desc limit 1")
+        .fetchall()
+    )
     return float(rows[0][0]) if rows else None
 
 

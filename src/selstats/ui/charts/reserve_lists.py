@@ -1,0 +1,271 @@
+"""Charts of the reserve lists page: the validity timeline and what became of each list's
+laureates. Each function takes the frame of a query in queries/ (see the column names) and
+texts already translated, and returns an altair chart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Final
+
+import altair as alt
+import polars as pl
+
+from selstats.ui.charts.palette import ACCENT, LINE_COLOUR, MUTED
+
+# What became of a laureate (selstats.domain.enums.ListStatus), colour-blind-safe
+# (Okabe-Ito): still available blue, hired green, declined vermillion, withdrawn light grey.
+STATUS_COLOURS: Final[dict[str, str]] = {
+    "available": ACCENT,
+    "hired": "#009E73",
+    "declined": "#D55E00",
+    "withdrawn": "#BDBDBD",
+}
+STATUS_ORDER: Final = tuple(STATUS_COLOURS)
+
+# A list's validity on the chosen date: the part before the list's own end, and the
+# extension granted to some of its laureates after it.
+VALIDITY_COLOURS: Final[dict[str, str]] = {"valid": ACCENT, "expired": MUTED}
+EXTENSION_COLOUR: Final = "#56B4E9"  # sky blue: lighter than the valid bar
+
+ROW_STEP: Final = 22  # pixels per list
+
+# Altair's time formats for the tooltip and the axis, the way selstats.ui.format writes dates.
+_DATE_FORMATS: Final = {"nl": "%d/%m/%Y", "fr": "%d/%m/%Y", "en": "%Y-%m-%d"}
+_MONTH_FORMATS: Final = {"nl": "%m/%Y", "fr": "%m/%Y", "en": "%Y-%m"}
+
+
+# Vega's number and time locales, so that axes write numbers and months the way
+# selstats.ui.format does ("1.234" in Dutch and French; English stays Vega's default).
+_NUMBER_LOCALE: Final = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
+_MONTHS: Final = {
+    "nl": (
+        [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+        ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+        ["zo", "ma", "di", "wo", "do", "vr", "za"],
+    ),
+    "fr": (
+        [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        [
+            "janv.",
+            "févr.",
+            "mars",
+            "avr.",
+            "mai",
+            "juin",
+            "juil.",
+            "août",
+            "sept.",
+            "oct.",
+            "nov.",
+            "déc.",
+        ],
+        ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+    ),
+}
+
+
+def vega_locale(lang: str) -> alt.Locale | None:
+    """The chart locale of `lang`; None for English (Vega's own)."""
+    if lang not in _MONTHS:
+        return None
+    months, short_months, days, short_days = _MONTHS[lang]
+    time = {
+        "dateTime": "%A %e %B %Y %X",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": days,
+        "shortDays": short_days,
+        "months": months,
+        "shortMonths": short_months,
+    }
+    return alt.Locale(number=_NUMBER_LOCALE, time=time)
+
+
+def localised(chart: alt.LayerChart | alt.Chart, lang: str) -> alt.TopLevelMixin:
+    """`chart` with the number and time locale of `lang` (a top-level configuration)."""
+    locale = vega_locale(lang)
+    return chart if locale is None else chart.configure(locale=locale)
+
+
+def date_format(lang: str) -> str:
+    return _DATE_FORMATS.get(lang, _DATE_FORMATS["nl"])
+
+
+def month_format(lang: str) -> str:
+    return _MONTH_FORMATS.get(lang, _MONTH_FORMATS["nl"])
+
+
+def timeline_rows(lists: pl.DataFrame) -> pl.DataFrame:
+    """The lists that can be drawn on a timeline: those with a list date and an end."""
+    return lists.filter(pl.col("list_date").is_not_null() & pl.col("valid_through").is_not_null())
+
+
+def validity_timeline(
+    lists: pl.DataFrame,
+    as_of: date,
+    labels: Mapping[str, str],
+    lang: str,
+) -> alt.LayerChart:
+    """One bar per list from its list date to its own last day (coloured by its validity on
+    `as_of`), a lighter bar on to an extension, and a rule at `as_of`. The latest end comes
+    first, so that the lists still in use are at the top; the date axis is at the top too.
+
+    `lists`: rows of queries/reserve_lists.sql. `labels`: "list", "list_date",
+    "valid_until", "extended_until", "validity", "as_of" and the validity states
+    "valid", "expired"."""
+    fmt = date_format(lang)
+    rows = timeline_rows(lists).with_columns(
+        pl.concat_str(
+            pl.col("procedure_code"),
+            pl.when(pl.col("title").is_not_null())
+            .then(pl.lit(" — ") + pl.col("title"))
+            .otherwise(pl.lit("")),
+        ).alias("list_label"),
+        pl.col("validity")
+        .replace_strict(
+            {state: labels[state] for state in VALIDITY_COLOURS}, default=pl.col("validity")
+        )
+        .alias("validity_label"),
+    )
+    order = (
+        rows.sort(["valid_through", "procedure_code"], descending=[True, False])
+        .get_column("list_label")
+        .to_list()
+    )
+    y = alt.Y(
+        "list_label:N",
+        title=None,
+        sort=order,
+        axis=alt.Axis(labelLimit=280, labelOverlap=False),
+    )
+    tooltip = [
+        alt.Tooltip("procedure_code:N", title=labels["list"]),
+        alt.Tooltip("org_name:N", title=labels["organisation"]),
+        alt.Tooltip("list_date:T", title=labels["list_date"], format=fmt),
+        alt.Tooltip("valid_until:T", title=labels["valid_until"], format=fmt),
+        alt.Tooltip("extended_until:T", title=labels["extended_until"], format=fmt),
+        alt.Tooltip("validity_label:N", title=labels["validity"]),
+    ]
+    base = alt.Chart(rows)
+    bars = base.mark_bar(height=ROW_STEP - 6).encode(
+        x=alt.X(
+            "list_date:T",
+            title=None,
+            axis=alt.Axis(format=month_format(lang), orient="top", grid=True),
+        ),
+        x2="valid_until:T",
+        y=y,
+        color=alt.Color(
+            "validity_label:N",
+            title=labels["validity"],
+            scale=alt.Scale(
+                domain=[labels[s] for s in VALIDITY_COLOURS],
+                range=list(VALIDITY_COLOURS.values()),
+            ),
+            legend=alt.Legend(orient="top"),
+        ),
+        tooltip=tooltip,
+    )
+    extensions = (
+        base.transform_filter("isValid(datum.extended_until)")
+        .mark_bar(height=ROW_STEP - 6, color=EXTENSION_COLOUR)
+        .encode(x="valid_until:T", x2="extended_until:T", y=y, tooltip=tooltip)
+    )
+    today = pl.DataFrame({"as_of": [as_of], "label": [labels["as_of"]]})
+    rule = (
+        alt.Chart(today)
+        .mark_rule(color=LINE_COLOUR, strokeWidth=2, strokeDash=[4, 3])
+        .encode(
+            x="as_of:T",
+            tooltip=[alt.Tooltip("as_of:T", title=labels["as_of"], format=fmt)],
+        )
+    )
+    return alt.LayerChart(layer=[bars, extensions, rule], height=alt.Step(ROW_STEP))
+
+
+def status_long(lists: pl.DataFrame, statuses: Sequence[str] = STATUS_ORDER) -> pl.DataFrame:
+    """One row per list and status with its count (zero counts left out)."""
+    return (
+        lists.select("procedure_code", "title", *statuses)
+        .unpivot(index=["procedure_code", "title"], variable_name="status", value_name="count")
+        .filter(pl.col("count") > 0)
+    )
+
+
+def status_bars(lists: pl.DataFrame, labels: Mapping[str, str]) -> alt.Chart:
+    """Per list, its laureates stacked by what became of them: available, hired, declined,
+    withdrawn, in fixed colours.
+
+    `lists`: rows of queries/reserve_lists.sql. `labels`: "list", "laureates", "status"
+    and the statuses "available", "hired", "declined", "withdrawn"."""
+    rows = status_long(lists).with_columns(
+        pl.col("status")
+        .replace_strict({s: labels[s] for s in STATUS_ORDER}, default=pl.col("status"))
+        .alias("status_label"),
+        pl.col("status")
+        .replace_strict({s: i for i, s in enumerate(STATUS_ORDER)}, default=len(STATUS_ORDER))
+        .alias("status_order"),
+    )
+    order = lists.get_column("procedure_code").to_list()
+    return (
+        alt.Chart(rows)
+        .mark_bar(height=ROW_STEP - 6)
+        .encode(
+            x=alt.X(
+                "count:Q", title=labels["laureates"], stack="zero", axis=alt.Axis(orient="top")
+            ),
+            y=alt.Y(
+                "procedure_code:N",
+                title=None,
+                sort=order,
+                axis=alt.Axis(labelOverlap=False),
+            ),
+            color=alt.Color(
+                "status_label:N",
+                title=labels["status"],
+                scale=alt.Scale(
+                    domain=[labels[s] for s in STATUS_ORDER],
+                    range=list(STATUS_COLOURS.values()),
+                ),
+                legend=alt.Legend(orient="top"),
+            ),
+            order=alt.Order("status_order:Q"),
+            tooltip=[
+                alt.Tooltip("procedure_code:N", title=labels["list"]),
+                alt.Tooltip("title:N", title=labels["title"]),
+                alt.Tooltip("status_label:N", title=labels["status"]),
+                alt.Tooltip("count:Q", title=labels["laureates"]),
+            ],
+        )
+        .properties(height=alt.Step(ROW_STEP))
+    )

@@ -1,0 +1,252 @@
+"""Importing uploaded files from the dashboard: the same import as `selstats import`.
+
+The uploaded files are saved under their own names in a temporary folder (the table is
+named by the file name: `results.csv`), imported with `selstats.store.imports.import_paths`
+(all or nothing) and the folder removed. On success the pages' caches are cleared and the
+store reopened, so every page shows the new data; on failure the import's problems are
+shown one row per problem (file, row, column, value, the sentence in the user's language)
+and nothing was written.
+
+Only users with `Permission.IMPORT` (`may_import`) get the panel; the import log records
+their user name. `import_uploads`, `save_uploads`, `summary_frame` and `problems_frame`
+need no Streamlit; `import_panel` draws the uploader, runs the import and shows the outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Protocol
+
+import polars as pl
+import streamlit as st
+
+from selstats.access.identity import current_access
+from selstats.access.roles import Permission
+from selstats.access.scope import Access
+from selstats.ingest.problems import Problem
+from selstats.store.imports import TABLE_ORDER, import_paths
+from selstats.ui.i18n import current_lang, t
+
+# What the uploader accepts; the import decides the rest (selstats.ingest).
+UPLOAD_TYPES: Final = ("csv", "xlsx", "parquet")
+# Recorded in the import log when the session has no user name (never, through the frame).
+ANONYMOUS: Final = "dashboard"
+
+# Session-state keys of the panel (prefixed with the caller's key).
+_OUTCOME: Final = "_import_outcome"
+_ROUND: Final = "_import_round"  # bumped after a success: a fresh, empty uploader
+_REQUESTED: Final = "_import_requested"  # the import button was clicked
+
+_log = logging.getLogger(__name__)
+
+
+class Upload(Protocol):
+    """What the import needs of an uploaded file (Streamlit's UploadedFile has it)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def getvalue(self) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """The result of one import, kept in session state to be shown after the rerun."""
+
+    files: tuple[str, ...]
+    rows_by_table: tuple[tuple[str, int], ...]  # in import order
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def safe_name(name: str) -> str:
+    """The file's own name without any folder part (a browser may send a path)."""
+    base = Path(name.replace("\\", "/")).name
+    return base if base not in ("", ".", "..") else "upload"
+
+
+def save_uploads(files: Iterable[Upload], folder: Path) -> list[Path]:
+    """Write the uploads into `folder` under their own names. A name that comes twice goes
+    into a numbered subfolder, so that the import sees (and reports) both files."""
+    paths: list[Path] = []
+    seen: dict[str, int] = {}
+    for upload in files:
+        name = safe_name(upload.name)
+        count = seen.get(name.lower(), 0)
+        seen[name.lower()] = count + 1
+        target_dir = folder / str(count) if count else folder
+        target_dir.mkdir(parents=True, exist_ok=True)
+        path = target_dir / name
+        path.write_bytes(upload.getvalue())
+        paths.append(path)
+    return paths
+
+
+def import_uploads(
+    files: Sequence[Upload],
+    db: Path,
+    *,
+    imported_by: str | None,
+    progress: Callable[[str], None] | None = None,
+) -> ImportOutcome:
+    """Import the uploaded files into the store at `db`, all or nothing."""
+    with tempfile.TemporaryDirectory(prefix="selstats-upload-") as tmp:
+        paths = save_uploads(files, Path(tmp))
+        _log.info("importing %d uploaded file(s) into %s", len(paths), db)
+        report = import_paths(paths, db, imported_by=imported_by, progress=progress)
+    order = {table: i for i, table in enumerate(TABLE_ORDER)}
+    rows = sorted(report.rows_by_table.items(), key=lambda item: order.get(item[0], len(order)))
+    if report.problems:
+        _log.info("import rejected: %d problem(s)", len(report.problems))
+    return ImportOutcome(
+        files=tuple(path.name for path in paths),
+        rows_by_table=tuple(rows) if report.ok else (),
+        problems=tuple(report.problems),
+    )
+
+
+def summary_frame(outcome: ImportOutcome) -> pl.DataFrame:
+    """One row per table the import wrote: table, rows."""
+    return pl.DataFrame(
+        list(outcome.rows_by_table),
+        schema={"table": pl.String, "rows": pl.Int64},
+        orient="row",
+    )
+
+
+def problems_frame(problems: Iterable[Problem], lang: str) -> pl.DataFrame:
+    """One row per problem: file, row, column, value and the sentence in `lang`."""
+    return pl.DataFrame(
+        [(p.file, p.row, p.column, p.value, p.message(lang)) for p in problems],
+        schema={
+            "file": pl.String,
+            "row": pl.Int64,
+            "column": pl.String,
+            "value": pl.String,
+            "message": pl.String,
+        },
+        orient="row",
+    )
+
+
+def refresh_store() -> None:
+    """Forget every cached result and the open connection, so that the pages read the
+    store the import has just replaced."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def may_import(access: Access | None) -> bool:
+    """Whether the user may import files (`Permission.IMPORT`: the admin role)."""
+    return access is not None and access.may(Permission.IMPORT)
+
+
+def may_see_import_log(access: Access | None) -> bool:
+    """The import log names files of every organisation: for those who import or audit."""
+    return access is not None and (
+        access.may(Permission.IMPORT) or access.may(Permission.VIEW_AUDIT)
+    )
+
+
+def importer(access: Access | None) -> str:
+    """Who imports, for the import log: the logged-in user's name."""
+    return access.username if access is not None and access.username else ANONYMOUS
+
+
+# ---- the panel ----------------------------------------------------------------------------
+
+
+def _run_with_status(files: Sequence[Upload], db: Path) -> ImportOutcome:
+    total = len(files)
+    with st.status(t("explore.import_running", count=total), expanded=True) as status:
+        bar = st.progress(0.0)
+        read = 0
+
+        def progress(name: str) -> None:
+            nonlocal read
+            read += 1
+            status.text(t("explore.import_reading", file=name))
+            bar.progress(min(read / (total + 1), 1.0))
+
+        outcome = import_uploads(
+            files, db, imported_by=importer(current_access()), progress=progress
+        )
+        bar.progress(1.0)
+        if outcome.ok:
+            status.update(label=t("explore.import_done"), state="complete", expanded=False)
+        else:
+            status.update(label=t("explore.import_failed_short"), state="error", expanded=False)
+    return outcome
+
+
+def _request_import(requested_key: str) -> None:
+    st.session_state[requested_key] = True
+
+
+def show_outcome(outcome: ImportOutcome, lang: str) -> None:
+    """The summary of a successful import, or its problems one row per problem."""
+    if outcome.ok:
+        st.success(t("explore.import_succeeded", files=len(outcome.files)))
+        st.dataframe(
+            summary_frame(outcome),
+            hide_index=True,
+            column_config={
+                "table": st.column_config.TextColumn(t("explore.col_table")),
+                "rows": st.column_config.NumberColumn(t("explore.col_rows")),
+            },
+        )
+        return
+    st.error(t("explore.import_failed", count=len(outcome.problems)))
+    st.dataframe(
+        problems_frame(outcome.problems, lang),
+        hide_index=True,
+        column_config={
+            "file": st.column_config.TextColumn(t("explore.col_file")),
+            "row": st.column_config.NumberColumn(t("explore.col_row"), format="%d"),
+            "column": st.column_config.TextColumn(t("explore.col_column")),
+            "value": st.column_config.TextColumn(t("explore.col_value")),
+            "message": st.column_config.TextColumn(t("explore.col_message"), width="large"),
+        },
+    )
+
+
+def import_panel(db: Path, key: str) -> None:
+    """The uploader (several CSV/XLSX/Parquet files), the import button, and the outcome of
+    the last import. After a successful import the caches are cleared and the app reruns,
+    so that the sidebar and every page read the new store."""
+    round_key, outcome_key, requested_key = key + _ROUND, key + _OUTCOME, key + _REQUESTED
+    files = st.file_uploader(
+        t("explore.upload"),
+        type=list(UPLOAD_TYPES),
+        accept_multiple_files=True,
+        help=t("explore.upload_help"),
+        key=f"{key}_files_{st.session_state.get(round_key, 0)}",
+    )
+    # The click is kept in session state by the button's callback, not read from its
+    # return value: a run the frame cuts short with `st.rerun` (see
+    # `selstats.ui.frame._run_frame_instead`) would lose a button's one-run value.
+    st.button(
+        t("explore.import_button"),
+        key=f"{key}_run",
+        disabled=not files,
+        type="primary",
+        on_click=_request_import,
+        args=(requested_key,),
+    )
+    if st.session_state.pop(requested_key, False) and files:
+        outcome = _run_with_status(list(files), db)
+        st.session_state[outcome_key] = outcome
+        if outcome.ok:
+            refresh_store()
+            st.session_state[round_key] = st.session_state.get(round_key, 0) + 1
+            st.rerun()
+    last = st.session_state.get(outcome_key)
+    if isinstance(last, ImportOutcome):
+        show_outcome(last, current_lang())

@@ -1,0 +1,515 @@
+"""The reserve lists page and its queries, against the hand-computed fixture store
+(tests/fixtures/small_store.py).
+
+The figures, by hand:
+- P-A1: list of 2025-04-05, 12 months: valid through 2026-04-04 (the day before the
+  anniversary 2026-04-05); ranked; 2 laureates, A01 (rank 1) hired 2025-05-01, A03 (rank 2)
+  available.
+- P-B1: list of 2026-07-09, 24 months: valid through 2028-07-08; ranked; 1 laureate, B01
+  available.
+- P-B2: no list yet (no laureates): not a list at all.
+On 2026-04-04 P-A1 is valid (its last day, 0 days left) and P-B1 too; on 2026-04-05 P-A1
+has expired (-1 day).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from selstats import query
+from selstats.store.reference_sync import sync_reference
+from selstats.store.writer import write_store
+from selstats.tables import Scope
+from selstats.ui.charts.reserve_lists import (
+    EXTENSION_COLOUR,
+    STATUS_COLOURS,
+    localised,
+    status_bars,
+    status_long,
+    timeline_rows,
+    validity_timeline,
+)
+from selstats.ui.i18n import translate
+from tests.fixtures import small_store
+from tests.fixtures.small_store import build_small_store
+
+APP = "../../app.py"
+PAGE = "pages/reserve_lists.py"
+TIMEOUT = 60
+
+
+# ---- stores -----------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def clear_streamlit_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def build_variant(
+    path: Path,
+    *,
+    procedures: pl.DataFrame = small_store.PROCEDURES,
+    list_entries: pl.DataFrame = small_store.LIST_ENTRIES,
+) -> Path:
+    """The fixture store with other procedures or list entries."""
+    with write_store(path, fresh=True) as writer:
+        sync_reference(writer)
+        writer.upsert("organisations", small_store.ORGANISATIONS)
+        writer.upsert("procedures", procedures)
+        writer.upsert("steps", small_store.STEPS)
+        writer.upsert_results(small_store._results())
+        writer.upsert("list_entries", list_entries)
+    return path
+
+
+# A03 on P-A1 extended through 2026-10-04, after the list's own end (2026-04-04).
+EXTENDED_ENTRIES = small_store.LIST_ENTRIES.with_columns(
+    extended_until=pl.Series([None, date(2026, 10, 4), None], dtype=pl.Date)
+)
+# P-B1 without ranking.
+UNRANKED_PROCEDURES = small_store.PROCEDURES.with_columns(ranked=pl.Series([True, False, True]))
+
+
+@pytest.fixture
+def small_db(tmp_path: Path) -> Path:
+    return build_small_store(tmp_path / "s.duckdb")
+
+
+@pytest.fixture
+def small_con(small_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(small_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    try:
+        from selstats.demo import build_demo
+    except ImportError as error:  # the demo generator is being written
+        pytest.skip(f"selstats.demo.build_demo does not import yet: {error}")
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    try:
+        build_demo(path, scale="S", seed=1)
+    except Exception as error:
+        pytest.skip(f"the demo store does not build yet: {error!r}")
+    return path
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, as_of: date, **scope: object) -> pl.DataFrame:
+    return query.run(con, name, **Scope(**scope).params(), as_of=as_of)  # type: ignore[arg-type]
+
+
+def by_code(frame: pl.DataFrame) -> dict[str, dict[str, object]]:
+    return {row["procedure_code"]: row for row in frame.iter_rows(named=True)}
+
+
+# ---- queries ----------------------------------------------------------------------------
+
+
+def test_every_list_with_its_dates_size_and_statuses(small_con: duckdb.DuckDBPyConnection) -> None:
+    lists = run(small_con, "reserve_lists", date(2026, 4, 4))
+    # valid lists, nearest end first: P-A1 (2026-04-04) before P-B1 (2028-07-08); P-B2 has
+    # no list
+    assert lists["procedure_code"].to_list() == ["P-A1", "P-B1"]
+    rows = by_code(lists)
+    a1, b1 = rows["P-A1"], rows["P-B1"]
+    assert (a1["org_id"], a1["org_name"], a1["size"], a1["ranked"]) == (
+        "ORG-A",
+        "Dienst Alfa",
+        2,
+        True,
+    )
+    assert (a1["list_date"], a1["validity_months"], a1["valid_until"]) == (
+        date(2025, 4, 5),
+        12,
+        date(2026, 4, 4),
+    )
+    assert (a1["extended_until"], a1["extended"], a1["valid_through"]) == (
+        None,
+        False,
+        date(2026, 4, 4),
+    )
+    # valid on its last day, 0 days left
+    assert (a1["validity"], a1["days_left"]) == ("valid", 0)
+    # A01 hired, A03 available
+    assert (a1["available"], a1["hired"], a1["declined"], a1["withdrawn"]) == (1, 1, 0, 0)
+    # 24 months from 2026-07-09: through 2028-07-08. Days from 2026-04-04: 365 to
+    # 2027-04-04, 366 to 2028-04-04 (29/02/2028), then 26 + 31 + 30 + 8 = 95 -> 826.
+    assert (b1["valid_until"], b1["validity"], b1["days_left"]) == (date(2028, 7, 8), "valid", 826)
+    assert (b1["size"], b1["available"], b1["hired"]) == (1, 1, 0)
+
+
+def test_the_day_after_the_last_day_the_list_has_expired(
+    small_con: duckdb.DuckDBPyConnection,
+) -> None:
+    lists = run(small_con, "reserve_lists", date(2026, 4, 5))
+    assert lists["procedure_code"].to_list() == ["P-B1", "P-A1"]  # valid first
+    rows = by_code(lists)
+    assert (rows["P-A1"]["validity"], rows["P-A1"]["days_left"]) == ("expired", -1)
+    assert rows["P-B1"]["validity"] == "valid"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        # (lists, valid, expired, expiring_30, expiring_90)
+        (date(2026, 4, 4), (2, 2, 0, 1, 1)),  # P-A1: 0 days left
+        (date(2026, 4, 5), (2, 1, 1, 0, 0)),  # P-A1 expired, P-B1 far off
+        (date(2026, 3, 5), (2, 2, 0, 1, 1)),  # 26 (March) + 4 = 30 days left
+        (date(2026, 3, 4), (2, 2, 0, 0, 1)),  # 31 days left
+        (date(2026, 1, 4), (2, 2, 0, 0, 1)),  # 27 + 28 + 31 + 4 = 90 days left
+        (date(2026, 1, 3), (2, 2, 0, 0, 0)),  # 91 days left
+        (date(2028, 7, 8), (2, 1, 1, 1, 1)),  # P-B1's last day
+    ],
+)
+def test_summary_counts_valid_and_expiring_lists(
+    small_con: duckdb.DuckDBPyConnection, as_of: date, expected: tuple[int, ...]
+) -> None:
+    row = run(small_con, "reserve_lists_summary", as_of).row(0, named=True)
+    names = ("lists", "valid", "expired", "expiring_30", "expiring_90")
+    assert tuple(row[n] for n in names) == expected
+    assert row["open"] == 0
+    # 3 laureates: A01 hired, A03 and B01 available
+    assert (row["laureates"], row["available"], row["hired"]) == (3, 2, 1)
+    assert (row["declined"], row["withdrawn"]) == (0, 0)
+
+
+def test_expiring_lists_nearest_first(small_con: duckdb.DuckDBPyConnection) -> None:
+    frame = run(small_con, "reserve_lists_expiring", date(2026, 3, 5))
+    assert frame.select("procedure_code", "valid_through", "days_left", "within_30").rows() == [
+        ("P-A1", date(2026, 4, 4), 30, True)
+    ]
+    assert frame["available"].to_list() == [1]  # A03
+    assert run(small_con, "reserve_lists_expiring", date(2026, 1, 4))["within_30"].to_list() == [
+        False
+    ]
+    assert run(small_con, "reserve_lists_expiring", date(2026, 4, 5)).is_empty()
+
+
+def test_an_extension_keeps_the_list_valid(tmp_path: Path) -> None:
+    path = build_variant(tmp_path / "x.duckdb", list_entries=EXTENDED_ENTRIES)
+    con = duckdb.connect(str(path), read_only=True)
+    a1 = by_code(run(con, "reserve_lists", date(2026, 4, 5)))["P-A1"]
+    assert (a1["valid_until"], a1["extended_until"], a1["extended"]) == (
+        date(2026, 4, 4),
+        date(2026, 10, 4),
+        True,
+    )
+    # 2026-04-05 -> 2026-10-04: 25 + 31 + 30 + 31 + 31 + 30 + 4 = 182 days
+    assert (a1["valid_through"], a1["validity"], a1["days_left"]) == (
+        date(2026, 10, 4),
+        "valid",
+        182,
+    )
+    summary = run(con, "reserve_lists_summary", date(2026, 4, 5)).row(0, named=True)
+    assert (summary["valid"], summary["expired"]) == (2, 0)
+    # an extension before the list's end is no extension
+    early = EXTENDED_ENTRIES.with_columns(
+        extended_until=pl.Series([None, date(2026, 1, 1), None], dtype=pl.Date)
+    )
+    con.close()
+    path = build_variant(tmp_path / "y.duckdb", list_entries=early)
+    con = duckdb.connect(str(path), read_only=True)
+    a1 = by_code(run(con, "reserve_lists", date(2026, 4, 5)))["P-A1"]
+    assert (a1["extended"], a1["valid_through"], a1["validity"]) == (
+        False,
+        date(2026, 4, 4),
+        "expired",
+    )
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("scope", "codes"),
+    [
+        ({"orgs": ("ORG-B",)}, ["P-B1"]),
+        ({"govs": ("federal",)}, ["P-A1"]),
+        ({"allowed": ("ORG-A",)}, ["P-A1"]),
+        ({"allowed": ()}, []),
+        ({"procs": ("P-B1", "P-B2")}, ["P-B1"]),
+        ({"year_from": 2026, "year_to": 2026}, ["P-B1"]),  # P-A1's year is 2025
+    ],
+)
+def test_queries_follow_the_filter_and_the_access_scope(
+    small_con: duckdb.DuckDBPyConnection, scope: dict[str, object], codes: list[str]
+) -> None:
+    as_of = date(2026, 4, 4)
+    assert run(small_con, "reserve_lists", as_of, **scope)["procedure_code"].to_list() == codes
+    assert run(small_con, "reserve_lists_summary", as_of, **scope)["lists"].item() == len(codes)
+    expiring = run(small_con, "reserve_lists_expiring", as_of, **scope)
+    assert expiring["procedure_code"].to_list() == [c for c in codes if c == "P-A1"]
+
+
+# ---- charts -----------------------------------------------------------------------------
+
+LABELS = {
+    "list": "Lijst",
+    "organisation": "Organisatie",
+    "title": "Functie",
+    "list_date": "Lijstdatum",
+    "valid_until": "Geldig tot",
+    "extended_until": "Verlengd tot",
+    "validity": "Geldigheid",
+    "as_of": "vandaag",
+    "laureates": "Laureaten",
+    "status": "Status",
+    "valid": "geldig",
+    "expired": "vervallen",
+    "open": "open",
+    "available": "beschikbaar",
+    "hired": "aangeworven",
+    "declined": "geweigerd",
+    "withdrawn": "teruggetrokken",
+}
+
+
+def _layers(chart: dict[str, object]) -> list[dict[str, object]]:
+    layers = chart["layer"]
+    assert isinstance(layers, list)
+    return layers
+
+
+def test_timeline_bars_run_from_list_date_to_the_end_with_a_rule_at_the_date(
+    small_con: duckdb.DuckDBPyConnection,
+) -> None:
+    lists = run(small_con, "reserve_lists", date(2026, 4, 5))
+    spec = validity_timeline(lists, date(2026, 4, 5), LABELS, "nl").to_dict()
+    bars, extensions, rule = _layers(spec)
+    assert bars["encoding"]["x"]["field"] == "list_date"  # type: ignore[index]
+    assert bars["encoding"]["x2"]["field"] == "valid_until"  # type: ignore[index]
+    assert bars["encoding"]["color"]["scale"] == {  # type: ignore[index]
+        "domain": ["geldig", "vervallen"],
+        "range": ["#0072B2", "#9E9E9E"],
+    }
+    assert extensions["encoding"]["x2"]["field"] == "extended_until"  # type: ignore[index]
+    assert extensions["mark"]["color"] == EXTENSION_COLOUR  # type: ignore[index]
+    assert rule["mark"]["type"] == "rule"  # type: ignore[index]
+    rule_data = spec["datasets"][rule["data"]["name"]]  # type: ignore[index]
+    assert rule_data[0]["as_of"].startswith("2026-04-05")
+    bar_data = spec["datasets"][bars["data"]["name"]]  # type: ignore[index]
+    assert sorted((r["procedure_code"], r["validity_label"]) for r in bar_data) == [
+        ("P-A1", "vervallen"),
+        ("P-B1", "geldig"),
+    ]
+    # the latest end at the top
+    assert bars["encoding"]["y"]["sort"] == [  # type: ignore[index]
+        "P-B1 — Dossierbeheerder",
+        "P-A1 — Attaché",
+    ]
+
+
+def test_charts_write_numbers_and_months_in_the_language() -> None:
+    chart = status_bars(
+        pl.DataFrame(
+            {
+                "procedure_code": ["P"],
+                "title": ["T"],
+                "available": [1],
+                "hired": [0],
+                "declined": [0],
+                "withdrawn": [0],
+            }
+        ),
+        LABELS,
+    )
+    nl = localised(chart, "nl").to_dict()["config"]["locale"]
+    assert (nl["number"]["decimal"], nl["number"]["thousands"]) == (",", ".")
+    assert nl["time"]["shortMonths"][2] == "mrt"
+    assert localised(chart, "fr").to_dict()["config"]["locale"]["time"]["months"][7] == "août"
+    assert "config" not in localised(chart, "en").to_dict() or "locale" not in localised(
+        chart, "en"
+    ).to_dict().get("config", {})
+
+
+def test_timeline_leaves_out_open_lists() -> None:
+    lists = pl.DataFrame(
+        {
+            "procedure_code": ["OPEN", "P-A1"],
+            "list_date": [None, date(2025, 4, 5)],
+            "valid_through": [None, date(2026, 4, 4)],
+        }
+    )
+    assert timeline_rows(lists)["procedure_code"].to_list() == ["P-A1"]
+
+
+def test_status_bars_stack_the_statuses_in_fixed_colours(
+    small_con: duckdb.DuckDBPyConnection,
+) -> None:
+    lists = run(small_con, "reserve_lists", date(2026, 4, 4))
+    # P-A1: 1 available, 1 hired; P-B1: 1 available; zero counts left out
+    assert sorted(status_long(lists).select("procedure_code", "status", "count").rows()) == [
+        ("P-A1", "available", 1),
+        ("P-A1", "hired", 1),
+        ("P-B1", "available", 1),
+    ]
+    spec = status_bars(lists, LABELS).to_dict()
+    colour = spec["encoding"]["color"]
+    assert colour["scale"]["domain"] == [
+        "beschikbaar",
+        "aangeworven",
+        "geweigerd",
+        "teruggetrokken",
+    ]
+    assert colour["scale"]["range"] == list(STATUS_COLOURS.values())
+    assert spec["encoding"]["x"]["stack"] == "zero"
+
+
+# ---- the page ---------------------------------------------------------------------------
+
+
+def _page(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("SELSTATS_DB", str(db))
+    monkeypatch.setenv("SELSTATS_DEMO", "1")  # the demo role switcher: bosa by default
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_page_shows_the_hand_computed_figures(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page(small_db, monkeypatch, as_of="2026-04-04")
+    assert [t.value for t in at.title] == ["Wervingsreserves"]
+    metrics = _metrics(at)
+    assert metrics["Lijsten"] == "2"
+    assert metrics["Geldig op 04/04/2026"] == "2"  # P-A1 on its last day, P-B1
+    assert metrics["Vervallen binnen 30 dagen"] == "1"  # P-A1, 0 days left
+    assert metrics["Vervallen binnen 90 dagen"] == "1"
+    assert metrics["Beschikbare laureaten"] == "2"  # A03, B01
+    lists = at.dataframe[0].value
+    assert list(lists["procedure_code"]) == ["P-A1", "P-B1"]
+    assert list(lists["validity"]) == ["valid", "valid"]
+    expiring = at.dataframe[1].value
+    assert list(expiring["procedure_code"]) == ["P-A1"]
+    # the first list is chosen: P-A1's laureates, ranked, refs as text
+    assert at.selectbox(key="reserve_list").value == "P-A1"
+    assert metrics["Laatste geldige dag"] == "04/04/2026"
+    assert metrics["Op 04/04/2026"] == "geldig"
+    laureates = at.dataframe[2].value
+    assert list(laureates["candidate_ref"]) == ["A01", "A03"]
+    assert list(laureates["rank"]) == [1, 2]
+    assert list(laureates["status"]) == ["hired", "available"]
+    assert str(laureates["status_date"].iloc[0])[:10] == "2025-05-01"
+    assert not [i for i in at.info if "rangschikking" in i.value]
+    # every table can be downloaded
+    assert len(at.get("download_button")) == 3 * 4
+
+
+def test_page_the_day_after_p_a1_has_expired(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page(small_db, monkeypatch, as_of="2026-04-05")
+    metrics = _metrics(at)
+    assert metrics["Geldig op 05/04/2026"] == "1"  # P-B1 only
+    assert metrics["Vervallen binnen 30 dagen"] == "0"
+    # the valid list first, then the expired one
+    assert list(at.dataframe[0].value["procedure_code"]) == ["P-B1", "P-A1"]
+    assert list(at.dataframe[0].value["validity"]) == ["valid", "expired"]
+    assert metrics["Op 05/04/2026"] == "geldig"  # P-B1, the first list
+    at.selectbox(key="reserve_list").select("P-A1").run()
+    assert _metrics(at)["Op 05/04/2026"] == "vervallen"
+    assert "Geen enkele lijst vervalt binnen 90 dagen na 05/04/2026." in [i.value for i in at.info]
+
+
+def test_page_unranked_list_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = build_variant(tmp_path / "u.duckdb", procedures=UNRANKED_PROCEDURES)
+    at = _page(db, monkeypatch, as_of="2026-04-04")
+    at.selectbox(key="reserve_list").select("P-B1").run()
+    assert not at.exception
+    assert translate("nl", "reserve_lists.unranked") in [i.value for i in at.info]
+    assert translate("nl", "reserve_lists.unranked").startswith("Lijst zonder rangschikking")
+    laureates = at.dataframe[-1].value
+    assert list(laureates["candidate_ref"]) == ["B01"]
+    assert laureates["rank"].isna().all()  # shown as "—"
+
+
+def test_page_shows_an_extension(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = build_variant(tmp_path / "x.duckdb", list_entries=EXTENDED_ENTRIES)
+    at = _page(db, monkeypatch, as_of="2026-04-05", lang="en")
+    metrics = _metrics(at)
+    assert metrics["Valid on 2026-04-05"] == "2"  # P-A1 through A03's extension
+    assert metrics["Extended through"] == "2026-10-04"
+    assert metrics["On 2026-04-05"] == "valid"
+
+
+def test_page_in_french(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page(small_db, monkeypatch, as_of="2026-04-04", lang="fr")
+    assert [t.value for t in at.title] == ["Réserves de recrutement"]
+    assert _metrics(at)["Valides au 04/04/2026"] == "2"
+
+
+def test_page_follows_the_sidebar(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page(small_db, monkeypatch, as_of="2026-04-04", orgs="ORG-B")
+    assert list(at.dataframe[0].value["procedure_code"]) == ["P-B1"]
+    assert _metrics(at)["Lijsten"] == "1"
+
+
+def test_page_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "empty.duckdb"
+    with write_store(path, fresh=True):
+        pass
+    at = _page(path, monkeypatch)
+    assert [i.value for i in at.info] == [translate("nl", "reserve_lists.empty")]
+    assert not at.error
+
+
+def test_page_on_the_demo_store(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page(demo_db, monkeypatch)
+    assert not at.error
+    assert int(_metrics(at)["Lijsten"]) > 0
+
+
+def test_page_for_an_analyst_hides_small_counts(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SELSTATS_DEMO", "1")
+    monkeypatch.setenv("SELSTATS_DB", str(small_db))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["as_of"] = "2026-04-04"
+    at.run()
+    at.sidebar.selectbox(key="_selstats_demo_role").set_value("analyst").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["Lijsten"] == "2"  # lists are not people: not suppressed
+    assert metrics["Beschikbare laureaten"] == "<5"  # 2 people
+    lists = at.dataframe[0].value
+    assert list(lists["size"]) == ["<5", "<5"]
+    assert translate("nl", "reserve_lists.statuses_suppressed") in [i.value for i in at.info]
+    # no candidate rows for an analyst: the sentence, no table of laureates
+    assert translate("nl", "access.no_candidates") in [i.value for i in at.info]
+    assert len(at.dataframe) == 2  # all lists, expiring lists
+
+
+def test_page_for_an_admin_shows_no_figures(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SELSTATS_DEMO", "1")
+    monkeypatch.setenv("SELSTATS_DB", str(small_db))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.sidebar.selectbox(key="_selstats_demo_role").set_value("admin").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert translate("nl", "reserve_lists.empty") in [i.value for i in at.info]
