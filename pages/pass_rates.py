@@ -1,10 +1,184 @@
-"""Placeholder page: its title and "coming soon", until the page is written."""
+"""Step pass rates: the share of those who sat a step that met its pass mark, per kind of
+step, per year, per organisation and per step, and the score distribution of one step with
+its pass mark and top-N cut. Every figure comes from queries/pass_rates_by_group.sql (where
+the pass rate is defined), queries/score_distribution.sql and
+queries/pass_rates_step_marks.sql."""
 
+from collections.abc import Mapping
+
+import polars as pl
 import streamlit as st
 
+from selstats.ui.charts.pass_rates import (
+    PassRateTexts,
+    fmt_count,
+    fmt_score,
+    pass_rate_by_kind,
+    pass_rate_by_organisation,
+    pass_rate_over_time,
+    score_histogram,
+)
+from selstats.ui.db import cached_query
+from selstats.ui.download import download_buttons
+from selstats.ui.format import fmt_pct
 from selstats.ui.frame import current_filters, page_title
-from selstats.ui.i18n import t
+from selstats.ui.i18n import current_lang, t
 
-current_filters()
+COUNTS = [
+    "reached",
+    "sat",
+    "met_mark",
+    "passed",
+    "cut_off",
+    "failed",
+    "absent",
+    "withdrawn",
+    "not_registered",
+]
+RATES = ["pass_rate", "no_show_rate"]
+
+
+def show_table(frame: pl.DataFrame, name: str, detail: Mapping[str, object]) -> None:
+    """The table with headers in the language and kinds of step by name, and its downloads:
+    the same frame. Counts hidden by small-cell suppression arrive as text ("<5")."""
+    if "kind" in frame.columns:
+        frame = frame.with_columns(
+            pl.col("kind").replace_strict(texts.kinds, default=pl.col("kind"))
+        )
+    config = {}
+    for column in frame.columns:
+        label = t(f"pass_rates.col.{column}")
+        if column in RATES:
+            config[column] = st.column_config.NumberColumn(label, format="percent")
+        elif column in ("year", "step_no"):
+            config[column] = st.column_config.NumberColumn(label, format="%d")
+        elif frame.schema[column].is_numeric():
+            config[column] = st.column_config.NumberColumn(label, format="localized")
+        else:
+            config[column] = st.column_config.TextColumn(label)
+    st.dataframe(frame, hide_index=True, column_config=config)
+    download_buttons(frame, f"pass_rates_{name}", key=f"pass_rates_{name}", detail=detail)
+
+
+def rows(grouping: str, *keys: str) -> pl.DataFrame:
+    """The rows of one grouping of the page's query, with its key columns, the counts and
+    the rates."""
+    return rates.filter(pl.col("grouping") == grouping).select(*keys, "steps", *COUNTS, *RATES)
+
+
+filters = current_filters()
 page_title("pass_rates")
-st.info(t("common.coming_soon"))
+lang = current_lang()
+texts = PassRateTexts.from_catalogue(t)
+st.markdown(t("pass_rates.definition"))
+
+rates = cached_query("pass_rates_by_group", **filters.params())
+if rates.is_empty():
+    st.info(t("common.empty_selection"))
+    st.stop()
+
+overall = rates.filter(pl.col("grouping") == "all").row(0, named=True)
+metrics = st.columns(4)
+metrics[0].metric(t("pass_rates.metric_pass_rate"), fmt_pct(overall["pass_rate"], lang))
+metrics[1].metric(t("pass_rates.metric_no_show_rate"), fmt_pct(overall["no_show_rate"], lang))
+metrics[2].metric(
+    t("pass_rates.metric_sat"),
+    fmt_count(overall["sat"], lang),
+    help=t("pass_rates.metric_sat_help"),
+)
+metrics[3].metric(t("pass_rates.metric_steps"), fmt_count(overall["steps"], lang))
+
+st.subheader(t("pass_rates.by_kind"))
+by_kind = rows("kind", "kind")
+st.altair_chart(pass_rate_by_kind(by_kind, texts, lang), width="stretch")
+show_table(by_kind, "by_kind", filters.params())
+
+st.subheader(t("pass_rates.over_time"))
+by_year_kind = rows("year_kind", "year", "kind")
+st.altair_chart(
+    pass_rate_over_time(by_year_kind, rows("year", "year"), texts, lang), width="stretch"
+)
+st.caption(t("pass_rates.over_time_note"))
+show_table(by_year_kind, "by_year", filters.params())
+
+st.subheader(t("pass_rates.by_organisation"))
+st.altair_chart(
+    pass_rate_by_organisation(rows("organisation_kind", "org_name", "kind"), texts, lang),
+    width="stretch",
+)
+show_table(rows("organisation", "org_id", "org_name"), "by_organisation", filters.params())
+
+st.subheader(t("pass_rates.by_step"))
+show_table(
+    rows("step", "procedure_code", "step_no", "step_name", "kind", "year", "org_name"),
+    "by_step",
+    filters.params(),
+)
+
+st.subheader(t("pass_rates.distribution"))
+st.caption(t("pass_rates.distribution_intro"))
+scored_steps = rates.filter((pl.col("grouping") == "step") & pl.col("max_score").is_not_null())
+if scored_steps.is_empty():
+    st.info(t("pass_rates.no_scored_steps"))
+    st.stop()
+left, right = st.columns(2)
+procedure_code = left.selectbox(
+    t("pass_rates.procedure"),
+    scored_steps.get_column("procedure_code").unique(maintain_order=True).to_list(),
+    key="pass_rates_procedure",
+    bind="query-params",
+)
+step_names = dict(
+    scored_steps.filter(pl.col("procedure_code") == procedure_code)
+    .select("step_no", "step_name")
+    .iter_rows()
+)
+step_no = right.selectbox(
+    t("pass_rates.step"),
+    list(step_names),
+    format_func=lambda n: t("pass_rates.step_option", step_no=n, name=step_names[n]),
+    key="pass_rates_step",
+)
+chosen = {"procedure_code": procedure_code, "step_no": step_no}
+bins = cached_query("score_distribution", **filters.params(), **chosen)
+marks = cached_query("pass_rates_step_marks", **filters.params(), **chosen)
+if bins.is_empty() or marks.is_empty():
+    st.info(t("pass_rates.no_scores"))
+    st.stop()
+mark = marks.row(0, named=True)
+st.altair_chart(score_histogram(bins, mark, texts, lang), width="stretch")
+if mark["pass_points"] is not None and mark["pass_unit"] == "percent":
+    st.caption(
+        t(
+            "pass_rates.pass_mark_percent",
+            percent=fmt_pct(mark["pass_mark"] / 100, lang, 0),
+            max=fmt_score(mark["max_score"], lang),
+            points=fmt_score(mark["pass_points"], lang),
+        )
+    )
+elif mark["pass_points"] is not None:
+    st.caption(
+        t(
+            "pass_rates.pass_mark_points",
+            points=fmt_score(mark["pass_points"], lang),
+            max=fmt_score(mark["max_score"], lang),
+        )
+    )
+if mark["cut_score"] is not None:
+    st.caption(
+        t(
+            "pass_rates.cut_line",
+            n=fmt_count(mark["top_n"], lang),
+            step=mark["top_n_step_no"],
+            score=fmt_score(mark["cut_score"], lang),
+            cut=fmt_count(mark["cut_off"], lang),
+        )
+    )
+if mark["total_of_steps"] is not None:
+    st.caption(
+        t(
+            "pass_rates.total_rule",
+            percent=fmt_pct(mark["total_pass_percent"] / 100, lang, 0),
+            steps=mark["total_of_steps"],
+        )
+    )

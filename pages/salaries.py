@@ -1,10 +1,161 @@
-"""Placeholder page: its title and "coming soon", until the page is written."""
+"""Salary scales: the scales of levels A2, B1, C1 and C (federal, Flemish, local) at one index
+coefficient, per year and per month, from minimum to maximum, against the amounts the
+postings published. Figures: queries/salary_coefficients.sql, queries/salaries.sql (the
+amounts, also the `salaries` export) and queries/salary_postings.sql."""
 
+from collections.abc import Mapping
+
+import duckdb
+import polars as pl
 import streamlit as st
 
+from selstats.ui.charts.salaries import SalaryTexts, salary_ranges, scale_label
+from selstats.ui.db import cached_query
+from selstats.ui.download import download_buttons
+from selstats.ui.format import fmt_date, fmt_num
 from selstats.ui.frame import current_filters, page_title
-from selstats.ui.i18n import t
+from selstats.ui.i18n import current_lang, t
 
-current_filters()
+AMOUNTS = [
+    "annual_min_100",
+    "annual_max_100",
+    "annual_min",
+    "annual_max",
+    "monthly_min",
+    "monthly_max",
+    "published_amount",
+    "annual_100",
+    "computed_amount",
+    "difference",
+]
+
+
+def show_table(frame: pl.DataFrame, name: str, detail: Mapping[str, object]) -> None:
+    """The table with headers in the language, an unknown amount written as unknown (never
+    0), and its downloads: the same frame."""
+    config = {}
+    for column in frame.columns:
+        label = t(f"salaries.col.{column}")
+        if column in AMOUNTS:  # wide enough for "onbekend — niet gepubliceerd"
+            config[column] = st.column_config.NumberColumn(label, format="euro", width=200)
+        elif column in ("coefficient", "posting_coefficient"):
+            config[column] = st.column_config.NumberColumn(label, format="%.4f")
+        elif column == "source_year":
+            config[column] = st.column_config.NumberColumn(label, format="%d")
+        elif column == "in_force_from":
+            date_format = "YYYY-MM-DD" if lang == "en" else "DD/MM/YYYY"
+            config[column] = st.column_config.DateColumn(label, format=date_format)
+        else:
+            config[column] = st.column_config.TextColumn(label)
+    st.dataframe(frame, hide_index=True, column_config=config, placeholder=t("salaries.unknown"))
+    download_buttons(frame, f"salaries_{name}", key=f"salaries_{name}", detail=detail)
+
+
+def named(frame: pl.DataFrame, column: str, prefix: str) -> pl.Expr:
+    """The codes in `column` by their names in the catalogue (`t(f"{prefix}.{code}")`)."""
+    names = {code: t(f"{prefix}.{code}") for code in frame[column].drop_nulls().unique()}
+    return pl.col(column).replace_strict(names, default=pl.col(column))
+
+
+filters = current_filters()
 page_title("salaries")
-st.info(t("common.coming_soon"))
+lang = current_lang()
+texts = SalaryTexts.from_catalogue(t)
+st.markdown(t("salaries.formula"))
+st.caption(t("salaries.filters_note"))
+
+coefficients = cached_query("salary_coefficients")
+if coefficients.is_empty():
+    st.info(t("salaries.no_coefficients"))
+    st.stop()
+in_force = dict(coefficients.select("in_force_from", "coefficient").iter_rows())
+chosen_date = st.selectbox(
+    t("salaries.coefficient"),
+    list(in_force),  # newest first: the default is the latest
+    format_func=lambda d: f"{fmt_num(in_force[d], lang, 4)} ({fmt_date(d, lang)})",
+    help=t("salaries.coefficient_help"),
+    key="coefficient",
+    bind="query-params",
+)
+coefficient = in_force[chosen_date]
+
+scales = cached_query("salaries", **filters.params(), coefficient=coefficient)
+if scales.is_empty():
+    st.info(t("salaries.no_scales"))
+    st.stop()
+try:
+    postings: pl.DataFrame | None = cached_query("salary_postings", **filters.params())
+except duckdb.CatalogException:  # a store built before the table existed
+    postings = None
+
+st.subheader(t("salaries.scales_title", coefficient=fmt_num(coefficient, lang, 4)))
+left, right = st.columns(2)
+left.markdown(f"**{t('salaries.annual')}**")
+left.altair_chart(salary_ranges(scales, postings, "annual", texts, lang), width="stretch")
+right.markdown(f"**{t('salaries.monthly')}**")
+right.altair_chart(salary_ranges(scales, postings, "monthly", texts, lang), width="stretch")
+st.caption(t("salaries.chart_note"))
+for known, sentence in (
+    ("none", "unknown_scales"),
+    ("min_only", "unknown_max"),
+    ("max_only", "unknown_min"),
+):
+    missing = scales.filter(pl.col("amounts_known") == known)
+    if not missing.is_empty():
+        labels = [
+            scale_label(scale, level, government, texts)
+            for scale, level, government in missing.select("scale", "level", "government").rows()
+        ]
+        # scale names are data: plain text, never Markdown
+        st.text(t(f"salaries.{sentence}", scales=", ".join(labels)))
+show_table(
+    scales.select(
+        "scale",
+        "level",
+        named(scales, "government", "government"),
+        "annual_min_100",
+        "annual_max_100",
+        "coefficient",
+        "annual_min",
+        "annual_max",
+        "monthly_min",
+        "monthly_max",
+        named(scales, "amounts_known", "salaries.known"),
+    ),
+    "scales",
+    filters.params(),
+)
+
+st.subheader(t("salaries.postings_title"))
+st.caption(t("salaries.postings_intro"))
+if postings is None:
+    st.warning(t("salaries.postings_missing"))
+    st.stop()
+if postings.is_empty():
+    st.info(t("salaries.no_postings"))
+    st.stop()
+unpublished = postings.filter(pl.col("published_amount").is_null())
+if not unpublished.is_empty():
+    names = [
+        f"{p} ({o}, {s})"
+        for p, o, s in unpublished.select("posting", "org_name", "scale").iter_rows()
+    ]
+    st.text(t("salaries.unpublished_postings", postings="; ".join(names)))  # data: plain text
+show_table(
+    postings.select(
+        "posting",
+        "org_name",
+        "scale",
+        named(postings, "bound", "salaries.bound"),
+        named(postings, "period", "salaries.period"),
+        "published_amount",
+        pl.col("coefficient").alias("posting_coefficient"),
+        "computed_amount",
+        "difference",
+        named(postings, "status", "salaries.status"),
+        "in_force_from",
+        "source_year",
+    ),
+    "postings",
+    filters.params(),
+)

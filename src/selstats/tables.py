@@ -48,6 +48,8 @@ EXPORT_TABLES: dict[str, str] = {
     "salaries": "salaries",
     "reserve_lists": "reserve_lists",
     "reserve_lists_expiring": "reserve_lists_expiring",
+    "pass_rates": "pass_rates_by_group",
+    "salary_postings": "salary_postings",
 }
 
 

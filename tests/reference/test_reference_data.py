@@ -165,6 +165,7 @@ def test_frames_fit_the_store_tables(ref: Reference) -> None:
         "procedures",
         "steps",
         "salary_scales",
+        "salary_postings",
         "index_coefficients",
         "national_figures",
     ):

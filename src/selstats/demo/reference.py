@@ -237,7 +237,8 @@ class ReferenceFacts:
     organisations: pl.DataFrame  # org_id, name, government, certification
     procedures: pl.DataFrame  # PROCEDURE_FACTS (list_date filled in by the simulation)
     steps: pl.DataFrame  # STEP_FACTS
-    # The reference tables to write (salary_scales, index_coefficients, national_figures),
+    # The reference tables to write (salary_scales, salary_postings, index_coefficients,
+    # national_figures),
     # empty when selstats.reference could not be used.
     tables: dict[str, pl.DataFrame]
 
@@ -293,7 +294,7 @@ def reference_facts() -> ReferenceFacts:
         return ReferenceFacts(orgs, procedures, steps, tables)
     tables = {
         name: frames[name]
-        for name in ("salary_scales", "index_coefficients", "national_figures")
+        for name in ("salary_scales", "salary_postings", "index_coefficients", "national_figures")
         if name in frames
     }
     loaded_procs = _conform(

@@ -29,7 +29,7 @@ from selstats.domain.models import (
 )
 from selstats.paths import REFERENCE_DIR
 from selstats.reference.csvfile import Problem, Row, read_table, validate_rows
-from selstats.reference.models import CertificationTask, NationalFigures
+from selstats.reference.models import CertificationTask, NationalFigures, SalaryPosting
 from selstats.rules.certification import CertificationThresholds
 from selstats.rules.coefficients import is_published_step, nearest_step
 
@@ -42,6 +42,7 @@ ORGANISATIONS = "organisations.csv"
 PROCEDURES = "procedures.csv"
 STEPS = "steps.csv"
 SALARY_SCALES = "salary_scales.csv"
+SALARY_POSTINGS = "salary_postings.csv"
 INDEX_COEFFICIENTS = "index_coefficients.csv"
 NATIONAL_FIGURES = "national_figures.csv"
 CERTIFICATION_TASKS = "certification_tasks.csv"
@@ -73,6 +74,8 @@ class Reference:
     national_figures: tuple[NationalFigures, ...]
     tasks: tuple[CertificationTask, ...]
     thresholds: CertificationThresholds
+    # Salary amounts as the postings published them (the unpublished ones with no amount).
+    salary_postings: tuple[SalaryPosting, ...] = ()
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The store's reference tables (named and shaped as in schema.sql), plus
@@ -82,6 +85,7 @@ class Reference:
             "procedures": _frame(self.procedures, Procedure),
             "steps": _frame(self.steps, Step),
             "salary_scales": _frame(self.salary_scales, SalaryScale),
+            "salary_postings": _frame(self.salary_postings, SalaryPosting),
             "index_coefficients": _frame(self.coefficients, IndexCoefficient),
             "national_figures": _frame(self.national_figures, NationalFigures),
             "certification_tasks": _frame(self.tasks, CertificationTask),
@@ -287,6 +291,58 @@ def _check_coefficients(load: _Loader, coefficients: list[tuple[Row, IndexCoeffi
             )
 
 
+def _check_postings(
+    load: _Loader,
+    orgs: dict[str, Organisation],
+    scales: set[tuple[str, str]],
+    coefficients: set[float],
+    postings: list[tuple[Row, SalaryPosting]],
+) -> None:
+    """A posting names a known organisation of its government, a known scale, and a
+    coefficient of index_coefficients.csv. References to a rejected or unreadable row are
+    not reported again."""
+    rejected_orgs = load.rejected_values(ORGANISATIONS, "org_id")
+    rejected_scales = load.rejected_values(SALARY_SCALES, "scale")
+    rejected_coefficients = load.rejected_values(INDEX_COEFFICIENTS, "coefficient")
+    for row, p in postings:
+        government = p.government.value
+        org = orgs.get(p.org_id)
+        if org is None:
+            if p.org_id not in rejected_orgs and load.checkable(ORGANISATIONS):
+                load.add(SALARY_POSTINGS, row, "org_id", f"{p.org_id!r} is not in {ORGANISATIONS}")
+        elif org.government.value != government:
+            load.add(
+                SALARY_POSTINGS,
+                row,
+                "government",
+                f"{government!r} is not the government of {p.org_id} "
+                f"({org.government.value} in {ORGANISATIONS})",
+            )
+        if (
+            (p.scale, government) not in scales
+            and p.scale not in rejected_scales
+            and load.checkable(SALARY_SCALES)
+        ):
+            load.add(
+                SALARY_POSTINGS,
+                row,
+                "scale",
+                f"{p.scale!r} ({government}) is not in {SALARY_SCALES}",
+            )
+        if (
+            p.coefficient is not None
+            and p.coefficient not in coefficients
+            and row.values.get("coefficient") not in rejected_coefficients
+            and load.checkable(INDEX_COEFFICIENTS)
+        ):
+            load.add(
+                SALARY_POSTINGS,
+                row,
+                "coefficient",
+                f"{p.coefficient:g} is not in {INDEX_COEFFICIENTS}",
+            )
+
+
 def _load(directory: Path) -> tuple[Reference, list[Problem]]:
     load = _Loader(directory)
     orgs = load.read(ORGANISATIONS, Organisation, lambda o: o.org_id, "org_id")
@@ -295,6 +351,12 @@ def _load(directory: Path) -> tuple[Reference, list[Problem]]:
     scales = load.read(SALARY_SCALES, SalaryScale, lambda s: (s.scale, s.government.value), "scale")
     coefficients = load.read(
         INDEX_COEFFICIENTS, IndexCoefficient, lambda c: c.in_force_from, "in_force_from"
+    )
+    postings = load.read(
+        SALARY_POSTINGS,
+        SalaryPosting,
+        lambda p: (p.posting, p.period, p.bound),
+        "posting",
     )
     figures = load.read(NATIONAL_FIGURES, NationalFigures, lambda f: f.year, "year")
     tasks = load.read(CERTIFICATION_TASKS, CertificationTask, lambda t: t.task_id, "task_id")
@@ -308,6 +370,13 @@ def _load(directory: Path) -> tuple[Reference, list[Problem]]:
     )
     _check_steps(load, {p.procedure_code: row for row, p in procedures}, steps)
     _check_coefficients(load, coefficients)
+    _check_postings(
+        load,
+        {o.org_id: o for _, o in orgs},
+        {(s.scale, s.government.value) for _, s in scales},
+        {c.coefficient for _, c in coefficients},
+        postings,
+    )
 
     def records(pairs: list[tuple[Row, T]]) -> tuple[T, ...]:
         return tuple(record for _, record in pairs)
@@ -321,6 +390,7 @@ def _load(directory: Path) -> tuple[Reference, list[Problem]]:
         national_figures=tuple(sorted(records(figures), key=lambda f: f.year)),
         tasks=records(tasks),
         thresholds=thresholds,
+        salary_postings=records(postings),
     )
     return reference, load.problems
 
@@ -337,12 +407,13 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
         raise ReferenceDataError([str(p) for p in problems])
     log.info(
         "reference data from %s: %d organisations, %d procedures, %d steps, %d scales, "
-        "%d coefficients",
+        "%d coefficients, %d salary postings",
         directory,
         len(reference.organisations),
         len(reference.procedures),
         len(reference.steps),
         len(reference.salary_scales),
         len(reference.coefficients),
+        len(reference.salary_postings),
     )
     return reference

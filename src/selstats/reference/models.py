@@ -7,6 +7,8 @@ from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from selstats.domain.enums import Government
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -69,3 +71,46 @@ class CertificationTask(_Model):
     individual: Responsible
     client: Responsible
     condition: str | None = None
+
+
+class PostingPeriod(StrEnum):
+    """What a published salary amount covers."""
+
+    ANNUAL = "annual"  # gross per year
+    MONTHLY = "monthly"  # gross per month (annual / 12)
+
+
+class PostingBound(StrEnum):
+    """Which end of the scale a published salary amount is."""
+
+    MIN = "min"
+    MAX = "max"
+
+
+class SalaryPosting(_Model):
+    """A salary amount as a vacancy posting published it, at the coefficient it applied.
+
+    `published_amount` None: the posting published no amount (it stays unknown, never 0);
+    then period, bound and coefficient are unknown too."""
+
+    posting: str = Field(min_length=1)
+    org_id: str = Field(min_length=1)
+    scale: str = Field(min_length=1)
+    government: Government
+    published_amount: float | None = Field(default=None, gt=0)
+    period: PostingPeriod | None = None
+    bound: PostingBound | None = None
+    coefficient: float | None = Field(default=None, gt=0)
+    source_year: int | None = Field(default=None, ge=1900, le=2100)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> SalaryPosting:
+        described = {"period": self.period, "bound": self.bound, "coefficient": self.coefficient}
+        if self.published_amount is not None:
+            missing = [name for name, value in described.items() if value is None]
+            if missing:
+                raise ValueError(f"a published amount needs {', '.join(missing)}")
+        elif any(value is not None for value in described.values()):
+            raise ValueError("period, bound and coefficient need a published amount")
+        return self

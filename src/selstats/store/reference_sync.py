@@ -10,7 +10,7 @@ from __future__ import annotations
 from selstats.reference import Reference, load_reference
 from selstats.store.writer import KEYS, StoreWriter
 
-REPLACED = ("salary_scales", "index_coefficients", "national_figures")
+REPLACED = ("salary_scales", "salary_postings", "index_coefficients", "national_figures")
 ADDED_WHEN_MISSING = ("organisations", "procedures", "steps")
 
 

@@ -119,6 +119,21 @@ create table if not exists salary_scales (
     primary key (scale, government)
 );
 
+-- reference data: salary amounts as the vacancy postings published them
+-- (data/reference/salary_postings.csv), to check the scales at 100 %
+create table if not exists salary_postings (
+    posting varchar not null,       -- the posting's procedure code
+    org_id varchar not null,
+    scale varchar not null,
+    government varchar not null,
+    published_amount double,        -- null: not published, never invented
+    period varchar,                 -- annual | monthly
+    bound varchar,                  -- min | max
+    coefficient double,             -- the index coefficient the posting applied
+    source_year integer,
+    note varchar
+);
+
 create table if not exists index_coefficients (
     in_force_from date primary key,
     coefficient double not null,
@@ -155,6 +170,24 @@ create table if not exists certification_status (
     qcheck_count integer not null,
     at_risk boolean not null,
     reasons varchar not null,       -- comma-separated reason codes, '' when none
+    qcheck_figure double,           -- the average the 80 % test used, per mode
+    last_qcheck_date date,          -- the organisation's last counted Q-check
+    window_start date,              -- counted: window_start < check_date <= last_qcheck_date
+    review_date date,               -- last yearly review or certification (organisations)
+    next_review date,               -- review_date + 12 months
+    would_fail_review boolean,      -- holds a level it does not qualify for today
+    certified_staff integer,        -- staff counts the rules use
+    az_nl integer,
+    az_fr integer,
+    tests_nl integer,
+    tests_fr integer,
+    pro_partners integer,
+    gaps varchar,                   -- to the next level: 'code=amount' comma-separated, '' when none
+    fragile_roles varchar,          -- 'stake:consultant_ref' comma-separated, '' when none
+    recent_average double,          -- mean of the counted checks of the window's last 3 months
+    checks_needed_at_recent integer,  -- further checks at recent_average to reach 80 %; null: never
+    checks_needed_at_100 integer,     -- further checks at 100 %; 0 when the line is met
+    min_score_for_one_more double,    -- score one more check needs to reach 80 %; null: met or out of reach
     primary key (org_id, mode)
 );
 
@@ -207,4 +240,27 @@ create table if not exists procedure_stats (
     applicants integer not null,    -- candidates at the procedure's first step
     tested integer not null,        -- candidates who sat at least one scored test
     laureates integer not null
+);
+
+-- Changes to the store itself (retention runs), written in the same transaction as the
+-- change. Frequent events (logins, downloads) go to the file <store>.audit.jsonl instead:
+-- see src/selstats/access/audit.py.
+create table if not exists audit_log (
+    logged_at timestamp not null,
+    event varchar not null,         -- retention | import | ...
+    username varchar,
+    detail varchar                  -- JSON: what was done, with which parameters
+);
+
+-- Procedures whose candidate-level rows (results, laureates, list_entries) `selstats purge`
+-- removed. Their derived figures (step_states, procedure_stats, lists) are kept and never
+-- re-derived (see StoreWriter.replace_derived): without results the rules would wipe them.
+create table if not exists purges (
+    procedure_code varchar primary key,
+    purged_at timestamp not null,
+    expired_on date,                -- first day the list could no longer be used
+    months integer not null,        -- the retention period applied
+    results integer not null,       -- rows removed
+    laureates integer not null,
+    list_entries integer not null
 );

@@ -10,6 +10,7 @@ engine: nothing else decides outcomes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import shutil
@@ -37,6 +38,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "consultants": ("consultant_ref",),
     "qchecks": ("consultant_ref", "procedure_code", "check_date"),
     "salary_scales": ("scale", "government"),
+    "salary_postings": ("posting", "period", "bound"),
     "index_coefficients": ("in_force_from",),
     "national_figures": ("year",),
 }
@@ -168,6 +170,9 @@ class StoreWriter:
         return derivation
 
     def replace_derived(self, codes: list[str], derivation: Derivation) -> None:
+        purged = self.purged_codes(codes)
+        if purged:
+            codes, derivation = self._leave_purged(codes, derivation, purged)
         params = {"codes": codes}
         for table in DERIVED_PER_PROCEDURE:
             self.con.execute(
@@ -178,6 +183,35 @@ class StoreWriter:
         self.append("laureates", derivation.laureates)
         self.append("lists", derivation.lists)
         self.append("procedure_stats", derivation.procedure_stats)
+
+    def purged_codes(self, codes: Iterable[str]) -> list[str]:
+        """Those of `codes` whose candidate rows `selstats purge` removed (table `purges`)."""
+        found = self.con.sql(
+            "select count(*) from information_schema.tables where table_name = 'purges'"
+        ).fetchall()
+        if not found[0][0]:
+            return []
+        rows = self.con.sql(
+            "select procedure_code from purges where list_contains($codes, procedure_code)",
+            params={"codes": sorted(set(codes))},
+        ).fetchall()
+        return sorted(str(r[0]) for r in rows)
+
+    def _leave_purged(
+        self, codes: list[str], derivation: Derivation, purged: list[str]
+    ) -> tuple[list[str], Derivation]:
+        """A purged procedure keeps the derived figures it had (re-deriving it without its
+        results would wipe them) and takes no candidate-level rows again."""
+        log.warning("procedures %s were purged: figures kept, results given now dropped", purged)
+        self.con.execute(
+            "delete from results where list_contains($codes, procedure_code)", {"codes": purged}
+        )
+        keep = ~pl.col("procedure_code").is_in(purged)
+        kept = dataclasses.replace(
+            derivation,
+            **{table: getattr(derivation, table).filter(keep) for table in DERIVED_PER_PROCEDURE},
+        )
+        return [c for c in codes if c not in purged], kept
 
     def append(self, table: str, frame: pl.DataFrame) -> None:
         """Plain insert by column name (the caller guarantees keys are new)."""

@@ -1,0 +1,433 @@
+"""The salary scales page, its queries and chart, against the reference data the small store
+syncs (data/reference/salary_scales.csv, index_coefficients.csv, salary_postings.csv), an
+empty store and a demo store.
+
+Hand-worked (decimal arithmetic, half-up to the cent, monthly from the unrounded annual):
+- default coefficient: the latest, 2.1647 (in force from 2026-01-01).
+- C1-C3 at 2.1647: 13,550 x 2.1647 = 29,331.685 -> 29,331.69; / 12 = 2,444.3070 -> 2,444.31;
+  24,800 x 2.1647 = 53,684.56; / 12 = 4,473.7133 -> 4,473.71 (the Maaseik posting: 2,444.31
+  and 4,473.71 a month at 2.1647).
+- NA23 at 1.9999: 33,072 x 1.9999 = 66,140.6928 -> 66,140.69 (the Belnet posting).
+- C1 at 2.0399: 14,274 x 2.0399 = 29,117.5326 -> 29,117.53 (the POD MI posting).
+- NA21, NA22, NA24, NA25 and B111: nothing known; NA23 and C1: the maximum is not known.
+- req16131 (Opgroeien, B111): no amount published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from selstats import query
+from selstats.reference import load_reference
+from selstats.store.writer import write_store
+from selstats.ui.charts.salaries import SalaryTexts, salary_ranges, scale_label
+from selstats.ui.i18n import translate
+from tests.fixtures.small_store import build_small_store
+
+APP = "../../app.py"  # AppTest resolves it against this file
+TIMEOUT = 60
+NO_FILTER: dict[str, Any] = {
+    "year_from": None,
+    "year_to": None,
+    "govs": [],
+    "orgs": [],
+    "levels": [],
+    "procs": [],
+    "allowed": None,
+}
+TEXTS_NL = SalaryTexts.from_catalogue(lambda key: translate("nl", key))
+
+# Until the store's schema holds table salary_postings and the reference sync fills it (a
+# change the lead makes in schema.sql and reference_sync.py), the tests add it themselves;
+# afterwards this only refills it with the same rows.
+_POSTINGS_DDL = """
+create table if not exists salary_postings (
+    posting varchar not null,
+    org_id varchar not null,
+    scale varchar not null,
+    government varchar not null,
+    published_amount double,
+    period varchar,
+    bound varchar,
+    coefficient double,
+    source_year integer,
+    note varchar
+)
+"""
+
+
+def with_postings(path: Path) -> Path:
+    """The store at `path` with data/reference/salary_postings.csv in salary_postings."""
+    frame = load_reference().frames()["salary_postings"]
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(_POSTINGS_DDL)
+        con.execute("delete from salary_postings")
+        con.register("incoming", frame.to_arrow())
+        names = ", ".join(frame.columns)
+        con.execute(f"insert into salary_postings ({names}) select {names} from incoming")
+        con.unregister("incoming")
+    finally:
+        con.close()
+    return path
+
+
+def without_postings(path: Path) -> Path:
+    """The store at `path` as one built before the table existed."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("drop table if exists salary_postings")
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def demo_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The frame needs someone logged in: demo mode logs in as bosa (exact figures, downloads).
+    monkeypatch.setenv("SELSTATS_DEMO", "1")
+
+
+@pytest.fixture(autouse=True)
+def clear_streamlit_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def small_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return with_postings(build_small_store(tmp_path_factory.mktemp("small") / "s.duckdb"))
+
+
+@pytest.fixture
+def small_store(small_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SELSTATS_DB", str(small_path))
+    return small_path
+
+
+@pytest.fixture
+def small_con(small_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(small_path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "empty.duckdb"
+    with write_store(path, fresh=True):
+        pass  # the schema only
+    monkeypatch.setenv("SELSTATS_DB", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    try:
+        from selstats.demo import build_demo
+    except ImportError as error:  # the demo generator is still landing
+        pytest.skip(f"selstats.demo.build_demo does not import: {error}")
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, scale="S", seed=1)
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SELSTATS_DB", str(demo_path))
+    return demo_path
+
+
+def postings(con: duckdb.DuckDBPyConnection, **scope: Any) -> pl.DataFrame:
+    return query.run(con, "salary_postings", **{**NO_FILTER, **scope})
+
+
+def salaries(con: duckdb.DuckDBPyConnection, coefficient: float, **scope: Any) -> pl.DataFrame:
+    return query.run(con, "salaries", coefficient=coefficient, **{**NO_FILTER, **scope})
+
+
+# ---- queries ----------------------------------------------------------------------------
+
+
+def test_coefficients_newest_first(small_con: duckdb.DuckDBPyConnection) -> None:
+    frame = query.run(small_con, "salary_coefficients")
+    assert frame.height == 11  # index_coefficients.csv: 1.02^29 .. 1.02^39
+    assert frame.row(0) == (date(2026, 1, 1), 2.1647)
+    assert frame.row(-1) == (date(2021, 10, 1), 1.7758)
+
+
+def test_each_posting_against_its_scale(small_con: duckdb.DuckDBPyConnection) -> None:
+    frame = postings(small_con)
+    got = {
+        (r["posting"], r["bound"]): (
+            r["period"],
+            r["coefficient"],
+            r["in_force_from"],
+            r["published_amount"],
+            r["computed_amount"],
+            r["difference"],
+            r["status"],
+        )
+        for r in frame.iter_rows(named=True)
+    }
+    assert got == {
+        # 33,072 x 1.9999 = 66,140.6928 -> 66,140.69
+        ("CNG23032", "min"): (
+            "annual",
+            1.9999,
+            date(2023, 1, 1),
+            66140.69,
+            66140.69,
+            0.0,
+            "matches",
+        ),
+        # 14,274 x 2.0399 = 29,117.5326 -> 29,117.53
+        ("CNG24004", "min"): (
+            "annual",
+            2.0399,
+            date(2023, 12, 1),
+            29117.53,
+            29117.53,
+            0.0,
+            "matches",
+        ),
+        # 13,550 x 2.1647 / 12 = 2,444.3070 -> 2,444.31; 24,800 x 2.1647 / 12 = 4,473.7133
+        ("MAASEIK-DBK-2026", "min"): (
+            "monthly",
+            2.1647,
+            date(2026, 1, 1),
+            2444.31,
+            2444.31,
+            0.0,
+            "matches",
+        ),
+        ("MAASEIK-DBK-2026", "max"): (
+            "monthly",
+            2.1647,
+            date(2026, 1, 1),
+            4473.71,
+            4473.71,
+            0.0,
+            "matches",
+        ),
+        # not published: unknown, never 0
+        ("req16131", None): (None, None, None, None, None, None, "not_published"),
+    }
+    assert frame.schema["published_amount"] == pl.Float64
+    assert frame.schema["computed_amount"] == pl.Float64
+
+
+def test_postings_and_salaries_use_the_same_rule(small_con: duckdb.DuckDBPyConnection) -> None:
+    # salary_postings.sql repeats the rounding of salaries.sql for each posting's own
+    # coefficient: both must give the same cents.
+    for row in postings(small_con).drop_nulls("published_amount").iter_rows(named=True):
+        scale = salaries(small_con, row["coefficient"]).filter(
+            (pl.col("scale") == row["scale"]) & (pl.col("government") == row["government"])
+        )
+        column = f"{row['period']}_{row['bound']}"
+        assert scale[column].to_list() == [row["computed_amount"]], row["posting"]
+
+
+def test_postings_follow_the_filter_and_the_access_scope(
+    small_con: duckdb.DuckDBPyConnection,
+) -> None:
+    assert set(postings(small_con, allowed=["MAASEIK"])["posting"]) == {"MAASEIK-DBK-2026"}
+    assert postings(small_con, orgs=["ORG-A"]).is_empty()  # ORG-A published nothing
+    assert set(postings(small_con, govs=["federal"])["posting"]) == {"CNG23032", "CNG24004"}
+    assert set(postings(small_con, levels=["B1"])["posting"]) == {"req16131"}
+
+
+def test_which_amounts_are_known(small_con: duckdb.DuckDBPyConnection) -> None:
+    known = dict(salaries(small_con, 2.1647).select("scale", "amounts_known").iter_rows())
+    assert known == {
+        "NA21": "none",
+        "NA22": "none",
+        "NA23": "min_only",
+        "NA24": "none",
+        "NA25": "none",
+        "B111": "none",
+        "C1": "min_only",
+        "C1-C3": "both",
+    }
+
+
+# ---- chart ------------------------------------------------------------------------------
+
+
+def _datasets(chart: Any) -> list[dict[str, Any]]:
+    return [row for values in chart.to_dict().get("datasets", {}).values() for row in values]
+
+
+def test_chart_draws_known_amounts_and_published_points(
+    small_con: duckdb.DuckDBPyConnection,
+) -> None:
+    scales = salaries(small_con, 2.1647)
+    published = postings(small_con)
+    monthly = _datasets(salary_ranges(scales, published, "monthly", TEXTS_NL, "nl"))
+    ranges = {r["label"]: (r["low"], r["high"]) for r in monthly if "low" in r}
+    # only scales with a known amount; an unknown end stays null, never 0
+    assert ranges == {
+        "A2 · NA23 (Federaal)": (5965.91, None),  # 33,072 x 2.1647 / 12 = 5,965.9112
+        "C · C1 (Federaal)": (2574.91, None),  # 14,274 x 2.1647 / 12 = 2,574.9097
+        "C1 · C1-C3 (Lokaal)": (2444.31, 4473.71),
+    }
+    points = {(r["posting"], r["published_amount"]) for r in monthly if "published_amount" in r}
+    assert points == {("MAASEIK-DBK-2026", 2444.31), ("MAASEIK-DBK-2026", 4473.71)}
+    annual = _datasets(salary_ranges(scales, published, "annual", TEXTS_NL, "nl"))
+    points = {(r["posting"], r["published_text"]) for r in annual if "published_amount" in r}
+    assert points == {("CNG23032", "€ 66.140,69"), ("CNG24004", "€ 29.117,53")}
+
+
+def test_chart_without_postings(small_con: duckdb.DuckDBPyConnection) -> None:
+    chart = salary_ranges(salaries(small_con, 1.9999), None, "annual", TEXTS_NL, "en")
+    labels = {r["label"] for r in _datasets(chart) if "low" in r}
+    assert "A2 · NA23 (Federaal)" in labels
+    assert chart.to_dict()["config"]["locale"]["number"]["thousands"] == ","
+
+
+def test_scale_label() -> None:
+    assert scale_label("B111", "B1", "flemish", TEXTS_NL) == "B1 · B111 (Vlaams)"
+    assert scale_label("X", None, "local", TEXTS_NL) == "X (Lokaal)"
+
+
+# ---- the page ---------------------------------------------------------------------------
+
+
+def _page(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()
+    return at.switch_page("pages/salaries.py").run()
+
+
+def _table(at: AppTest, first_column: str) -> list[dict[str, Any]]:
+    for frame in at.dataframe:
+        if frame.value.columns[0] == first_column:
+            records: list[dict[str, Any]] = frame.value.to_dict("records")
+            return records
+    raise AssertionError(f"no table starting with {first_column}")
+
+
+def _scale(at: AppTest, name: str) -> dict[str, Any]:
+    return next(r for r in _table(at, "scale") if r["scale"] == name)
+
+
+def _unknown(value: object) -> bool:
+    return value is None or value != value  # null, or NaN in the pandas frame AppTest gives
+
+
+def test_page_at_the_latest_coefficient(small_store: Path) -> None:
+    at = _page()
+    assert not at.exception
+    assert [title.value for title in at.title] == ["Weddeschalen"]
+    assert "**Jaarbedrag = bedrag aan 100 % × verhogingscoëfficiënt**" in at.markdown[0].value
+    assert "vakantiegeld en eindejaarspremie niet inbegrepen" in at.markdown[0].value
+    box = at.selectbox(key="coefficient")
+    assert box.value == date(2026, 1, 1)
+    assert box.options[:2] == ["2,1647 (01/01/2026)", "2,1223 (01/03/2025)"]
+    assert at.subheader[0].value == "Weddeschalen bij coëfficiënt 2,1647"
+    maaseik = _scale(at, "C1-C3")
+    assert (maaseik["annual_min"], maaseik["annual_max"]) == (29331.69, 53684.56)
+    assert (maaseik["monthly_min"], maaseik["monthly_max"]) == (2444.31, 4473.71)
+    assert maaseik["government"] == "Lokaal"
+    b111 = _scale(at, "B111")
+    assert all(
+        _unknown(b111[c]) for c in ("annual_min", "annual_max", "monthly_min", "monthly_max")
+    )
+    assert b111["amounts_known"] == "onbekend — niet gepubliceerd"
+    texts = [x.value for x in at.text]
+    assert (
+        "Onbekend — niet gepubliceerd, dus niet op de grafiek: A2 · NA21 (Federaal), "
+        "A2 · NA22 (Federaal), A2 · NA24 (Federaal), A2 · NA25 (Federaal), B1 · B111 (Vlaams)."
+    ) in texts
+    assert (
+        "Alleen het minimum is bekend (maximum onbekend — niet gepubliceerd): "
+        "A2 · NA23 (Federaal), C · C1 (Federaal)."
+    ) in texts
+    assert any(t.startswith("Niet gepubliceerd: req16131 (Opgroeien Regie, B111).") for t in texts)
+
+
+def test_published_against_computed(small_store: Path) -> None:
+    at = _page()
+    rows = {(r["posting"], r["bound"]): r for r in _table(at, "posting")}
+    belnet = rows[("CNG23032", "minimum")]
+    assert (belnet["posting_coefficient"], belnet["published_amount"]) == (1.9999, 66140.69)
+    assert (belnet["computed_amount"], belnet["status"]) == (66140.69, "komt overeen")
+    assert rows[("MAASEIK-DBK-2026", "maximum")]["computed_amount"] == 4473.71
+    opgroeien = next(r for r in _table(at, "posting") if r["posting"] == "req16131")
+    assert _unknown(opgroeien["published_amount"])  # shown as "onbekend — niet gepubliceerd"
+    assert opgroeien["status"] == "onbekend — niet gepubliceerd"
+
+
+def test_another_coefficient(small_store: Path) -> None:
+    at = _page()
+    at.selectbox(key="coefficient").set_value(date(2023, 1, 1)).run()
+    assert not at.exception
+    assert _scale(at, "NA23")["annual_min"] == 66140.69  # 33,072 x 1.9999
+    assert _scale(at, "NA23")["monthly_min"] == 5511.72  # 66,140.6928 / 12 = 5,511.7244
+    assert _scale(at, "C1")["coefficient"] == 1.9999
+
+
+def test_the_coefficient_is_in_the_url(small_store: Path) -> None:
+    at = _page(coefficient="2,0399 (01/12/2023)")
+    assert not at.exception
+    assert at.selectbox(key="coefficient").value == date(2023, 12, 1)
+    assert _scale(at, "C1")["annual_min"] == 29117.53  # 14,274 x 2.0399
+
+
+def test_page_in_french_and_english(small_store: Path) -> None:
+    at = _page(lang="fr")
+    assert not at.exception
+    assert at.selectbox(key="coefficient").options[0] == "2,1647 (01/01/2026)"
+    assert _scale(at, "B111")["amounts_known"] == "inconnu — non publié"
+    at = _page(lang="en")
+    assert at.selectbox(key="coefficient").options[0] == "2.1647 (2026-01-01)"
+    assert at.subheader[0].value == "Salary scales at coefficient 2.1647"
+
+
+def test_the_filters_that_apply(small_store: Path) -> None:
+    at = _page(govs="local")
+    assert [r["scale"] for r in _table(at, "scale")] == ["C1-C3"]
+    assert {r["posting"] for r in _table(at, "posting")} == {"MAASEIK-DBK-2026"}
+    at = _page(levels="A2")  # P-A1's level, and that of the federal scales NA21-NA25
+    assert {r["scale"] for r in _table(at, "scale")} == {"NA21", "NA22", "NA23", "NA24", "NA25"}
+
+
+def test_downloads_are_offered(small_store: Path) -> None:
+    keys = {button.key for button in _page().get("download_button")}
+    assert {"salaries_scales_download_csv", "salaries_postings_download_xlsx"} <= keys
+
+
+def test_a_store_without_the_postings_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = without_postings(build_small_store(tmp_path / "old.duckdb"))
+    monkeypatch.setenv("SELSTATS_DB", str(path))
+    at = _page()
+    assert not at.exception
+    assert _scale(at, "C1-C3")["monthly_min"] == 2444.31
+    assert translate("nl", "salaries.postings_missing") in [w.value for w in at.main.warning]
+
+
+def test_empty_store(empty_store: Path) -> None:
+    at = _page()
+    assert not at.exception
+    assert [i.value for i in at.info] == [translate("nl", "salaries.no_coefficients")]
+
+
+def test_demo_store(demo_store: Path) -> None:
+    at = _page()
+    assert not at.exception
+    assert at.selectbox(key="coefficient").value == date(2026, 1, 1)
