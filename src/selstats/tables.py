@@ -50,6 +50,9 @@ EXPORT_TABLES: dict[str, str] = {
     "reserve_lists_expiring": "reserve_lists_expiring",
     "pass_rates": "pass_rates_by_group",
     "salary_postings": "salary_postings",
+    "certification_levels": "certification_levels",
+    "certification_reviews": "certification_reviews",
+    "certification_fragility": "certification_fragility",
 }
 
 

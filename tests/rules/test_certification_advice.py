@@ -113,6 +113,9 @@ def test_gap_from_individual_to_client() -> None:
 
 def test_gap_on_the_qchecks() -> None:
     # Mean 315 / 4 = 78.75: 1.25 short; one check at 100 gives 415 / 5 = 83.0.
+    # All four checks are of 2024-06-01, so the recent average (last 3 months) is 78.75
+    # too: below the line, so checks at that score never get there. One more check needs
+    # 80 x 5 - 315 = 85.
     checks = [check("nl_az", s) for s in SCORES_315]
     result = gap_to_next_level(ORG, TEAM, checks)
     assert result.gaps == (
@@ -123,15 +126,24 @@ def test_gap_on_the_qchecks() -> None:
                 "threshold": 80.0,
                 "distance": 1.25,
                 "mode": "all_checks",
+                "recent_average": 78.75,
+                "checks_at_recent": None,
                 "checks_at_100": 1,
+                "min_score": 85.0,
             },
         ),
     )
+    assert result.gaps[0].text == "qcheck_below_80=1.25"
 
 
 def test_gap_on_the_qchecks_per_consultant() -> None:
     # nl_az: 60 -> 60; fr_az: 90, 90 -> 90. Per consultant (60 + 90) / 2 = 75: 5 short.
-    # (All checks: 240 / 3 = 80.0 would qualify.) No count of checks is given in this mode.
+    # (All checks: 240 / 3 = 80.0 would qualify.)
+    # Recent (after 2024-03-01, all three): 240 / 3 = 80.0.
+    # At 100: one more for nl_az gives (60 + 100) / 2 = 80, (80 + 90) / 2 = 85 -> 1.
+    # At 80: one more for nl_az gives (60 + 80) / 2 = 70, (70 + 90) / 2 = 80.0 -> 1.
+    # One more check: for nl_az x = 2 x (160 - 90) - 60 = 80; for fr_az
+    # 3 x (160 - 60) - 180 = 120 > 100; so 80.
     checks = [check("nl_az", 60), check("fr_az", 90), check("fr_az", 90, date(2024, 5, 1))]
     (gap,) = gap_to_next_level(ORG, TEAM, checks, QcheckMode.PER_CONSULTANT).gaps
     assert gap.as_dict() == {
@@ -140,7 +152,10 @@ def test_gap_on_the_qchecks_per_consultant() -> None:
         "threshold": 80.0,
         "distance": 5.0,
         "mode": "per_consultant",
-        "checks_at_100": None,
+        "recent_average": 80.0,
+        "checks_at_recent": 1,
+        "checks_at_100": 1,
+        "min_score": 80.0,
     }
 
 

@@ -1,11 +1,16 @@
-"""The vectorised `certification_table` agrees with `certification_status`, organisation by
-organisation, in both averaging modes: the store writes the first, the advisor uses the
-second, and the dashboard must never show two answers."""
+"""`certification_table`, the one implementation of the certification rules, against an
+oracle: the same rules written out plainly per organisation in this test (what the package
+used to carry as a second implementation). Hand-worked organisations, random ones and
+thousands at once must agree, in both averaging modes; `certification_status` and
+`certification_statuses` read the table's rows back."""
 
 from __future__ import annotations
 
+import math
 import random
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import polars as pl
@@ -16,9 +21,15 @@ from hypothesis import strategies as st
 from selstats.domain.enums import Certification, LanguageRole, QcheckMode
 from selstats.domain.models import Consultant, Organisation, QCheck
 from selstats.rules.certification import (
+    DEFAULT_THRESHOLDS,
     TABLE_COLUMNS,
+    CertificationThresholds,
+    add_months,
     certification_statuses,
     certification_table,
+    consultant_frame,
+    organisation_frame,
+    qcheck_frame,
 )
 from selstats.rules.certification_advice import next_review
 
@@ -32,79 +43,143 @@ CONTRACT_COLUMNS = [
     "at_risk",
     "reasons",
 ]
+RANK = {"none": 0, "individual": 1, "client": 2}
 
 
 def frames(
     orgs: Sequence[Organisation], consultants: Sequence[Consultant], checks: Sequence[QCheck]
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    org_frame = pl.DataFrame(
-        [(o.org_id, o.certification.value, o.review_date) for o in orgs],
-        schema={"org_id": pl.String, "certification": pl.String, "review_date": pl.Date},
-        orient="row",
+    return organisation_frame(orgs), consultant_frame(consultants), qcheck_frame(checks)
+
+
+# --- the oracle: the rules of the module docstring, one organisation at a time ----------
+
+
+@dataclass(frozen=True)
+class Expected:
+    qualifies_for: str
+    reasons: tuple[str, ...]
+    average: float | None
+    per_consultant: float | None
+    count: int
+    last: date | None
+    window_start: date | None
+    staff: dict[str, int]
+
+
+def oracle(
+    org: Organisation,
+    consultants: Sequence[Consultant],
+    checks: Sequence[QCheck],
+    mode: QcheckMode,
+    t: CertificationThresholds = DEFAULT_THRESHOLDS,
+) -> Expected:
+    staff = [c for c in consultants if c.org_id == org.org_id]
+
+    def n(role: str, flag: str) -> int:
+        return sum(1 for c in staff if c.language_role.value == role and getattr(c, flag))
+
+    counts = {
+        "certified_staff": sum(1 for c in staff if c.certified),
+        "az_nl": n("nl", "az_certified"),
+        "az_fr": n("fr", "az_certified"),
+        "tests_nl": n("nl", "tests_certified"),
+        "tests_fr": n("fr", "tests_certified"),
+        "pro_partners": sum(1 for c in staff if c.pro_partner),
+    }
+    az = {c.consultant_ref for c in staff if c.az_certified}
+    mine = [q for q in checks if q.consultant_ref in az]
+    last = max((q.check_date for q in mine), default=None)
+    start = None if last is None else add_months(last, -t.qcheck_window_months)
+    counted = [
+        q for q in mine if start is not None and last is not None and start < q.check_date <= last
+    ]
+    average = per_consultant = None
+    if counted:
+        average = math.fsum(q.score_percent for q in counted) / len(counted)
+        own: dict[str, list[float]] = defaultdict(list)
+        for q in counted:
+            own[q.consultant_ref].append(q.score_percent)
+        per_consultant = math.fsum(math.fsum(v) / len(v) for v in own.values()) / len(own)
+    figure = per_consultant if mode is QcheckMode.PER_CONSULTANT else average
+    reasons = [
+        code
+        for code, missing in (
+            ("missing_az_nl", counts["az_nl"] < t.min_az_per_language_role),
+            ("missing_az_fr", counts["az_fr"] < t.min_az_per_language_role),
+            ("missing_tests_nl", counts["tests_nl"] < t.min_tests_per_language_role),
+            ("missing_tests_fr", counts["tests_fr"] < t.min_tests_per_language_role),
+            ("too_few_certified", counts["certified_staff"] < t.min_certified_staff),
+            ("no_pro_partner", counts["pro_partners"] < t.min_pro_partners),
+            ("qcheck_below_80", figure is not None and figure < t.qcheck_threshold_percent - 1e-9),
+            ("no_qchecks", figure is None),
+        )
+        if missing
+    ]
+    if not reasons:
+        level = "client"
+    elif counts["az_nl"] + counts["az_fr"] >= t.individual_min_az and (
+        counts["pro_partners"] >= t.individual_min_pro_partners
+    ):
+        level = "individual"
+    else:
+        level = "none"
+    return Expected(
+        level, tuple(reasons), average, per_consultant, len(counted), last, start, counts
     )
-    consultant_frame = pl.DataFrame(
-        [
-            (
-                c.consultant_ref,
-                c.org_id,
-                c.language_role.value,
-                c.az_certified,
-                c.tests_certified,
-                c.pro_partner,
-                c.assessment_certified,
-            )
-            for c in consultants
-        ],
-        schema={
-            "consultant_ref": pl.String,
-            "org_id": pl.String,
-            "language_role": pl.String,
-            "az_certified": pl.Boolean,
-            "tests_certified": pl.Boolean,
-            "pro_partner": pl.Boolean,
-            "assessment_certified": pl.Boolean,
-        },
-        orient="row",
-    )
-    check_frame = pl.DataFrame(
-        [(q.consultant_ref, q.procedure_code, q.check_date, q.score_percent) for q in checks],
-        schema={
-            "consultant_ref": pl.String,
-            "procedure_code": pl.String,
-            "check_date": pl.Date,
-            "score_percent": pl.Float64,
-        },
-        orient="row",
-    )
-    return org_frame, consultant_frame, check_frame
 
 
 def assert_agree(
     orgs: Sequence[Organisation], consultants: Sequence[Consultant], checks: Sequence[QCheck]
 ) -> None:
+    # the oracle looks at one organisation's records at a time: group them once
+    staff_of: dict[str, list[Consultant]] = defaultdict(list)
+    for c in consultants:
+        staff_of[c.org_id].append(c)
+    checks_of: dict[str, list[QCheck]] = defaultdict(list)
+    for q in checks:
+        checks_of[q.consultant_ref].append(q)
     for mode in QcheckMode:
         table = certification_table(*frames(orgs, consultants, checks), mode)
         assert table.columns == list(TABLE_COLUMNS)
         assert table.columns[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
         rows = {row["org_id"]: row for row in table.iter_rows(named=True)}
         assert len(rows) == len(orgs)
-        for status in certification_statuses(orgs, consultants, checks, mode):
-            row = rows[status.org_id]
-            assert row["certification"] == status.certification.value
-            assert row["qualifies_client"] == status.qualifies_client
-            assert row["qualifies_for"] == status.qualifies_for.value
-            assert row["at_risk"] == status.at_risk
-            assert row["reasons"] == ",".join(status.reasons)
-            assert row["qcheck_count"] == status.qcheck_count
+        statuses = {s.org_id: s for s in certification_statuses(orgs, consultants, checks, mode)}
+        for org in orgs:
+            staff = staff_of.get(org.org_id, [])
+            refs = {c.consultant_ref for c in staff}
+            mine = [q for ref in refs for q in checks_of.get(ref, [])]
+            row, want = rows[org.org_id], oracle(org, staff, mine, mode)
+            held = org.certification.value
+            assert row["certification"] == held
+            assert row["qualifies_for"] == want.qualifies_for
+            assert row["qualifies_client"] == (want.reasons == ())
+            assert row["at_risk"] == (held == "client" and want.reasons != ())
+            assert row["would_fail_review"] == (RANK[want.qualifies_for] < RANK[held])
+            assert row["reasons"] == ",".join(want.reasons)
+            assert row["qcheck_count"] == want.count
             assert row["qcheck_mode"] == mode.value
-            assert row["last_qcheck_date"] == status.last_qcheck_date
-            assert row["next_review"] == next_review(status.review_date, None)
-            for column in ("qcheck_average", "qcheck_average_per_consultant"):
-                expected = getattr(status, column)
+            assert row["last_qcheck_date"] == want.last
+            assert row["window_start"] == want.window_start
+            assert row["next_review"] == next_review(org.review_date, None)
+            assert {k: row[k] for k in want.staff} == want.staff
+            for column, expected in (
+                ("qcheck_average", want.average),
+                ("qcheck_average_per_consultant", want.per_consultant),
+            ):
                 if expected is None:
                     assert row[column] is None
                 else:
                     assert row[column] == pytest.approx(expected, abs=1e-9)
+            figure = want.per_consultant if mode is QcheckMode.PER_CONSULTANT else want.average
+            assert row["qcheck_figure"] == (None if figure is None else pytest.approx(figure))
+            # the adapter reads the same row back
+            status = statuses[org.org_id]
+            assert status.reasons == want.reasons
+            assert status.qualifies_for.value == want.qualifies_for
+            assert status.qcheck_figure == (None if figure is None else pytest.approx(figure))
+            assert status.next_review == row["next_review"]
 
 
 def c(ref: str, org: str, role: str, **flags: bool) -> Consultant:

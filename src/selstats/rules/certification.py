@@ -16,23 +16,25 @@ Choices where the source leaves room (they are also in data/reference/README.md)
 - The Q-checks counted are those in the 12 months up to the organisation's last counted
   check: check_date > last − 12 months and check_date ≤ last (a check exactly 12 months
   before the last is out). DG R&O reviews yearly, so a year of checks is what a review sees.
+  `window_start` (= last − 12 months) is kept with the status, so that a reader can tell
+  which checks counted without re-deriving the window.
 - The average is over all those checks (QcheckMode.ALL_CHECKS, the literal reading and the
   default) or over each consultant's own average (QcheckMode.PER_CONSULTANT). Both figures
-  are always computed; the mode decides which one the 80 % test uses.
+  are always computed; the mode decides which one the 80 % test uses (`qcheck_figure`).
 - No counted Q-check: the average is unknown and the Q-check condition is not met, with its
   own reason (`no_qchecks`), never treated as 0 %.
+- The next yearly review is one review interval (12 months) after `organisations.review_date`.
 
-Two implementations of the same rules: `certification_status` over domain models, for one
-organisation and the advisor's what-ifs, and `certification_table` in polars for the store,
-which derives thousands of organisations at once. A test keeps them in agreement.
+One implementation: `certification_table`, in polars, derives any number of organisations
+at once (the store writes it for thousands). `certification_status` and
+`certification_statuses` are adapters for callers that hold domain models: they build the
+frames and read the table's rows back as `CertificationStatus`.
 """
 
 from __future__ import annotations
 
 import calendar
-import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -61,6 +63,23 @@ REASON_CODES: tuple[str, ...] = (
     NO_QCHECKS,
 )
 
+# Levels from low to high.
+LEVEL_RANK: dict[Certification, int] = {
+    Certification.NONE: 0,
+    Certification.INDIVIDUAL: 1,
+    Certification.CLIENT: 2,
+}
+
+# How many of an organisation's consultants hold each role the rules count.
+STAFF_COLUMNS: tuple[str, ...] = (
+    "certified_staff",
+    "az_nl",
+    "az_fr",
+    "tests_nl",
+    "tests_fr",
+    "pro_partners",
+)
+
 TABLE_COLUMNS: tuple[str, ...] = (
     # the CONTRACT `certification` export, in order
     "org_id",
@@ -74,9 +93,13 @@ TABLE_COLUMNS: tuple[str, ...] = (
     # more, after them
     "qualifies_for",
     "qcheck_mode",
+    "qcheck_figure",  # the average the 80 % test used, per qcheck_mode
     "last_qcheck_date",
+    "window_start",  # counted checks: window_start < check_date <= last_qcheck_date
     "review_date",
     "next_review",
+    "would_fail_review",  # holds a level it does not qualify for today
+    *STAFF_COLUMNS,
 )
 
 
@@ -118,6 +141,7 @@ class CertificationStatus:
     mode: QcheckMode
     last_qcheck_date: date | None = None
     review_date: date | None = None
+    next_review: date | None = None
 
     @property
     def qcheck_figure(self) -> float | None:
@@ -126,24 +150,16 @@ class CertificationStatus:
             return self.qcheck_average_per_consultant
         return self.qcheck_average
 
+    @property
+    def would_fail_review(self) -> bool:
+        """It holds a level it does not qualify for today."""
+        return LEVEL_RANK[self.qualifies_for] < LEVEL_RANK[self.certification]
 
-@dataclass(frozen=True)
-class StaffCounts:
-    """How many of an organisation's consultants hold each role that the rules count."""
 
-    certified: int = 0
-    az: int = 0
-    az_nl: int = 0
-    az_fr: int = 0
-    tests_nl: int = 0
-    tests_fr: int = 0
-    pro_partners: int = 0
-
-    def az_in(self, role: LanguageRole) -> int:
-        return self.az_nl if role is LanguageRole.NL else self.az_fr
-
-    def tests_in(self, role: LanguageRole) -> int:
-        return self.tests_nl if role is LanguageRole.NL else self.tests_fr
+def level_above(level: Certification | str) -> Certification | None:
+    """The next level up (none -> individual -> client); None above client."""
+    rank = LEVEL_RANK[Certification(level)] + 1
+    return next((lvl for lvl, r in LEVEL_RANK.items() if r == rank), None)
 
 
 def add_months(day: date, months: int) -> date:
@@ -153,152 +169,18 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def staff_counts(consultants: Iterable[Consultant]) -> StaffCounts:
-    """Counts over the consultants given (the caller passes one organisation's)."""
-    staff = list(consultants)
-
-    def count(role: LanguageRole, flag: str) -> int:
-        return sum(1 for c in staff if c.language_role is role and getattr(c, flag))
-
-    return StaffCounts(
-        certified=sum(1 for c in staff if c.certified),
-        az=sum(1 for c in staff if c.az_certified),
-        az_nl=count(LanguageRole.NL, "az_certified"),
-        az_fr=count(LanguageRole.FR, "az_certified"),
-        tests_nl=count(LanguageRole.NL, "tests_certified"),
-        tests_fr=count(LanguageRole.FR, "tests_certified"),
-        pro_partners=sum(1 for c in staff if c.pro_partner),
-    )
-
-
-def counted_qchecks(
-    consultants: Iterable[Consultant],
-    qchecks: Iterable[QCheck],
-    thresholds: CertificationThresholds = DEFAULT_THRESHOLDS,
-) -> list[QCheck]:
-    """The Q-checks that count: by an AZ-certified consultant among `consultants`, in the
-    window of `qcheck_window_months` ending on the last such check (see module docstring)."""
-    az_refs = {c.consultant_ref for c in consultants if c.az_certified}
-    checks = [q for q in qchecks if q.consultant_ref in az_refs]
-    if not checks:
-        return []
-    last = max(q.check_date for q in checks)
-    start = add_months(last, -thresholds.qcheck_window_months)
-    return [q for q in checks if start < q.check_date <= last]
-
-
-def qcheck_averages(checks: Sequence[QCheck]) -> tuple[float | None, float | None]:
-    """(mean over all checks, mean of each consultant's own mean); None when no checks."""
-    if not checks:
-        return None, None
-    overall = math.fsum(q.score_percent for q in checks) / len(checks)
-    by_consultant: dict[str, list[float]] = defaultdict(list)
-    for q in checks:
-        by_consultant[q.consultant_ref].append(q.score_percent)
-    means = [math.fsum(s) / len(s) for s in by_consultant.values()]
-    return overall, math.fsum(means) / len(means)
-
-
 def meets_qcheck(average: float | None, thresholds: CertificationThresholds) -> bool:
     return average is not None and average >= thresholds.qcheck_threshold_percent - EPSILON
 
 
-def client_gaps(
-    counts: StaffCounts, average: float | None, thresholds: CertificationThresholds
-) -> tuple[str, ...]:
-    """The reason codes of every client condition not met, in REASON_CODES order."""
-    t = thresholds
-    reasons = [MISSING_AZ[r] for r in LanguageRole if counts.az_in(r) < t.min_az_per_language_role]
-    reasons += [
-        MISSING_TESTS[r] for r in LanguageRole if counts.tests_in(r) < t.min_tests_per_language_role
-    ]
-    if counts.certified < t.min_certified_staff:
-        reasons.append(TOO_FEW_CERTIFIED)
-    if counts.pro_partners < t.min_pro_partners:
-        reasons.append(NO_PRO_PARTNER)
-    if average is None:
-        reasons.append(NO_QCHECKS)
-    elif not meets_qcheck(average, t):
-        reasons.append(QCHECK_BELOW)
-    return tuple(sorted(reasons, key=REASON_CODES.index))
+# --- frames in, frames out ------------------------------------------------------------
 
-
-def qualifies_individual(counts: StaffCounts, thresholds: CertificationThresholds) -> bool:
-    return (
-        counts.az >= thresholds.individual_min_az
-        and counts.pro_partners >= thresholds.individual_min_pro_partners
-    )
-
-
-def certification_status(
-    org: Organisation,
-    consultants: Iterable[Consultant],
-    qchecks: Iterable[QCheck],
-    mode: QcheckMode = QcheckMode.ALL_CHECKS,
-    thresholds: CertificationThresholds = DEFAULT_THRESHOLDS,
-) -> CertificationStatus:
-    """The status of one organisation. `consultants` and `qchecks` may hold other
-    organisations' records too: only `org`'s consultants and their Q-checks are used."""
-    staff = [c for c in consultants if c.org_id == org.org_id]
-    counts = staff_counts(staff)
-    checks = counted_qchecks(staff, qchecks, thresholds)
-    overall, per_consultant = qcheck_averages(checks)
-    figure = per_consultant if mode is QcheckMode.PER_CONSULTANT else overall
-    reasons = client_gaps(counts, figure, thresholds)
-    client = not reasons
-    if client:
-        level = Certification.CLIENT
-    elif qualifies_individual(counts, thresholds):
-        level = Certification.INDIVIDUAL
-    else:
-        level = Certification.NONE
-    return CertificationStatus(
-        org_id=org.org_id,
-        certification=org.certification,
-        qualifies_for=level,
-        qualifies_client=client,
-        qcheck_average=overall,
-        qcheck_average_per_consultant=per_consultant,
-        qcheck_count=len(checks),
-        at_risk=org.certification is Certification.CLIENT and not client,
-        reasons=reasons,
-        mode=mode,
-        last_qcheck_date=max((q.check_date for q in checks), default=None),
-        review_date=org.review_date,
-    )
-
-
-def certification_statuses(
-    orgs: Iterable[Organisation],
-    consultants: Iterable[Consultant],
-    qchecks: Iterable[QCheck],
-    mode: QcheckMode = QcheckMode.ALL_CHECKS,
-    thresholds: CertificationThresholds = DEFAULT_THRESHOLDS,
-) -> list[CertificationStatus]:
-    """`certification_status` for each organisation, records grouped once up front."""
-    staff: dict[str, list[Consultant]] = defaultdict(list)
-    owner: dict[str, str] = {}
-    for c in consultants:
-        staff[c.org_id].append(c)
-        owner[c.consultant_ref] = c.org_id
-    checks: dict[str, list[QCheck]] = defaultdict(list)
-    for q in qchecks:
-        if q.consultant_ref in owner:
-            checks[owner[q.consultant_ref]].append(q)
-    return [
-        certification_status(org, staff[org.org_id], checks[org.org_id], mode, thresholds)
-        for org in orgs
-    ]
-
-
-# --- the vectorised version -------------------------------------------------------------
-
-_ORG_SCHEMA: dict[str, pl.DataType] = {
+ORG_SCHEMA: dict[str, pl.DataType] = {
     "org_id": pl.String(),
     "certification": pl.String(),
     "review_date": pl.Date(),
 }
-_CONSULTANT_SCHEMA: dict[str, pl.DataType] = {
+CONSULTANT_SCHEMA: dict[str, pl.DataType] = {
     "consultant_ref": pl.String(),
     "org_id": pl.String(),
     "language_role": pl.String(),
@@ -307,15 +189,16 @@ _CONSULTANT_SCHEMA: dict[str, pl.DataType] = {
     "pro_partner": pl.Boolean(),
     "assessment_certified": pl.Boolean(),
 }
-_QCHECK_SCHEMA: dict[str, pl.DataType] = {
+QCHECK_SCHEMA: dict[str, pl.DataType] = {
     "consultant_ref": pl.String(),
     "check_date": pl.Date(),
     "score_percent": pl.Float64(),
 }
 _REQUIRED = {"org_id", "consultant_ref", "language_role", "check_date", "score_percent"}
+_FLAGS = ["az_certified", "tests_certified", "pro_partner", "assessment_certified"]
 
 
-def _conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+def _conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
     """The schema's columns, cast; an optional column that is absent is added as null."""
     missing = [c for c in schema if c not in frame.columns and c in _REQUIRED]
     if missing:
@@ -326,6 +209,94 @@ def _conform(frame: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFram
     )
 
 
+def conform_organisations(orgs: pl.DataFrame) -> pl.DataFrame:
+    return _conform(orgs, ORG_SCHEMA).with_columns(
+        pl.col("certification").fill_null(Certification.NONE.value)
+    )
+
+
+def conform_consultants(consultants: pl.DataFrame) -> pl.DataFrame:
+    return _conform(consultants, CONSULTANT_SCHEMA).with_columns(pl.col(_FLAGS).fill_null(False))
+
+
+def conform_qchecks(qchecks: pl.DataFrame) -> pl.DataFrame:
+    return _conform(qchecks, QCHECK_SCHEMA)
+
+
+def organisation_frame(orgs: Iterable[Organisation]) -> pl.DataFrame:
+    """Domain models as the frame `certification_table` takes."""
+    rows = [(o.org_id, o.certification.value, o.review_date) for o in orgs]
+    return pl.DataFrame(rows, schema=ORG_SCHEMA, orient="row")
+
+
+def consultant_frame(consultants: Iterable[Consultant]) -> pl.DataFrame:
+    rows = [
+        (
+            c.consultant_ref,
+            c.org_id,
+            c.language_role.value,
+            c.az_certified,
+            c.tests_certified,
+            c.pro_partner,
+            c.assessment_certified,
+        )
+        for c in consultants
+    ]
+    return pl.DataFrame(rows, schema=CONSULTANT_SCHEMA, orient="row")
+
+
+def qcheck_frame(qchecks: Iterable[QCheck]) -> pl.DataFrame:
+    rows = [(q.consultant_ref, q.check_date, q.score_percent) for q in qchecks]
+    return pl.DataFrame(rows, schema=QCHECK_SCHEMA, orient="row")
+
+
+def counted_qchecks(
+    consultants: pl.DataFrame,
+    qchecks: pl.DataFrame,
+    thresholds: CertificationThresholds = DEFAULT_THRESHOLDS,
+) -> pl.DataFrame:
+    """The Q-checks that count, one row each: org_id, consultant_ref, check_date,
+    score_percent, last_qcheck_date, window_start. A check counts when its consultant is
+    AZ-certified and it lies in the window ending on the organisation's last such check.
+
+    A consultant_ref may appear under several org_ids (the advisor's what-if scenarios):
+    each of its checks then counts for each of them."""
+    cons = conform_consultants(consultants)
+    last = pl.col("last_qcheck_date")
+    return (
+        conform_qchecks(qchecks)
+        .join(
+            cons.filter(pl.col("az_certified")).select("consultant_ref", "org_id"),
+            on="consultant_ref",
+        )
+        .with_columns(last_qcheck_date=pl.col("check_date").max().over("org_id"))
+        .with_columns(window_start=last.dt.offset_by(f"-{thresholds.qcheck_window_months}mo"))
+        .filter(pl.col("check_date") > pl.col("window_start"), pl.col("check_date") <= last)
+        .select(
+            "org_id",
+            "consultant_ref",
+            "check_date",
+            "score_percent",
+            "last_qcheck_date",
+            "window_start",
+        )
+    )
+
+
+def _staff_counts(cons: pl.DataFrame) -> pl.DataFrame:
+    az, tests = pl.col("az_certified"), pl.col("tests_certified")
+    nl, fr = (pl.col("language_role") == r.value for r in (LanguageRole.NL, LanguageRole.FR))
+    return cons.group_by("org_id").agg(
+        certified_staff=(az | tests | pl.col("assessment_certified")).sum(),
+        az=az.sum(),
+        az_nl=(az & nl).sum(),
+        az_fr=(az & fr).sum(),
+        tests_nl=(tests & nl).sum(),
+        tests_fr=(tests & fr).sum(),
+        pro_partners=pl.col("pro_partner").sum(),
+    )
+
+
 def certification_table(
     orgs: pl.DataFrame,
     consultants: pl.DataFrame,
@@ -333,7 +304,7 @@ def certification_table(
     mode: QcheckMode = QcheckMode.ALL_CHECKS,
     thresholds: CertificationThresholds = DEFAULT_THRESHOLDS,
 ) -> pl.DataFrame:
-    """One row per organisation of `orgs`, the same rules as `certification_status`.
+    """One row per organisation of `orgs`: THE implementation of the rules.
 
     Inputs are frames with the store's columns (orgs: org_id, certification, review_date;
     consultants: consultant_ref, org_id, language_role, az_certified, tests_certified,
@@ -342,37 +313,18 @@ def certification_table(
     first; `reasons` is a comma-separated string of codes, "" when the organisation qualifies.
     """
     t = thresholds
-    orgs = _conform(orgs, _ORG_SCHEMA).with_columns(
-        pl.col("certification").fill_null(Certification.NONE.value)
-    )
-    flags = ["az_certified", "tests_certified", "pro_partner", "assessment_certified"]
-    cons = _conform(consultants, _CONSULTANT_SCHEMA).with_columns(pl.col(flags).fill_null(False))
-    az, tests = pl.col("az_certified"), pl.col("tests_certified")
-    nl, fr = (pl.col("language_role") == r.value for r in (LanguageRole.NL, LanguageRole.FR))
-    staff = cons.group_by("org_id").agg(
-        certified=(az | tests | pl.col("assessment_certified")).sum(),
-        az=az.sum(),
-        az_nl=(az & nl).sum(),
-        az_fr=(az & fr).sum(),
-        tests_nl=(tests & nl).sum(),
-        tests_fr=(tests & fr).sum(),
-        pro_partners=pl.col("pro_partner").sum(),
-    )
-    counts = ["certified", "az", "az_nl", "az_fr", "tests_nl", "tests_fr", "pro_partners"]
+    orgs = conform_organisations(orgs)
+    cons = conform_consultants(consultants)
+    staff = _staff_counts(cons)
+    counts = ["az", *STAFF_COLUMNS]
 
-    last = pl.col("last_qcheck_date")
-    checks = (
-        _conform(qchecks, _QCHECK_SCHEMA)
-        .join(cons.filter(az).select("consultant_ref", "org_id"), on="consultant_ref")
-        .with_columns(last_qcheck_date=pl.col("check_date").max().over("org_id"))
-        .filter(
-            pl.col("check_date") > last.dt.offset_by(f"-{t.qcheck_window_months}mo"),
-            pl.col("check_date") <= last,
-        )
-    )
+    checks = counted_qchecks(cons, qchecks, t)
     score = pl.col("score_percent")
     overall = checks.group_by("org_id").agg(
-        qcheck_average=score.mean(), qcheck_count=pl.len(), last_qcheck_date=last.first()
+        qcheck_average=score.mean(),
+        qcheck_count=pl.len(),
+        last_qcheck_date=pl.col("last_qcheck_date").first(),
+        window_start=pl.col("window_start").first(),
     )
     per_consultant = (
         checks.group_by("org_id", "consultant_ref")
@@ -381,15 +333,13 @@ def certification_table(
         .agg(qcheck_average_per_consultant=pl.col("own").mean())
     )
 
-    figure = pl.col(
-        "qcheck_average_per_consultant" if mode is QcheckMode.PER_CONSULTANT else "qcheck_average"
-    )
+    figure = pl.col("qcheck_figure")
     gaps = {
         MISSING_AZ[LanguageRole.NL]: pl.col("az_nl") < t.min_az_per_language_role,
         MISSING_AZ[LanguageRole.FR]: pl.col("az_fr") < t.min_az_per_language_role,
         MISSING_TESTS[LanguageRole.NL]: pl.col("tests_nl") < t.min_tests_per_language_role,
         MISSING_TESTS[LanguageRole.FR]: pl.col("tests_fr") < t.min_tests_per_language_role,
-        TOO_FEW_CERTIFIED: pl.col("certified") < t.min_certified_staff,
+        TOO_FEW_CERTIFIED: pl.col("certified_staff") < t.min_certified_staff,
         NO_PRO_PARTNER: pl.col("pro_partners") < t.min_pro_partners,
         QCHECK_BELOW: figure.is_not_null() & (figure < t.qcheck_threshold_percent - EPSILON),
         NO_QCHECKS: figure.is_null(),
@@ -399,11 +349,20 @@ def certification_table(
     individual = (pl.col("az") >= t.individual_min_az) & (
         pl.col("pro_partners") >= t.individual_min_pro_partners
     )
+    rank = {level.value: r for level, r in LEVEL_RANK.items()}
     return (
         orgs.join(staff, on="org_id", how="left")
         .join(overall, on="org_id", how="left")
         .join(per_consultant, on="org_id", how="left")
-        .with_columns(pl.col(counts).fill_null(0), pl.col("qcheck_count").fill_null(0))
+        .with_columns(
+            pl.col(counts).fill_null(0).cast(pl.Int64),
+            pl.col("qcheck_count").fill_null(0).cast(pl.Int64),
+            qcheck_figure=pl.col(
+                "qcheck_average_per_consultant"
+                if mode is QcheckMode.PER_CONSULTANT
+                else "qcheck_average"
+            ),
+        )
         .with_columns(
             qualifies_client=client,
             reasons=pl.concat_str(
@@ -422,7 +381,71 @@ def certification_table(
         .with_columns(
             at_risk=(pl.col("certification") == Certification.CLIENT.value)
             & ~pl.col("qualifies_client"),
-            qcheck_count=pl.col("qcheck_count").cast(pl.Int64),
+            would_fail_review=pl.col("qualifies_for").replace_strict(rank, return_dtype=pl.Int8)
+            < pl.col("certification").replace_strict(rank, default=0, return_dtype=pl.Int8),
         )
         .select(TABLE_COLUMNS)
     )
+
+
+# --- adapters for domain models -------------------------------------------------------
+
+
+def status_from_row(row: Mapping[str, object]) -> CertificationStatus:
+    """A row of `certification_table` as a CertificationStatus."""
+
+    def optional_float(name: str) -> float | None:
+        value = row[name]
+        return None if value is None else float(value)  # type: ignore[arg-type]
+
+    def optional_date(name: str) -> date | None:
+        value = row[name]
+        return value if isinstance(value, date) else None
+
+    reasons = str(row["reasons"] or "")
+    return CertificationStatus(
+        org_id=str(row["org_id"]),
+        certification=Certification(str(row["certification"])),
+        qualifies_for=Certification(str(row["qualifies_for"])),
+        qualifies_client=bool(row["qualifies_client"]),
+        qcheck_average=optional_float("qcheck_average"),
+        qcheck_average_per_consultant=optional_float("qcheck_average_per_consultant"),
+        qcheck_count=int(row["qcheck_count"]),  # type: ignore[call-overload]
+        at_risk=bool(row["at_risk"]),
+        reasons=tuple(code for code in reasons.split(",") if code),
+        mode=QcheckMode(str(row["qcheck_mode"])),
+        last_qcheck_date=optional_date("last_qcheck_date"),
+        review_date=optional_date("review_date"),
+        next_review=optional_date("next_review"),
+    )
+
+
+def certification_statuses(
+    orgs: Iterable[Organisation],
+    consultants: Iterable[Consultant],
+    qchecks: Iterable[QCheck],
+    mode: QcheckMode = QcheckMode.ALL_CHECKS,
+    thresholds: CertificationThresholds = DEFAULT_THRESHOLDS,
+) -> list[CertificationStatus]:
+    """The status of each organisation, in the order given (`certification_table` read back)."""
+    table = certification_table(
+        organisation_frame(orgs),
+        consultant_frame(consultants),
+        qcheck_frame(qchecks),
+        mode,
+        thresholds,
+    )
+    return [status_from_row(row) for row in table.iter_rows(named=True)]
+
+
+def certification_status(
+    org: Organisation,
+    consultants: Iterable[Consultant],
+    qchecks: Iterable[QCheck],
+    mode: QcheckMode = QcheckMode.ALL_CHECKS,
+    thresholds: CertificationThresholds = DEFAULT_THRESHOLDS,
+) -> CertificationStatus:
+    """The status of one organisation. `consultants` and `qchecks` may hold other
+    organisations' records too: only `org`'s consultants and their Q-checks are used."""
+    (status,) = certification_statuses([org], consultants, qchecks, mode, thresholds)
+    return status
