@@ -1,6 +1,11 @@
--- The overview's key figures for the current filter, one row per year, next to the
--- national BOSA figures of that year where they exist. Lead time runs from the application
--- deadline to the list date.
+-- The overview's key figures for the current filter, one row per year (the year of the
+-- application deadline, else of the list date; null for permanently open procedures), next
+-- to the national BOSA figures of that year where they exist (federal recruitment only;
+-- 2023 and 2024 have applicants only). Lead time runs from the application deadline to the
+-- list date. Only procedures with results count, as in overview_totals.
+-- suppress: counts=applicants,tested,laureates
+-- suppress: rates=laureates_per_applicant(laureates,applicants)
+-- suppress: rates=tested_per_applicant(tested,applicants)
 with scope as (
     select *
     from scoped_procedures(
@@ -11,11 +16,11 @@ with scope as (
 
 per_year as (
     select
-        scope.year,
+        cast(scope.year as integer) as year,
         count(*) as procedures,
-        sum(ps.applicants) as applicants,
-        sum(ps.tested) as tested,
-        sum(ps.laureates) as laureates,
+        cast(sum(ps.applicants) as bigint) as applicants,
+        cast(sum(ps.tested) as bigint) as tested,
+        cast(sum(ps.laureates) as bigint) as laureates,
         median(scope.list_date - scope.application_deadline) as median_lead_days
     from scope
     inner join procedure_stats as ps using (procedure_code)
@@ -33,7 +38,9 @@ select
     nf.applicants as national_applicants,
     nf.tested as national_tested,
     nf.laureates as national_laureates,
-    nf.laureates / nullif(nf.applicants, 0) as national_laureates_per_applicant
+    nf.laureates / nullif(nf.applicants, 0) as national_laureates_per_applicant,
+    per_year.tested / nullif(per_year.applicants, 0) as tested_per_applicant,
+    nf.tested / nullif(nf.applicants, 0) as national_tested_per_applicant
 from per_year
 left join national_figures as nf using (year)
 order by per_year.year nulls last

@@ -53,6 +53,8 @@ EXPORT_TABLES: dict[str, str] = {
     "certification_levels": "certification_levels",
     "certification_reviews": "certification_reviews",
     "certification_fragility": "certification_fragility",
+    "overview": "overview",
+    "funnel_aggregate": "funnel_aggregate",
 }
 
 

@@ -1,0 +1,84 @@
+-- The funnel summed over every procedure in the filter, one row per step number: how many
+-- procedures have a step with that number and in which state, and the candidates who
+-- reached it with their outcomes (sums of step_states). Steps differ between procedures
+-- (step 2 may be a written test in one and a screening in another): `kinds` lists what the
+-- step is across the procedures. share_reached and conversion divide by all applicants
+-- (candidates at the first step) of the procedures in the filter; they are null for a step
+-- number no procedure has held yet.
+-- suppress: counts=reached,passed,failed,absent,withdrawn,not_registered,cut_off,applicants
+-- suppress: rates=pass_rate(passed,reached),share_reached(reached,applicants)
+-- suppress: rates=conversion(passed,applicants)
+with scope as (
+    select procedure_code
+    from scoped_procedures(
+        $year_from::integer, $year_to::integer, $govs::varchar[], $orgs::varchar[],
+        $levels::varchar[], $procs::varchar[], $allowed::varchar[]
+    )
+),
+
+positions as (
+    select
+        st.procedure_code,
+        st.step_no,
+        st.kind,
+        coalesce(ss.state, 'pending') as state,
+        coalesce(ss.reached, 0) as reached,
+        coalesce(ss.passed, 0) as passed,
+        coalesce(ss.failed, 0) as failed,
+        coalesce(ss.absent, 0) as absent,
+        coalesce(ss.withdrawn, 0) as withdrawn,
+        coalesce(ss.not_registered, 0) as not_registered,
+        coalesce(ss.cut_off, 0) as cut_off
+    from scope
+    inner join steps as st using (procedure_code)
+    left join step_states as ss using (procedure_code, step_no)
+),
+
+applicants as (
+    select cast(sum(ps.applicants) as bigint) as applicants
+    from scope
+    inner join procedure_stats as ps using (procedure_code)
+),
+
+per_step as (
+    select
+        step_no,
+        count(*) as procedures,
+        count(*) filter (where state = 'held') as held_in,
+        count(*) filter (where state = 'not_held') as not_held_in,
+        count(*) filter (where state = 'pending') as pending_in,
+        cast(sum(reached) as bigint) as reached,
+        cast(sum(passed) as bigint) as passed,
+        cast(sum(failed) as bigint) as failed,
+        cast(sum(absent) as bigint) as absent,
+        cast(sum(withdrawn) as bigint) as withdrawn,
+        cast(sum(not_registered) as bigint) as not_registered,
+        cast(sum(cut_off) as bigint) as cut_off,
+        list(distinct kind order by kind) as kinds
+    from positions
+    group by step_no
+)
+
+select
+    per_step.step_no,
+    per_step.procedures,
+    per_step.held_in,
+    per_step.not_held_in,
+    per_step.pending_in,
+    per_step.reached,
+    per_step.passed,
+    per_step.failed,
+    per_step.absent,
+    per_step.withdrawn,
+    per_step.not_registered,
+    per_step.cut_off,
+    per_step.passed / nullif(per_step.reached, 0) as pass_rate,
+    case when per_step.held_in > 0 then per_step.reached / nullif(applicants.applicants, 0) end
+        as share_reached,
+    case when per_step.held_in > 0 then per_step.passed / nullif(applicants.applicants, 0) end
+        as conversion,
+    applicants.applicants,
+    per_step.kinds
+from per_step
+cross join applicants
+order by per_step.step_no

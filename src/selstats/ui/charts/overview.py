@@ -1,0 +1,139 @@
+"""Charts of the overview page, from the rows of queries/overview.sql (one per year).
+
+- `volume_chart`: applicants, tested and laureates of the selection per year.
+- `ratio_chart`: a ratio per year (laureates per applicant, ...) of the selection next to
+  the national BOSA figure of the same year, where BOSA published one.
+Rows without a year (permanently open procedures) are left out of both: they have no place
+on a time axis; the table shows them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import altair as alt
+import polars as pl
+
+from selstats.ui.cell_counts import as_numbers
+from selstats.ui.charts.locale_axis import count_axis, percent_axis
+from selstats.ui.charts.palette import ACCENT, MUTED
+from selstats.ui.format import fmt_int, fmt_pct
+
+# Applicants, tested, laureates: one hue, from light to dark (readable without colour too).
+VOLUME_COLOURS: Final = ("#9ECAE1", "#4292C6", "#08306B")
+VOLUME_COLUMNS: Final = ("applicants", "tested", "laureates")
+
+
+def _dated(per_year: pl.DataFrame) -> pl.DataFrame:
+    return per_year.filter(pl.col("year").is_not_null())
+
+
+@dataclass(frozen=True)
+class VolumeLabels:
+    year: str
+    candidates: str
+    measure: str
+    measures: Mapping[str, str]  # applicants / tested / laureates -> word
+
+
+def volume_chart(per_year: pl.DataFrame, labels: VolumeLabels, lang: str) -> alt.Chart:
+    """Grouped bars: per year, the selection's applicants, tested and laureates."""
+    rank = {name: i for i, name in enumerate(VOLUME_COLUMNS)}
+    long = (
+        as_numbers(_dated(per_year), VOLUME_COLUMNS)  # a hidden count ("<5") is not drawn
+        .select("year", *VOLUME_COLUMNS)
+        .unpivot(index="year", variable_name="measure", value_name="count")
+    )
+    long = long.with_columns(
+        pl.col("measure").replace_strict(labels.measures, return_dtype=pl.String).alias("label"),
+        pl.col("measure").replace_strict(rank, return_dtype=pl.Int64).alias("order"),
+        pl.Series("count_text", [fmt_int(c, lang) for c in long["count"]], pl.String),
+    )
+    domain = [labels.measures[name] for name in VOLUME_COLUMNS]
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title=labels.year, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("label:N", sort=domain),
+            y=alt.Y("count:Q", title=labels.candidates, axis=count_axis(lang)),
+            color=alt.Color(
+                "label:N",
+                title=labels.measure,
+                scale=alt.Scale(domain=domain, range=list(VOLUME_COLOURS)),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("year:O", title=labels.year),
+                alt.Tooltip("label:N", title=labels.measure),
+                alt.Tooltip("count_text:N", title=labels.candidates),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+@dataclass(frozen=True)
+class RatioLabels:
+    year: str
+    ratio: str  # the axis: "Laureaten per sollicitant"
+    source: str  # the legend's title
+    selection: str  # "Deze selectie"
+    national: str  # "Nationaal (BOSA, federaal)"
+
+
+def ratio_rows(
+    per_year: pl.DataFrame, column: str, national_column: str, labels: RatioLabels
+) -> pl.DataFrame:
+    """year, source, value: the selection's ratio and the national one of the same year;
+    a missing value (no national figure, no applicants) is left out, never drawn as 0."""
+    dated = _dated(per_year)
+    both = pl.concat(
+        [
+            dated.select("year", pl.lit(labels.selection).alias("source"), pl.col(column)),
+            dated.select(
+                "year", pl.lit(labels.national).alias("source"), pl.col(national_column)
+            ).rename({national_column: column}),
+        ]
+    )
+    return both.rename({column: "value"}).filter(pl.col("value").is_not_null())
+
+
+def ratio_chart(
+    per_year: pl.DataFrame,
+    column: str,
+    national_column: str,
+    labels: RatioLabels,
+    lang: str,
+) -> alt.Chart:
+    """Grouped bars per year: the selection's `column` next to the national
+    `national_column` (both fractions; the axis in percent)."""
+    rows = ratio_rows(per_year, column, national_column, labels)
+    rows = rows.with_columns(
+        pl.Series("value_text", [fmt_pct(v, lang) for v in rows["value"]], pl.String)
+    )
+    domain = [labels.selection, labels.national]
+    return (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title=labels.year, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("source:N", sort=domain, scale=alt.Scale(domain=domain)),
+            y=alt.Y("value:Q", title=labels.ratio, axis=percent_axis(lang)),
+            color=alt.Color(
+                "source:N",
+                title=labels.source,
+                scale=alt.Scale(domain=domain, range=[ACCENT, MUTED]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("year:O", title=labels.year),
+                alt.Tooltip("source:N", title=labels.source),
+                alt.Tooltip("value_text:N", title=labels.ratio),
+            ],
+        )
+        .properties(height=300)
+    )

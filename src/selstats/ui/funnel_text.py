@@ -1,0 +1,245 @@
+"""The funnel page's words and the tables it shows, built from the rows of queries/funnel*.sql.
+
+- `rule_text`: a step's rule in words (pass mark in points or %, top-N, conditional step,
+  total rule, non-eliminating), e.g. "min. 10/20; de 3 besten gaan door (gelijke stand:
+  allen)".
+- `state_text`: what a step's state means ("niet gehouden — te weinig kandidaten over").
+- `funnel_table`, `aggregate_table`, `compare_table`: the frames the page shows and offers
+  for download, contract columns first; `chart_steps` and `aggregate_chart_steps`: the
+  frames the funnel chart draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+import polars as pl
+
+from selstats.domain.enums import Outcome, PassUnit, StepState
+from selstats.ui.cell_counts import as_numbers
+from selstats.ui.format import fmt_int, fmt_num, fmt_pct
+from selstats.ui.i18n import translate
+
+OUTCOMES: Final = tuple(o.value for o in Outcome)
+# The columns of the export contract (CONTRACT.md, table `funnel`), in their order.
+CONTRACT_COLUMNS: Final = (
+    "procedure_code",
+    "step_no",
+    "step_name",
+    "held",
+    "reached",
+    *OUTCOMES,
+)
+# What the single-procedure table shows after the contract columns.
+FUNNEL_TABLE_COLUMNS: Final = (
+    *CONTRACT_COLUMNS,
+    "state",
+    "status",
+    "rule",
+    "pass_rate",
+    "share_reached",
+    "conversion",
+)
+COMPARE_TABLE_COLUMNS: Final = (
+    "procedure_code",
+    "step_no",
+    "step_name",
+    "status",
+    "reached",
+    "passed",
+    "applicants",
+    "share_reached",
+    "conversion",
+)
+AGGREGATE_TABLE_COLUMNS: Final = (
+    "step_no",
+    "procedures",
+    "held_in",
+    "not_held_in",
+    "pending_in",
+    "reached",
+    *OUTCOMES,
+    "pass_rate",
+    "share_reached",
+    "conversion",
+    "applicants",
+    "kinds",
+)
+
+
+def _number(x: float, lang: str) -> str:
+    """A pass mark or maximum: no decimals when it is whole ("10"), else one ("27,5")."""
+    return fmt_num(x, lang, 0 if x.is_integer() else 1)
+
+
+def _float(step: Mapping[str, object], name: str) -> float | None:
+    """The column as a number; None when it is missing, null or NaN."""
+    value = step.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return None
+    return float(value)
+
+
+def _pass_mark(step: Mapping[str, object], lang: str) -> str:
+    mark, maximum = _float(step, "pass_mark"), _float(step, "max_score")
+    if mark is None:
+        if maximum is not None:
+            return translate(lang, "funnel.rule.scored", max=_number(maximum, lang))
+        return translate(lang, "funnel.rule.pass_fail")
+    if step.get("pass_unit") == PassUnit.PERCENT:
+        return translate(lang, "funnel.rule.min_percent", pct=fmt_pct(mark / 100, lang, 0))
+    if maximum is not None:
+        return translate(
+            lang,
+            "funnel.rule.min_points_of",
+            mark=_number(mark, lang),
+            max=_number(maximum, lang),
+        )
+    return translate(lang, "funnel.rule.min_points", mark=_number(mark, lang))
+
+
+def _steps_list(total_of_steps: str) -> str:
+    """'2,3' -> '2 + 3'."""
+    return " + ".join(part.strip() for part in total_of_steps.split(",") if part.strip())
+
+
+def rule_text(step: Mapping[str, object], lang: str) -> str:
+    """The step's rule in words, from its columns in queries/funnel.sql (max_score,
+    pass_mark, pass_unit, top_n, rank_by_step, held_if_more_than, total_of_steps,
+    total_pass_percent, eliminating); parts joined by "; "."""
+    parts = [_pass_mark(step, lang)]
+    top_n, ranked_by = _float(step, "top_n"), _float(step, "rank_by_step")
+    if top_n is not None:
+        parts.append(translate(lang, "funnel.rule.top_n", n=fmt_int(top_n, lang)))
+        if ranked_by is not None and ranked_by != _float(step, "step_no"):
+            parts.append(translate(lang, "funnel.rule.ranked_by", step=fmt_int(ranked_by, lang)))
+    head_count = _float(step, "held_if_more_than")
+    if head_count is not None:
+        parts.append(translate(lang, "funnel.rule.conditional", n=fmt_int(head_count, lang)))
+    total_pct, total_of = _float(step, "total_pass_percent"), step.get("total_of_steps")
+    if total_pct is not None and isinstance(total_of, str) and total_of.strip():
+        parts.append(
+            translate(
+                lang,
+                "funnel.rule.total",
+                pct=fmt_pct(total_pct / 100, lang, 0),
+                steps=_steps_list(total_of),
+            )
+        )
+    if step.get("eliminating") is False:
+        parts.append(translate(lang, "funnel.rule.not_eliminating"))
+    return "; ".join(parts)
+
+
+def state_text(state: str, lang: str) -> str:
+    """What a step's state means: "afgenomen", "niet gehouden — te weinig kandidaten over",
+    "nog geen resultaten"."""
+    if state == StepState.NOT_HELD:
+        return translate(lang, "funnel.not_held")
+    if state == StepState.PENDING:
+        return translate(lang, "step_state.pending")
+    return translate(lang, f"step_state.{state}")
+
+
+def _with_status(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
+    return funnel.with_columns(
+        pl.Series("status", [state_text(s, lang) for s in funnel["state"]], dtype=pl.String)
+    )
+
+
+def funnel_table(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The single-procedure table: one row per step, the contract columns first, then the
+    state in words, the rule in words and the conversion figures. This frame is what the
+    page shows and what the download holds."""
+    rules = pl.Series("rule", [rule_text(row, lang) for row in funnel.iter_rows(named=True)])
+    return (
+        _with_status(funnel, lang).with_columns(rules.cast(pl.String)).select(FUNNEL_TABLE_COLUMNS)
+    )
+
+
+def compare_table(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The side-by-side table: per procedure and step, who reached it and the share of the
+    procedure's applicants that did."""
+    return _with_status(funnel, lang).select(COMPARE_TABLE_COLUMNS)
+
+
+def kinds_text(kinds: Sequence[str] | None, lang: str) -> str:
+    """The step kinds behind a step number, in words: "schriftelijke proef, screening"."""
+    return ", ".join(translate(lang, f"funnel.kind.{kind}") for kind in kinds or ())
+
+
+def aggregate_table(aggregate: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The table of the funnel summed over the filter, with the step kinds in words."""
+    kinds = pl.Series(
+        "kinds", [kinds_text(k, lang) for k in aggregate["kinds"].to_list()], pl.String
+    )
+    return aggregate.with_columns(kinds).select(AGGREGATE_TABLE_COLUMNS)
+
+
+def _step_label(step_no: int, name: str) -> str:
+    return f"{step_no}. {name}"
+
+
+def _chart_note(state: str, reached: int | None, lang: str) -> str | None:
+    """What the chart writes on a step without a bar: not held, no results yet, or counts
+    hidden by small-cell suppression (a held step whose count arrived as "<5")."""
+    if state != StepState.HELD:
+        return state_text(state, lang)
+    return translate(lang, "funnel.counts_hidden") if reached is None else None
+
+
+def chart_steps(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The frame `selstats.ui.charts.funnel.funnel_chart` draws for one procedure:
+    step_label ("2. Schriftelijk"), the rule in words, the outcome counts, reached, top_n
+    (of held steps) and a note for a step that was not held, has no results yet, or whose
+    counts small-cell suppression hid ("<5" becomes null: not drawn)."""
+    labels = [
+        _step_label(no, name)
+        for no, name in zip(funnel["step_no"], funnel["step_name"], strict=True)
+    ]
+    counted = as_numbers(funnel, ("reached", *OUTCOMES))
+    notes = [
+        _chart_note(state, reached, lang)
+        for state, reached in zip(counted["state"], counted["reached"], strict=True)
+    ]
+    rules = [rule_text(row, lang) for row in funnel.iter_rows(named=True)]
+    return counted.select(
+        pl.Series("step_label", labels, pl.String),
+        pl.Series("rule", rules, pl.String),
+        "reached",
+        *OUTCOMES,
+        # the top-N cut only where the step was held: it marks who went on
+        pl.when(pl.col("state") == StepState.HELD.value)
+        .then(pl.col("top_n").cast(pl.Int64))
+        .alias("top_n"),
+        pl.Series("note", notes, pl.String),
+    )
+
+
+def aggregate_chart_steps(aggregate: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """The frame the funnel chart draws for the summed funnel: one bar per step number,
+    labelled with the number of procedures that have it, the kinds of step in place of a
+    rule; no top-N marks."""
+    labels = [
+        translate(lang, "funnel.aggregate.step_label", step=fmt_int(no, lang), n=fmt_int(n, lang))
+        for no, n in zip(aggregate["step_no"], aggregate["procedures"], strict=True)
+    ]
+    counted = as_numbers(aggregate, ("reached", *OUTCOMES))
+    states = [
+        "held" if held else "not_held" if not_held else "pending"
+        for held, not_held in zip(aggregate["held_in"], aggregate["not_held_in"], strict=True)
+    ]
+    notes = [
+        _chart_note(state, reached, lang)
+        for state, reached in zip(states, counted["reached"], strict=True)
+    ]
+    kinds = [kinds_text(k, lang) for k in aggregate["kinds"].to_list()]
+    return counted.select(
+        pl.Series("step_label", labels, pl.String),
+        pl.Series("rule", kinds, pl.String),
+        "reached",
+        *OUTCOMES,
+        pl.lit(None, pl.Int64).alias("top_n"),
+        pl.Series("note", notes, pl.String),
+    )

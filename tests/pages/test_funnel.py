@@ -1,0 +1,567 @@
+"""The funnel page, its queries, words and charts, against the hand-computed small store
+(tests/fixtures/small_store.py), an empty store and a demo store.
+
+Hand-derived figures of the small store (its docstring):
+- P-A1 (8 applicants): step 1 reached 8, passed 6, failed 1 (A07), withdrawn 1 (A08);
+  step 2 (written /20, pass 10 points, top 3) reached 6, passed 3 (A01-A03), failed 1
+  (A05: 9 < 10), absent 1 (A06), cut_off 1 (A04: 14 meets the mark, 4th by score);
+  step 3 (interview /100, pass 50) reached 3, passed 2 (A01, A03), failed 1 (A02).
+- P-B1 (5 applicants): step 1 reached 5, passed 4, failed 1; step 2 reached 4, passed 2,
+  failed 1, absent 1; step 3 reached 2, passed 1, failed 1 (B02: 110/200 = 55 % < 60 %).
+- P-B2 (2 applicants): step 1 reached 2, passed 2; step 2 pending (no results yet).
+- The four reference procedures (CNG23032, CNG24004, MAASEIK-DBK-2026, req16131) have steps
+  but no results: every step pending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from selstats import query
+from selstats.access.suppression import suppress
+from selstats.domain.enums import Outcome
+from selstats.export import to_bytes
+from selstats.store.writer import write_store
+from selstats.tables import Scope
+from selstats.ui.charts.funnel import FunnelLabels, ShareLabels, funnel_chart, share_chart
+from selstats.ui.charts.palette import OUTCOME_COLOURS
+from selstats.ui.funnel_text import (
+    CONTRACT_COLUMNS,
+    aggregate_chart_steps,
+    chart_steps,
+    funnel_table,
+    rule_text,
+    state_text,
+)
+from selstats.ui.i18n import translate
+from tests.fixtures.small_store import build_small_store
+
+APP = "../../app.py"  # AppTest resolves it against this file
+TIMEOUT = 60
+# The frame needs someone logged in: demo mode logs in with the default role (bosa: exact
+# figures, no small-cell suppression, downloads allowed).
+DEMO_ENV = "SELSTATS_DEMO"
+NOT_HELD_NL = "niet gehouden — te weinig kandidaten over"
+PENDING_NL = "nog geen resultaten"
+
+
+@pytest.fixture(autouse=True)
+def demo_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DEMO_ENV, "1")
+
+
+@pytest.fixture(autouse=True)
+def clear_streamlit_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def small_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = build_small_store(tmp_path / "s.duckdb")
+    monkeypatch.setenv("SELSTATS_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "empty.duckdb"
+    with write_store(path, fresh=True):
+        pass  # the schema only
+    monkeypatch.setenv("SELSTATS_DB", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    try:
+        from selstats.demo import build_demo
+    except ImportError as error:  # the demo generator is still landing
+        pytest.skip(f"selstats.demo.build_demo does not import: {error}")
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, scale="S", seed=1)
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SELSTATS_DB", str(demo_path))
+    return demo_path
+
+
+@pytest.fixture
+def small_con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(build_small_store(tmp_path / "q.duckdb")), read_only=True)
+    yield con
+    con.close()
+
+
+def _funnel_page(role: str = "bosa", **params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()
+    if role != "bosa":  # the demo role switcher
+        at.sidebar.selectbox(key="_selstats_demo_role").select(role).run()
+    return at.switch_page("pages/funnel.py").run()
+
+
+def _rows(at: AppTest) -> list[dict[str, object]]:
+    """The rows of the page's main table: the last one shown (in the single-procedure view,
+    the steps' rules come first, then the funnel table)."""
+    records: list[dict[str, object]] = at.dataframe[len(at.dataframe) - 1].value.to_dict("records")
+    return records
+
+
+def _step(rows: list[dict[str, object]], code: str, step_no: int) -> dict[str, object]:
+    return next(r for r in rows if r["procedure_code"] == code and r["step_no"] == step_no)
+
+
+COUNTS = ("reached", "passed", "failed", "absent", "withdrawn", "not_registered", "cut_off")
+
+
+def _counts(row: dict[str, object]) -> tuple[object, ...]:
+    return tuple(row[c] for c in COUNTS)
+
+
+# ---- one procedure ----------------------------------------------------------------------
+
+
+def test_the_default_procedure_is_the_newest_finished_one(small_store: Path) -> None:
+    at = _funnel_page()
+    assert not at.exception
+    assert [title.value for title in at.title] == ["Selectietrechter"]
+    # finished first (lists: P-B1 of 2026, P-A1 of 2025), then with results (P-B2), then
+    # those without results
+    assert at.selectbox(key="funnel_procedure").value == "P-B1"
+    assert at.selectbox(key="funnel_procedure").options[:3] == [
+        "P-B1 — Dossierbeheerder — Stad Beta",
+        "P-A1 — Attaché — Dienst Alfa",
+        "P-B2 — Medewerker — Stad Beta",
+    ]
+    rows = _rows(at)
+    #                                 reached passed failed absent withdr. not_reg cut_off
+    assert [_counts(r) for r in rows] == [
+        (5, 4, 1, 0, 0, 0, 0),
+        (4, 2, 1, 1, 0, 0, 0),
+        (2, 1, 1, 0, 0, 0, 0),
+    ]
+
+
+def test_p_a1_funnel_with_conversion_and_rules(small_store: Path) -> None:
+    at = _funnel_page()
+    at.selectbox(key="funnel_procedure").set_value("P-A1").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {
+        "Sollicitanten": "8",
+        "Laureaten": "2",
+        "Laureaten per sollicitant": "25,0 %",  # 2 / 8
+        "Stappen": "3",
+    }
+    rows = _rows(at)
+    assert list(rows[0])[: len(CONTRACT_COLUMNS)] == list(CONTRACT_COLUMNS)
+    step1, step2, step3 = rows
+    assert _counts(step1) == (8, 6, 1, 0, 1, 0, 0)
+    assert _counts(step2) == (6, 3, 1, 1, 0, 0, 1)
+    assert _counts(step3) == (3, 2, 1, 0, 0, 0, 0)
+    assert [r["held"] for r in rows] == [True, True, True]
+    # pass rate = passed / reached of the step; conversion = passed / applicants (8)
+    assert [r["pass_rate"] for r in rows] == pytest.approx([6 / 8, 3 / 6, 2 / 3])
+    assert [r["conversion"] for r in rows] == pytest.approx([6 / 8, 3 / 8, 2 / 8])
+    assert [r["share_reached"] for r in rows] == pytest.approx([8 / 8, 6 / 8, 3 / 8])
+    assert [r["rule"] for r in rows] == [
+        "geslaagd / niet geslaagd",
+        "min. 10/20; de 3 besten gaan door (bij gelijke stand allemaal)",
+        "min. 50/100",
+    ]
+    assert translate("nl", "funnel.topn_note") in [c.value for c in at.caption]
+    # the rules again under the chart, beside each step's name and state
+    rules = at.dataframe[0].value
+    assert list(rules.columns) == ["step_no", "step_name", "status", "rule"]
+    assert list(rules["rule"]) == [r["rule"] for r in rows]
+
+
+def test_p_b2_step_2_says_it_has_no_results_yet(small_store: Path) -> None:
+    at = _funnel_page()
+    at.selectbox(key="funnel_procedure").set_value("P-B2").run()
+    assert not at.exception
+    step1, step2 = _rows(at)
+    assert _counts(step1) == (2, 2, 0, 0, 0, 0, 0)
+    assert step2["held"] is False
+    assert step2["state"] == "pending"
+    assert step2["status"] == PENDING_NL
+    assert _counts(step2) == (0, 0, 0, 0, 0, 0, 0)
+    assert step2["conversion"] is None or step2["conversion"] != step2["conversion"]  # NaN
+
+
+def test_a_deep_link_opens_the_procedure(small_store: Path) -> None:
+    at = _funnel_page(procedure="P-A1", lang="en")
+    assert not at.exception
+    assert at.selectbox(key="funnel_procedure").value == "P-A1"
+    assert _rows(at)[1]["rule"] == "at least 10/20; the best 3 go on (all of them when tied)"
+    assert at.query_params["procedure"] == "P-A1"
+
+
+def test_the_chosen_procedure_goes_into_the_url_by_its_code(small_store: Path) -> None:
+    at = _funnel_page()
+    assert "procedure" not in at.query_params  # the default is left out
+    at.selectbox(key="funnel_procedure").set_value("P-B2").run()
+    assert at.query_params["procedure"] == "P-B2"
+    at.radio(key="funnel_view").set_value("compare").run()
+    assert at.query_params["view"] == "compare"
+
+
+def test_a_deep_link_to_a_comparison(small_store: Path) -> None:
+    at = _funnel_page(view="compare", compare=["P-A1", "NOPE", "P-B2"])
+    assert not at.exception
+    assert at.radio(key="funnel_view").value == "compare"
+    assert at.multiselect(key="funnel_compare").value == ["P-A1", "P-B2"]  # NOPE ignored
+
+
+def test_a_procedure_outside_the_filter_is_ignored(small_store: Path) -> None:
+    at = _funnel_page(procedure="P-A1", orgs="ORG-B")
+    assert not at.exception
+    assert at.selectbox(key="funnel_procedure").value == "P-B1"  # P-A1 is ORG-A's
+
+
+def test_the_shown_table_is_the_download(small_store: Path) -> None:
+    at = _funnel_page()
+    shown = at.dataframe[1].value
+    header = to_bytes(pl.from_pandas(shown), "csv").decode().splitlines()[0]
+    assert header.startswith(",".join(CONTRACT_COLUMNS))
+
+
+def test_an_analyst_sees_small_counts_hidden(small_store: Path) -> None:
+    # analyst: figures across organisations with small cells (< 5, zero included) as "<5"
+    at = _funnel_page(role="analyst", procedure="P-A1")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sollicitanten"] == "8"
+    assert metrics["Laureaten"] == "<5"  # 2
+    assert metrics["Laureaten per sollicitant"] == "—"  # rests on the hidden 2
+    step1, step2, _ = _rows(at)
+    # step 1: reached 8, passed 6, failed 1, withdrawn 1, the rest 0
+    assert _counts(step1) == ("8", "6", "<5", "<5", "<5", "<5", "<5")
+    assert step1["pass_rate"] == pytest.approx(6 / 8)  # both counts shown: the rate too
+    # step 2: reached 6, passed 3 (hidden): its pass rate and conversion are hidden
+    assert _counts(step2) == ("6", "<5", "<5", "<5", "<5", "<5", "<5")
+    assert step2["pass_rate"] != step2["pass_rate"]  # NaN
+    assert step2["share_reached"] == pytest.approx(6 / 8)
+    assert translate("nl", "access.suppressed_note", n=5) in [c.value for c in at.caption]
+
+
+# ---- compare and aggregate --------------------------------------------------------------
+
+
+def test_compare_procedures_side_by_side(small_store: Path) -> None:
+    at = _funnel_page()
+    at.radio(key="funnel_view").set_value("compare").run()
+    assert not at.exception
+    assert at.multiselect(key="funnel_compare").value == ["P-B1", "P-A1"]  # the first two
+    at.multiselect(key="funnel_compare").set_value(["P-A1", "P-B1"]).run()
+    assert not at.exception
+    rows = _rows(at)
+    assert {r["procedure_code"] for r in rows} == {"P-A1", "P-B1"}
+    # share of the applicants reaching each step: P-A1 8/8, 6/8, 3/8; P-B1 5/5, 4/5, 2/5
+    assert [_step(rows, "P-A1", n)["share_reached"] for n in (1, 2, 3)] == pytest.approx(
+        [1, 0.75, 0.375]
+    )
+    assert [_step(rows, "P-B1", n)["share_reached"] for n in (1, 2, 3)] == pytest.approx(
+        [1, 0.8, 0.4]
+    )
+
+
+def test_aggregate_over_the_filter(small_store: Path) -> None:
+    at = _funnel_page(orgs="ORG-B")
+    at.radio(key="funnel_view").set_value("aggregate").run()
+    assert not at.exception
+    rows = _rows(at)
+    # ORG-B: P-B1 and P-B2, 5 + 2 = 7 applicants
+    assert [r["procedures"] for r in rows] == [2, 2, 1]
+    assert _counts(rows[0]) == (7, 6, 1, 0, 0, 0, 0)  # 5 + 2 reached, 4 + 2 passed, 1 failed
+    assert _counts(rows[1]) == (4, 2, 1, 1, 0, 0, 0)  # P-B1 only: P-B2's step 2 is pending
+    assert (rows[1]["held_in"], rows[1]["pending_in"]) == (1, 1)
+    assert _counts(rows[2]) == (2, 1, 1, 0, 0, 0, 0)
+    assert [r["conversion"] for r in rows] == pytest.approx([6 / 7, 2 / 7, 1 / 7])
+    assert [r["kinds"] for r in rows] == ["screening", "schriftelijke proef", "mondelinge proef"]
+    caveat = translate("nl", "funnel.aggregate.caveat", n="2")
+    assert caveat in [c.value for c in at.caption]
+
+
+# ---- empty and demo stores --------------------------------------------------------------
+
+
+def test_funnel_on_an_empty_store_says_so(empty_store: Path) -> None:
+    at = _funnel_page()
+    assert not at.exception
+    assert [i.value for i in at.info] == [translate("nl", "funnel.no_procedures")]
+
+
+@pytest.mark.parametrize("role", ["bosa", "analyst"])
+@pytest.mark.parametrize("view", ["one", "compare", "aggregate"])
+def test_funnel_on_the_demo_store(demo_store: Path, view: str, role: str) -> None:
+    at = _funnel_page(role=role)
+    at.radio(key="funnel_view").set_value(view).run()
+    assert not at.exception
+    assert at.dataframe
+
+
+def test_a_step_not_held_says_so_on_the_demo_store(demo_store: Path) -> None:
+    con = duckdb.connect(str(demo_store), read_only=True)
+    try:
+        found = con.sql(
+            "select procedure_code from step_states where state = 'not_held'"
+        ).fetchall()
+    finally:
+        con.close()
+    if not found:
+        pytest.skip("the demo has no step that was not held")
+    at = _funnel_page()
+    at.selectbox(key="funnel_procedure").set_value(found[0][0]).run()
+    assert not at.exception
+    statuses = [r["status"] for r in _rows(at) if r["state"] == "not_held"]
+    assert statuses and set(statuses) == {NOT_HELD_NL}
+
+
+# ---- the queries ------------------------------------------------------------------------
+
+
+def test_funnel_query_keeps_the_contract_and_adds_conversion(
+    small_con: duckdb.DuckDBPyConnection,
+) -> None:
+    funnel = query.run(small_con, "funnel", **Scope(procs=("P-A1",)).params())
+    assert funnel.columns[: len(CONTRACT_COLUMNS)] == list(CONTRACT_COLUMNS)
+    assert funnel.select(COUNTS).rows() == [
+        (8, 6, 1, 0, 1, 0, 0),
+        (6, 3, 1, 1, 0, 0, 1),
+        (3, 2, 1, 0, 0, 0, 0),
+    ]
+    # reached = passed + failed + absent + withdrawn + not_registered + cut_off
+    for row in funnel.iter_rows(named=True):
+        assert row["reached"] == sum(row[o.value] for o in Outcome)
+    assert funnel["applicants"].to_list() == [8, 8, 8]
+    assert funnel["conversion"].to_list() == pytest.approx([0.75, 0.375, 0.25])
+
+
+def test_funnel_query_pending_step(small_con: duckdb.DuckDBPyConnection) -> None:
+    funnel = query.run(small_con, "funnel", **Scope(procs=("P-B2",)).params())
+    assert funnel.select("step_no", "held", "state", "pass_rate", "conversion").rows() == [
+        (1, True, "held", 1.0, 1.0),  # 2 of 2 passed
+        (2, False, "pending", None, None),
+    ]
+
+
+def test_funnel_procedures_query(small_con: duckdb.DuckDBPyConnection) -> None:
+    procedures = query.run(small_con, "funnel_procedures", **Scope().params())
+    # finished (with a list date) newest first, then with results, then without
+    assert procedures["procedure_code"].to_list()[:3] == ["P-B1", "P-A1", "P-B2"]
+    # the four reference procedures follow, without results
+    assert procedures["applicants"].to_list()[3:] == [None] * 4
+    restricted = query.run(small_con, "funnel_procedures", **Scope(allowed=("ORG-A",)).params())
+    assert restricted.select("procedure_code", "steps", "applicants", "laureates").rows() == [
+        ("P-A1", 3, 8, 2)
+    ]
+
+
+def test_funnel_aggregate_query(small_con: duckdb.DuckDBPyConnection) -> None:
+    # level A2: P-A1 and the reference CNG23032 (4 steps, no results)
+    aggregate = query.run(small_con, "funnel_aggregate", **Scope(levels=("A2",)).params())
+    assert aggregate.select("step_no", "procedures", "held_in", "pending_in", *COUNTS).rows() == [
+        (1, 2, 1, 1, 8, 6, 1, 0, 1, 0, 0),
+        (2, 2, 1, 1, 6, 3, 1, 1, 0, 0, 1),
+        (3, 2, 1, 1, 3, 2, 1, 0, 0, 0, 0),
+        (4, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0),  # CNG23032's step 4 only, pending
+    ]
+    assert aggregate["applicants"].to_list() == [8] * 4
+    # step 4 was held nowhere: no share, not 0 %
+    assert aggregate["share_reached"].to_list()[3] is None
+
+
+# ---- words ------------------------------------------------------------------------------
+
+
+def test_rule_text_of_a_conditional_top_n_step() -> None:
+    # Belnet CNG23032 step 3: 9/18, first 6 go on, held only above 6 candidates
+    step = {
+        "step_no": 3,
+        "max_score": 18.0,
+        "pass_mark": 9.0,
+        "pass_unit": "points",
+        "top_n": 6,
+        "held_if_more_than": 6,
+        "eliminating": True,
+    }
+    assert rule_text(step, "nl") == (
+        "min. 9/18; de 6 besten gaan door (bij gelijke stand allemaal); "
+        "alleen afgenomen als er meer dan 6 kandidaten over zijn"
+    )
+    assert rule_text(step, "fr").startswith("min. 9/18; les 6 meilleurs continuent")
+
+
+def test_rule_text_of_a_total_rule_and_a_ranked_top_n() -> None:
+    # Maaseik step 3: 50 % on the oral test and 60 % on the total of steps 2 + 3
+    oral = {"step_no": 3, "max_score": 100.0, "pass_mark": 50.0, "pass_unit": "percent"}
+    oral |= {"total_of_steps": "2,3", "total_pass_percent": 60.0}
+    assert rule_text(oral, "nl") == "min. 50 %; en min. 60 % op het totaal van stap 2 + 3"
+    assert rule_text(oral, "en") == "at least 50%; and at least 60% on the total of steps 2 + 3"
+    # POD MI step 3: pass/fail screening, the 50 best step-2 scores go on
+    screening = {"step_no": 3, "top_n": 50, "rank_by_step": 2, "max_score": None}
+    assert rule_text(screening, "nl") == (
+        "geslaagd / niet geslaagd; de 50 besten gaan door (bij gelijke stand allemaal); "
+        "gerangschikt op stap 2"
+    )
+    assert rule_text({"step_no": 3, "eliminating": False}, "nl") == (
+        "geslaagd / niet geslaagd; niet eliminerend"
+    )
+    assert rule_text({"pass_mark": 27.5, "pass_unit": "points"}, "nl") == "min. 27,5 punten"
+
+
+def test_state_texts() -> None:
+    assert state_text("not_held", "nl") == NOT_HELD_NL
+    assert state_text("not_held", "fr") == "non organisée — trop peu de candidats restants"
+    assert state_text("not_held", "en") == "not held — too few candidates left"
+    assert state_text("pending", "nl") == PENDING_NL
+    assert state_text("held", "nl") == "afgenomen"
+
+
+# ---- the charts -------------------------------------------------------------------------
+
+LABELS = FunnelLabels(
+    outcomes={o.value: translate("nl", f"outcome.{o.value}") for o in Outcome},
+    step="Stap",
+    candidates="Kandidaten",
+    outcome="Uitkomst",
+    share="Aandeel",
+    top_n="Top-N",
+    rule="Regel",
+)
+
+
+def _layers(spec: dict[str, object]) -> dict[str, dict[str, object]]:
+    """The layers by mark (the text layers as 'text' and 'note'), with their data rows."""
+    datasets: dict[str, list[dict[str, object]]] = spec["datasets"]  # type: ignore[assignment]
+    found: dict[str, dict[str, object]] = {}
+    for layer in spec["layer"]:  # type: ignore[attr-defined]
+        mark = layer["mark"]["type"]
+        name = "note" if mark == "text" and layer["mark"].get("fontStyle") else mark
+        found[name] = {**layer, "rows": datasets[layer["data"]["name"]]}
+    return found
+
+
+def test_funnel_chart_draws_the_top_n_cut_and_fixed_colours(
+    small_con: duckdb.DuckDBPyConnection,
+) -> None:
+    funnel = query.run(small_con, "funnel", **Scope(procs=("P-A1",)).params())
+    layers = _layers(funnel_chart(chart_steps(funnel, "nl"), LABELS, "nl").to_dict())
+    # the top-N cut of step 2 at 3 candidates, as a tick on that step's bar
+    assert [(r["step_label"], r["top_n"]) for r in layers["tick"]["rows"]] == [
+        ("2. Schriftelijk", 3)
+    ]
+    colour = layers["bar"]["encoding"]["color"]["scale"]  # type: ignore[index]
+    assert (
+        dict(zip(colour["domain"], colour["range"], strict=True))["geslaagd"]
+        == (OUTCOME_COLOURS["passed"])
+    )
+    step2 = {
+        r["outcome"]: r["count"]
+        for r in layers["bar"]["rows"]
+        if r["step_label"] == "2. Schriftelijk"
+    }
+    assert step2 == {"passed": 3, "failed": 1, "absent": 1, "cut_off": 1}
+    assert layers["note"]["rows"] == []
+    # the tick shares the bars' band scale (a point scale would flatten the bars), and the
+    # steps keep their order
+    y_scale = layers["tick"]["encoding"]["y"]["scale"]  # type: ignore[index]
+    assert y_scale == {
+        "type": "band",
+        "domain": ["1. Screening", "2. Schriftelijk", "3. Interview"],
+    }
+
+
+def test_funnel_chart_notes_a_pending_step(small_con: duckdb.DuckDBPyConnection) -> None:
+    funnel = query.run(small_con, "funnel", **Scope(procs=("P-B2",)).params())
+    layers = _layers(funnel_chart(chart_steps(funnel, "nl"), LABELS, "nl").to_dict())
+    assert [(r["step_label"], r["note"]) for r in layers["note"]["rows"]] == [
+        ("2. Schriftelijk", PENDING_NL)
+    ]
+
+
+def test_funnel_chart_keeps_a_step_whose_counts_are_hidden(
+    small_con: duckdb.DuckDBPyConnection,
+) -> None:
+    funnel = query.run(small_con, "funnel", **Scope(procs=("P-B2",)).params())
+    # as an analyst gets it: P-B2's 2 candidates at step 1 are below 5
+    hidden = suppress(funnel, ("reached", *(o.value for o in Outcome)), threshold=5)
+    steps = chart_steps(hidden, "nl")
+    assert steps["reached"].to_list() == [None, None]  # "<5" (and 0 < 5) are not drawn
+    assert steps["note"].to_list() == ["kleine aantallen verborgen", PENDING_NL]
+    layers = _layers(funnel_chart(steps, LABELS, "nl").to_dict())
+    assert layers["bar"]["rows"] == []
+    assert layers["note"]["encoding"]["y"]["scale"]["domain"] == [  # type: ignore[index]
+        "1. Screening",
+        "2. Schriftelijk",
+    ]
+
+
+def test_funnel_chart_notes_a_step_not_held() -> None:
+    steps = pl.DataFrame(
+        {
+            "step_no": [1, 2],
+            "step_name": ["Screening", "Schriftelijk"],
+            "state": ["held", "not_held"],
+            "reached": [4, 0],
+            **{o.value: [4 if o == Outcome.PASSED else 0, 0] for o in Outcome},
+            "top_n": [None, 6],
+        }
+    )
+    layers = _layers(funnel_chart(chart_steps(steps, "nl"), LABELS, "nl").to_dict())
+    assert [r["note"] for r in layers["note"]["rows"]] == [NOT_HELD_NL]
+    # no top-N cut on a step that was not held: nobody was ranked there
+    assert layers["tick"]["rows"] == []
+
+
+def test_aggregate_chart_steps_are_labelled_with_their_procedures(
+    small_con: duckdb.DuckDBPyConnection,
+) -> None:
+    aggregate = query.run(small_con, "funnel_aggregate", **Scope(levels=("A2",)).params())
+    steps = aggregate_chart_steps(aggregate, "nl")
+    assert steps["step_label"].to_list() == [
+        "Stap 1 (2 proc.)",
+        "Stap 2 (2 proc.)",
+        "Stap 3 (2 proc.)",
+        "Stap 4 (1 proc.)",
+    ]
+    assert steps["note"].to_list() == [None, None, None, PENDING_NL]
+
+
+def test_share_chart_leaves_out_steps_not_held(small_con: duckdb.DuckDBPyConnection) -> None:
+    funnel = query.run(small_con, "funnel", **Scope(procs=("P-A1", "P-B2")).params())
+    labels = ShareLabels("Procedure", "Stap", "Naam", "Bereikt", "Aandeel")
+    spec = share_chart(funnel, labels, "nl").to_dict()
+    data = next(iter(spec["datasets"].values()))
+    # P-B2's pending step 2 has no share; P-A1: 8/8, 6/8, 3/8; P-B2 step 1: 2/2
+    assert sorted((r["procedure_code"], r["step_no"], r["share_reached"]) for r in data) == [
+        ("P-A1", 1, 1.0),
+        ("P-A1", 2, 0.75),
+        ("P-A1", 3, 0.375),
+        ("P-B2", 1, 1.0),
+    ]
+    assert spec["encoding"]["y"]["axis"]["format"] == "%"
+
+
+def test_funnel_table_of_the_query(small_con: duckdb.DuckDBPyConnection) -> None:
+    funnel = query.run(small_con, "funnel", **Scope(procs=("P-B1",)).params())
+    table = funnel_table(funnel, "fr")
+    assert table.columns[: len(CONTRACT_COLUMNS)] == list(CONTRACT_COLUMNS)
+    # P-B1 step 3: 50 % on the oral test and 60 % on the total of steps 2 + 3
+    assert table["rule"].to_list()[2] == "min. 50 %; et min. 60 % sur le total des étapes 2 + 3"
