@@ -32,7 +32,7 @@ import duckdb
 import polars as pl
 import pytest
 import streamlit as st
-from fixtures.small_store import build_small_store
+from tests.fixtures.small_store import build_small_store
 from streamlit.testing.v1 import AppTest
 
 from selstats import query

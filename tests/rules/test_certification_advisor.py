@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from fixtures.small_store import CONSULTANTS, ORGANISATIONS, QCHECKS
+from tests.fixtures.small_store import CONSULTANTS, ORGANISATIONS, QCHECKS
 
 from selstats.domain.enums import Certification, LanguageRole, QcheckMode
 from selstats.domain.models import Consultant, Organisation, QCheck
