@@ -130,6 +130,19 @@ def _slow_grid(text: str, sep: str, file: str) -> tuple[pl.DataFrame, list[Probl
     return frame, problems
 
 
+# `#` lines before the header: templates and reference files explain their columns there.
+_LEADING_COMMENTS = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)+")
+
+
+def _blank_leading_comments(text: str) -> str:
+    """Comment lines before the header become empty lines, so row numbers stay as the user
+    sees them in the file (empty lines are skipped, the header is the first non-empty one)."""
+    found = _LEADING_COMMENTS.match(text)
+    if not found:
+        return text
+    return "\n" * found.group(0).count("\n") + text[found.end() :]
+
+
 def read_csv_grid(data: bytes, file: str) -> RawGrid:
     """The raw grid of a CSV file; raises ReadError when the bytes are not text."""
     text = decode(data)
@@ -139,7 +152,8 @@ def read_csv_grid(data: bytes, file: str) -> RawGrid:
     if declared:  # Excel's "sep=;" first line: obeyed, and blanked so it is not the header
         sep = declared.group(1)
         text = text[declared.end() - 1 :]  # keep the newline: row numbers stay as in Excel
-    else:
+    text = _blank_leading_comments(text)
+    if not declared:
         sep = sniff_separator(text)
     frame = _fast_grid(text, sep)
     problems: list[Problem] = []

@@ -56,8 +56,10 @@ def final_scores(results: pl.DataFrame, steps: pl.DataFrame) -> pl.DataFrame:
         .group_by(KEY)
         .agg(pl.col("score").last().alias("latest"))
     )
+    # Sums of decimal scores in binary floats differ in the last bits (50 + 70.2 is not
+    # 50.1 + 70.1): rounded far below any published precision, equal totals tie as they must.
     return latest.join(totals, on=KEY, how="full", coalesce=True).select(
-        *KEY, pl.coalesce("total", "latest").alias("final_score")
+        *KEY, pl.coalesce("total", "latest").round(6).alias("final_score")
     )
 
 

@@ -90,6 +90,8 @@ def conform(
     frame: pl.DataFrame, schema: dict[str, type[pl.DataType] | pl.DataType]
 ) -> pl.DataFrame:
     """The frame with exactly these columns and types (missing optional columns as nulls)."""
+    if frame.width == 0:  # selecting literals from no columns would make one row
+        return pl.DataFrame(schema=schema)
     return frame.select(
         [
             pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)

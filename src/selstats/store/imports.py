@@ -105,7 +105,9 @@ def import_paths(
         with write_store(db) as writer:
             _write(writer, report, imported_by)
     except ImportRejected as rejected:
-        report.problems.extend(rejected.problems)
+        report.problems.extend(
+            sorted(rejected.problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
+        )
     return report
 
 

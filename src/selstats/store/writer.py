@@ -81,12 +81,39 @@ class StoreWriter:
 
     # -- facts -------------------------------------------------------------------------
     def table_columns(self, table: str) -> list[str]:
+        return list(self._column_defaults(table))
+
+    def _column_defaults(self, table: str) -> dict[str, str | None]:
+        """Column name -> the default to use for an empty cell (None: keep it empty)."""
         rows = self.con.sql(
-            "select column_name from information_schema.columns "
+            "select column_name, column_default, is_nullable from information_schema.columns "
             "where table_name = $t order by ordinal_position",
             params={"t": table},
         ).fetchall()
-        return [r[0] for r in rows]
+        return {name: default if nullable == "NO" else None for name, default, nullable in rows}
+
+    @contextlib.contextmanager
+    def _incoming(self, frame: pl.DataFrame) -> Iterator[None]:
+        """`frame` visible to SQL as `incoming` for the duration of the block."""
+        self.con.register("incoming", frame.to_arrow())
+        try:
+            yield
+        finally:
+            # After a failed statement the transaction is aborted and unregistering fails
+            # too: that second error must not hide the first.
+            with contextlib.suppress(duckdb.Error):
+                self.con.unregister("incoming")
+
+    def _insert_incoming(self, table: str, columns: list[str]) -> None:
+        """Insert `incoming` by column name; an empty cell of a column that may not be empty
+        takes the column's default (a template row with an empty `ranked` is `true`)."""
+        defaults = self._column_defaults(table)
+        values = ", ".join(
+            f"coalesce({c}, {defaults[c]})" if defaults.get(c) is not None else c for c in columns
+        )
+        self.con.execute(
+            f"insert into {table} ({', '.join(columns)}) select {values} from incoming"
+        )
 
     def upsert(self, table: str, frame: pl.DataFrame) -> int:
         """Insert rows, replacing those with the same key. Returns the number of rows."""
@@ -97,16 +124,12 @@ class StoreWriter:
         key = KEYS[table]
         columns = [c for c in self.table_columns(table) if c in frame.columns]
         incoming = frame.select(columns).unique(subset=list(key), keep="last")
-        self.con.register("incoming", incoming.to_arrow())
-        try:
+        with self._incoming(incoming):
             match = " and ".join(f"t.{k} is not distinct from i.{k}" for k in key)
             self.con.execute(
                 f"delete from {table} t where exists (select 1 from incoming i where {match})"
             )
-            names = ", ".join(columns)
-            self.con.execute(f"insert into {table} ({names}) select {names} from incoming")
-        finally:
-            self.con.unregister("incoming")
+            self._insert_incoming(table, columns)
         return incoming.height
 
     def stage_results(self, frame: pl.DataFrame) -> list[str]:
@@ -118,8 +141,7 @@ class StoreWriter:
         incoming = frame.select(
             [pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c in RAW_RESULT_COLUMNS]
         ).unique(subset=list(KEYS["results"]), keep="last")
-        self.con.register("incoming", incoming.to_arrow())
-        try:
+        with self._incoming(incoming):
             self.con.execute(
                 "delete from results t where exists (select 1 from incoming i where "
                 "t.procedure_code = i.procedure_code and t.candidate_ref = i.candidate_ref "
@@ -130,8 +152,6 @@ class StoreWriter:
                 f"insert into results ({names}, outcome) "
                 f"select {names}, coalesce(outcome_given, '') from incoming"
             )
-        finally:
-            self.con.unregister("incoming")
         return sorted(incoming.get_column("procedure_code").unique().to_list())
 
     def upsert_results(self, frame: pl.DataFrame) -> Derivation:
@@ -218,12 +238,8 @@ class StoreWriter:
         if frame.is_empty():
             return
         columns = [c for c in self.table_columns(table) if c in frame.columns]
-        self.con.register("incoming", frame.select(columns).to_arrow())
-        try:
-            names = ", ".join(columns)
-            self.con.execute(f"insert into {table} ({names}) select {names} from incoming")
-        finally:
-            self.con.unregister("incoming")
+        with self._incoming(frame.select(columns)):
+            self._insert_incoming(table, columns)
 
     def replace_table(self, table: str, frame: pl.DataFrame) -> None:
         self.con.execute(f"delete from {table}")
