@@ -449,13 +449,10 @@ Datums als dd/mm/jjjj of jjjj-mm-dd. Ja/nee: ja/nee, oui/non, true/false, 1/0.
 CSV : virgule ou point-virgule, virgule ou point décimal, UTF-8 (avec ou sans BOM) ou
 Windows-1252. Dates en jj/mm/aaaa ou aaaa-mm-jj. Oui/non : oui/non, ja/nee, true/false, 1/0.
 
-**Geen commentaarregels in een importbestand.** De eerste niet-lege regel is de kopregel; een
-regel die met `#` begint wordt dus als kopregel gelezen (de referentiebestanden in
-`data/reference/` mogen wel `#`-commentaar hebben, importbestanden niet). Daarom staat de
-uitleg hier en niet in de CSV-sjablonen.
-**Pas de lignes de commentaire dans un fichier d'import.** La première ligne non vide est
-l'en-tête ; une ligne commençant par `#` serait donc lue comme en-tête. C'est pourquoi
-l'explication se trouve ici et non dans les modèles CSV.
+Regels die met `#` beginnen vóór de kopregel zijn commentaar en worden overgeslagen; de
+rijnummers in de meldingen tellen ze mee, zoals je ze in het bestand ziet.
+Les lignes commençant par `#` avant l'en-tête sont des commentaires, ignorés ; les numéros de
+ligne des messages les comptent, tels que vous les voyez dans le fichier.
 
 Sjablonen opnieuw maken / régénérer les modèles :
 `.venv/bin/python data/templates/make_templates.py`.
