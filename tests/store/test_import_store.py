@@ -267,7 +267,8 @@ def test_a_conditional_step_that_should_not_have_been_held_is_refused(
     assert done.returncode == 1
     assert text(done.stderr).splitlines()[0] == (
         "results.csv, row 14, column step_no: step 3 of procedure CNG23032 has results but "
-        "should not have been held (held only when more than 6 candidates remain; 6 remained)"
+        "should not have been held: it is held only when more than 6 candidates remain, "
+        "6 remained"
     )
     assert sha256(store) == before
 
@@ -324,7 +325,7 @@ def test_a_contradicting_outcome_is_imported_and_reported_by_check(
     assert checked.returncode == 1
     assert text(checked.stdout).splitlines() == [
         "store: the outcome of candidate B21 for step 2 of procedure P-B2 contradicts the "
-        "rules (given passed, the rules give failed)",
+        "rules (given: passed; by the rules: failed)",
         "1 problem(s) found.",
     ]
 

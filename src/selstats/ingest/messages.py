@@ -296,34 +296,38 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "step_should_not_be_held": {
         "nl": "stap {step} van procedure {procedure} heeft resultaten maar mocht niet "
-        "plaatsvinden ({detail})",
+        "plaatsvinden: ze gaat alleen door als meer dan {expected} kandidaten overblijven, "
+        "er bleven er {found} over",
         "fr": "l'étape {step} de la procédure {procedure} a des résultats mais n'aurait pas "
-        "dû avoir lieu ({detail})",
+        "dû avoir lieu : elle n'a lieu que s'il reste plus de {expected} candidats, il en "
+        "restait {found}",
         "en": "step {step} of procedure {procedure} has results but should not have been "
-        "held ({detail})",
+        "held: it is held only when more than {expected} candidates remain, {found} remained",
     },
     "step_missing": {
         "nl": "stap {step} van procedure {procedure} moest plaatsvinden maar heeft geen "
-        "resultaten ({detail})",
+        "resultaten: er bleven {found} kandidaten over, meer dan {expected}",
         "fr": "l'étape {step} de la procédure {procedure} devait avoir lieu mais n'a pas de "
-        "résultats ({detail})",
-        "en": "step {step} of procedure {procedure} had to be held but has no results ({detail})",
+        "résultats : il restait {found} candidats, plus de {expected}",
+        "en": "step {step} of procedure {procedure} had to be held but has no results: "
+        "{found} candidates remained, more than {expected}",
     },
     "outcome_contradicts_rules": {
         "nl": "de uitslag van kandidaat {candidate} voor stap {step} van procedure "
-        "{procedure} spreekt de regels tegen ({detail})",
+        "{procedure} spreekt de regels tegen (gegeven: {found}; volgens de regels: {expected})",
         "fr": "le résultat du candidat {candidate} pour l'étape {step} de la procédure "
-        "{procedure} contredit les règles ({detail})",
+        "{procedure} contredit les règles (donné : {found} ; selon les règles : {expected})",
         "en": "the outcome of candidate {candidate} for step {step} of procedure {procedure} "
-        "contradicts the rules ({detail})",
+        "contradicts the rules (given: {found}; by the rules: {expected})",
     },
     "stale_outcome": {
         "nl": "de bewaarde uitslag van kandidaat {candidate} voor stap {step} van procedure "
-        "{procedure} is verouderd ({detail})",
+        "{procedure} is verouderd (bewaard: {found}; volgens de regels nu: {expected})",
         "fr": "le résultat enregistré du candidat {candidate} pour l'étape {step} de la "
-        "procédure {procedure} est périmé ({detail})",
+        "procédure {procedure} est périmé (enregistré : {found} ; selon les règles : "
+        "{expected})",
         "en": "the stored outcome of candidate {candidate} for step {step} of procedure "
-        "{procedure} is out of date ({detail})",
+        "{procedure} is out of date (stored: {found}; by the rules now: {expected})",
     },
     "store_missing": {
         "nl": "de databank bestaat nog niet (importeer eerst gegevens)",

@@ -65,7 +65,9 @@ PROBLEM_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "candidate_ref": pl.String,
     "step_no": pl.Int64,
     "code": pl.String,
-    "detail": pl.String,
+    "detail": pl.String,  # in English, for logs
+    "expected": pl.String,  # what the rules expect: a head count limit, an outcome
+    "found": pl.String,  # what the facts hold
 }
 
 # Problems that make an import invalid; the others are facts kept and reported by `check`.
@@ -340,6 +342,8 @@ def _state_problems(state: pl.DataFrame) -> pl.DataFrame:
             "held_if_more_than",
             "entrants",
         ).alias("detail"),
+        pl.col("held_if_more_than").cast(pl.String).alias("expected"),
+        pl.col("entrants").cast(pl.String).alias("found"),
     )
     missing = state.filter(pl.col("missing")).select(
         "procedure_code",
@@ -351,8 +355,10 @@ def _state_problems(state: pl.DataFrame) -> pl.DataFrame:
             "held_if_more_than",
             "entrants",
         ).alias("detail"),
+        pl.col("held_if_more_than").cast(pl.String).alias("expected"),
+        pl.col("entrants").cast(pl.String).alias("found"),
     )
-    return pl.concat([should_not, missing])
+    return pl.concat([should_not, missing], how="diagonal_relaxed")
 
 
 def _state_schema() -> dict[str, type[pl.DataType] | pl.DataType]:
@@ -444,8 +450,10 @@ def _outcome_problems(rows: pl.DataFrame) -> pl.DataFrame:
         "step_no",
         pl.lit("outcome_contradicts_rules").alias("code"),
         pl.format("given {}, the rules give {}", "outcome_given", "outcome").alias("detail"),
+        pl.col("outcome").alias("expected"),
+        pl.col("outcome_given").alias("found"),
     )
-    return pl.concat([missing, contradicting])
+    return pl.concat([missing, contradicting], how="diagonal_relaxed")
 
 
 def _counts(rows: pl.DataFrame) -> pl.DataFrame:

@@ -100,7 +100,8 @@ def _check_derivation(con: duckdb.DuckDBPyConnection) -> list[Problem]:
                 "procedure": rec["procedure_code"],
                 "candidate": rec["candidate_ref"] or "",
                 "step": rec["step_no"],
-                "detail": rec["detail"],
+                "expected": rec["expected"] or "",
+                "found": rec["found"] or "",
             },
         )
         for rec in derived.problems.iter_rows(named=True)
@@ -119,7 +120,8 @@ def _check_derivation(con: duckdb.DuckDBPyConnection) -> list[Problem]:
                 "procedure": rec["procedure_code"],
                 "candidate": rec["candidate_ref"],
                 "step": rec["step_no"],
-                "detail": f"stored {rec['outcome']}, the rules now give {rec['outcome_now']}",
+                "expected": rec["outcome_now"] or "",
+                "found": rec["outcome"],
             },
         )
         for rec in stale.iter_rows(named=True)

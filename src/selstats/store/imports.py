@@ -226,7 +226,8 @@ def _blocking(derived: pl.DataFrame, by_table: dict[str, TableRead]) -> list[Pro
                     "procedure": rec["procedure_code"],
                     "candidate": rec["candidate_ref"] or "",
                     "step": rec["step_no"],
-                    "detail": rec["detail"],
+                    "expected": rec["expected"] or "",
+                    "found": rec["found"] or "",
                 },
             )
         )
