@@ -15,8 +15,9 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from fixtures.small_store import build_small_store
 from store import run_cli, text
+
+from tests.fixtures.small_store import build_small_store
 
 FUNNEL = [
     "procedure_code",

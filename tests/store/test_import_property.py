@@ -28,11 +28,11 @@ from typing import Any
 
 import polars as pl
 import pytest
-from fixtures.small_store import build_small_store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from selstats.store.imports import import_paths
+from tests.fixtures.small_store import build_small_store
 
 from . import TEST_KEY_HEX, read_table, sha256
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from fixtures.small_store import build_small_store
 
 from selstats.paths import PROJECT_ROOT
 from selstats.store.imports import import_paths
+from tests.fixtures.small_store import build_small_store
 
 from . import (
     FACT_TABLES,

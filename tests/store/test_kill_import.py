@@ -18,7 +18,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from fixtures.small_store import build_small_store
+
+from tests.fixtures.small_store import build_small_store
 
 from . import cli_env, run_cli, sha256, text, write_text
 

@@ -8,6 +8,7 @@ so one run lists every fix to make.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -401,7 +402,23 @@ def check_reference(directory: Path = REFERENCE_DIR) -> list[str]:
 
 
 def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
-    """The reference data, validated; raises ReferenceDataError listing every problem."""
+    """The reference data, validated; raises ReferenceDataError listing every problem.
+
+    Read once per version of the files: pages call this on every rerun, and an edited file
+    (its size or modification time changes) is read again.
+    """
+    return _load_checked(directory, _fingerprint(directory))
+
+
+def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple(
+        (path.name, path.stat().st_mtime_ns, path.stat().st_size)
+        for path in sorted(directory.glob("*.csv"))
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _load_checked(directory: Path, _fingerprint: tuple[tuple[str, int, int], ...]) -> Reference:
     reference, problems = _load(directory)
     if problems:
         raise ReferenceDataError([str(p) for p in problems])

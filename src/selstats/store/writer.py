@@ -141,18 +141,22 @@ class StoreWriter:
         incoming = frame.select(
             [pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c in RAW_RESULT_COLUMNS]
         ).unique(subset=list(KEYS["results"]), keep="last")
+        codes = sorted(incoming.get_column("procedure_code").unique().to_list())
         with self._incoming(incoming):
+            # Only the incoming procedures' rows can match: keep the other millions unread.
             self.con.execute(
-                "delete from results t where exists (select 1 from incoming i where "
+                "delete from results t where list_contains($codes, t.procedure_code) "
+                "and exists (select 1 from incoming i where "
                 "t.procedure_code = i.procedure_code and t.candidate_ref = i.candidate_ref "
-                "and t.step_no = i.step_no)"
+                "and t.step_no = i.step_no)",
+                {"codes": codes},
             )
             names = ", ".join(RAW_RESULT_COLUMNS)
             self.con.execute(
                 f"insert into results ({names}, outcome) "
                 f"select {names}, coalesce(outcome_given, '') from incoming"
             )
-        return sorted(incoming.get_column("procedure_code").unique().to_list())
+        return codes
 
     def upsert_results(self, frame: pl.DataFrame) -> Derivation:
         """Merge raw results into their procedures and re-derive those procedures."""
