@@ -16,6 +16,13 @@ Writing a test::
 
 The server runs with the repository's .streamlit/config.toml, so error details are hidden
 in the browser: the traceback is in tests/output/streamlit-server.log.
+
+Servers: `server` serves the demo store, `fixture_server` the hand-computed small store
+(tests/fixtures/small_store.py); both are shared by the session, run in demo mode
+(`SELSTATS_DEMO=1`: the sidebar's role switcher, on `bosa` until a test picks another role)
+and must not be written to. A test that imports starts its own with `streamlit_server` on a
+copy. Widget helpers: `sidebar_widget`/`main_widget` (by label), `choose_option`,
+`option_texts`, `metric_value`, `grid_rows` (an `st.dataframe`'s accessible grid).
 """
 
 from __future__ import annotations
@@ -35,9 +42,11 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.message import DecodeError
-from playwright.sync_api import Browser, Page, WebSocket, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, WebSocket, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from tests.fixtures.small_store import build_small_store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT_DIR = REPO_ROOT / "tests" / "output"
@@ -60,10 +69,9 @@ SERVER_START_TIMEOUT_S = 60
 DEMO_TIMEOUT_S = 600
 APP_IDLE_TIMEOUT_MS = 30_000
 
-# TODO(lead): `selstats demo` is still being written. Until it works, a failing demo build
-# only warns (see the warnings summary) and the app gets a path with no database behind it.
-# Once it has landed, set this to True: a failing demo build then fails the e2e tests.
-REQUIRE_DEMO_DB = False
+# A failing demo build fails the e2e tests (False: it only warns and the app gets a path
+# with no database behind it).
+REQUIRE_DEMO_DB = True
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
@@ -183,6 +191,71 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+def sidebar_widget(page: Page, test_id: str, label: str) -> Locator:
+    """The sidebar widget of kind `test_id` ("stSelectbox", "stMultiSelect", ...) whose label
+    is exactly `label`."""
+    widget = page.get_by_test_id("stSidebar").get_by_test_id(test_id)
+    return widget.filter(has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True))
+
+
+def main_widget(page: Page, test_id: str, label: str) -> Locator:
+    """The widget of kind `test_id` in the page's main area whose label is exactly `label`."""
+    widget = page.get_by_test_id("stMain").get_by_test_id(test_id)
+    return widget.filter(has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True))
+
+
+def open_options(widget: Locator) -> Locator:
+    """Open a selectbox's or multiselect's list (Streamlit 1.67: a combobox) and return the
+    options the browser lists."""
+    combobox = widget.get_by_role("combobox")
+    combobox.click()
+    if combobox.get_attribute("aria-expanded") != "true":
+        combobox.press("ArrowDown")
+    expect(combobox).to_have_attribute("aria-expanded", "true")
+    options = widget.page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    return options
+
+
+def option_texts(widget: Locator) -> list[str]:
+    """The texts of a select widget's options; the list is closed again afterwards."""
+    texts = open_options(widget).all_inner_texts()
+    widget.page.keyboard.press("Escape")
+    return texts
+
+
+def choose_option(page: Page, widget: Locator, option: str) -> None:
+    """Pick `option` (its label, exactly) in a selectbox or multiselect and wait for the
+    rerun it causes; a multiselect's list is closed afterwards."""
+    with expect_rerun(page):
+        open_options(widget)
+        page.get_by_role("option", name=option, exact=True).click()
+    if page.get_by_role("option").count():  # a multiselect's list stays open
+        page.keyboard.press("Escape")
+
+
+def metric_value(page: Page, label: str) -> Locator:
+    """The value of the `st.metric` whose label is exactly `label`."""
+    metric = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
+    return metric.get_by_test_id("stMetricValue")
+
+
+_GRID_ROWS = """(grid) => [...grid.querySelectorAll("[role=row]")].map((row) =>
+    [...row.querySelectorAll("[role=columnheader],[role=gridcell]")].map(
+        (cell) => cell.textContent || ""))"""
+
+
+def grid_rows(table: Locator) -> list[list[str]]:
+    """The rows of an `st.dataframe` as its accessible grid lists them (header first), read
+    at once. The grid holds the raw values (dates ISO, booleans true/false), not the
+    formatted canvas, and only the columns and rows in view."""
+    expect(table.locator("[role=row]").first).to_be_attached()
+    rows: list[list[str]] = table.evaluate(_GRID_ROWS)
+    return rows
+
+
 # --- fixtures ------------------------------------------------------------------------------
 
 
@@ -226,17 +299,18 @@ def _health(url: str) -> str:
         return ""
 
 
-def _log_tail(limit: int = 8000) -> str:
-    text = SERVER_LOG.read_text(errors="replace") if SERVER_LOG.exists() else ""
+def _log_tail(log_path: Path = SERVER_LOG, limit: int = 8000) -> str:
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
     return text[-limit:]
 
 
-@pytest.fixture(scope="session")
-def server(demo_db: Path) -> Iterator[str]:
-    """The real app (`streamlit run app.py`) on a free port; yields its base URL."""
+@contextmanager
+def streamlit_server(db: Path, log_path: Path = SERVER_LOG, **env: str) -> Iterator[str]:
+    """`streamlit run app.py` serving the store `db` on 127.0.0.1 and a free port, with the
+    extra environment `env`; yields the base URL. The server's output goes to `log_path`."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "SELSTATS_DB": str(demo_db), "PYTHONUNBUFFERED": "1"}
+    environment = {**os.environ, "SELSTATS_DB": str(db), "PYTHONUNBUFFERED": "1", **env}
     command = [
         str(VENV_BIN / "streamlit"),
         "run",
@@ -248,10 +322,10 @@ def server(demo_db: Path) -> Iterator[str]:
         "--server.headless",
         "true",
     ]
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    with SERVER_LOG.open("w") as log:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
         process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            command, cwd=REPO_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
         )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
@@ -259,13 +333,13 @@ def server(demo_db: Path) -> Iterator[str]:
             if process.poll() is not None:
                 pytest.fail(
                     f"streamlit exited with code {process.returncode} before answering:\n"
-                    + _log_tail(),
+                    + _log_tail(log_path),
                     pytrace=False,
                 )
             if time.monotonic() > deadline:
                 pytest.fail(
                     f"streamlit did not answer on {base_url}/_stcore/health within "
-                    f"{SERVER_START_TIMEOUT_S} s:\n" + _log_tail(),
+                    f"{SERVER_START_TIMEOUT_S} s:\n" + _log_tail(log_path),
                     pytrace=False,
                 )
             time.sleep(0.2)
@@ -277,6 +351,34 @@ def server(demo_db: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(demo_db: Path) -> Iterator[str]:
+    """The real app (`streamlit run app.py`) on a free port serving the demo store in demo
+    mode (`SELSTATS_DEMO=1`, as `make run`: the sidebar's role switcher, `bosa` by default);
+    yields its base URL."""
+    with streamlit_server(demo_db, SERVER_LOG, SELSTATS_DEMO="1") as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-computed small store (tests/fixtures/small_store.py), built once per session.
+    Read only: a test that imports into a store works on a copy of it."""
+    return build_small_store(tmp_path_factory.mktemp("fixture") / "small.duckdb")
+
+
+@pytest.fixture(scope="session")
+def fixture_server(fixture_db: Path) -> Iterator[str]:
+    """The real app serving the small fixture store in demo mode (role `bosa` by default),
+    with the default Q-check mode (all Q-checks); yields its base URL. Log:
+    tests/output/streamlit-fixture.log."""
+    log = OUTPUT_DIR / "streamlit-fixture.log"
+    with streamlit_server(
+        fixture_db, log, SELSTATS_DEMO="1", SELSTATS_QCHECK_MODE="all_checks"
+    ) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
