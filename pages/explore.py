@@ -6,6 +6,8 @@ import polars as pl
 import streamlit as st
 
 from selstats import query
+from selstats.access.audit import render_audit_log
+from selstats.access.roles import Permission
 from selstats.store.connection import db_path
 from selstats.tables import EXPORT_TABLES, Scope, table_params
 from selstats.ui.column_filters import column_filters
@@ -103,3 +105,7 @@ with st.expander(t("explore.import_log")):
                 "import_id": st.column_config.TextColumn(t("explore.col_import_id")),
             },
         )
+
+if access.may(Permission.VIEW_AUDIT):
+    with st.expander(t("access.audit_title")):
+        render_audit_log()

@@ -1,6 +1,7 @@
 -- The lists of laureates / recruitment reserves: one row per candidate on a list, with the
 -- list's dates. valid_until is the list's end, or the candidate's extension when later.
 -- validity says whether the list can still be used on $as_of (valid on its last day).
+-- access: candidates
 with scope as (
     select *
     from scoped_procedures(

@@ -70,6 +70,25 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--coefficient", type=float, help="index coefficient (default: latest)")
 
     sub.add_parser("check", parents=[common], help="validate the store and the reference data")
+
+    from selstats.access.roles import ROLE_NAMES
+
+    user = sub.add_parser("user", parents=[common], help="manage the local users file")
+    user.add_argument("action", choices=("add", "remove", "list"))
+    user.add_argument("username", nargs="?", help="login name, or e-mail address for OIDC")
+    user.add_argument("--role", action="append", default=[], choices=ROLE_NAMES)
+    user.add_argument("--org", action="append", default=[], help="organisation of an hr user")
+    user.add_argument("--name", default="", help="name shown in the dashboard")
+    user.add_argument("--no-password", action="store_true", help="an OIDC user: no password")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    user.add_argument("--replace", action="store_true", help="overwrite an existing user")
+    user.add_argument("--users", type=Path, help="users file (default: $SELSTATS_USERS)")
+
+    purge = sub.add_parser("purge", parents=[common], help="remove expired candidate-level data")
+    purge.add_argument("--months", type=int, help="retention after a list expired (default 24)")
+    purge.add_argument("--apply", action="store_true", help="remove (default: only report)")
+    purge.add_argument("--as-of", type=date.fromisoformat, help="today's date (ISO), for tests")
+    purge.add_argument("--user", help="who purges (for the audit log; default: $USER)")
     return parser
 
 
@@ -89,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _export(db, args, parser)
     if args.command == "check":
         return _check(db, args.lang)
+    if args.command == "user":
+        return _user(args, parser)
+    if args.command == "purge":
+        return _purge(db, args, parser)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
@@ -205,6 +228,95 @@ def _check_summary(n: int, lang: str) -> str:
         "fr": f"{n} problème(s) trouvé(s).",
         "en": f"{n} problem(s) found.",
     }[lang]
+
+
+def _user(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`selstats user add|remove|list`: the local users file (selstats.access.users)."""
+    import getpass
+
+    from selstats.access.roles import parse_roles
+    from selstats.access.users import (
+        User,
+        UsersFileError,
+        add_user,
+        hash_password,
+        load_users,
+        normalise_username,
+        remove_user,
+        users_path,
+    )
+
+    path = args.users or users_path()
+    try:
+        if args.action == "list":
+            for found in load_users(path).values():
+                roles = ",".join(r.value for r in found.roles) or "-"
+                login = "password" if found.password_hash else "oidc"
+                print(f"{found.username}\t{roles}\t{','.join(found.orgs) or '-'}\t{login}")
+            return EXIT_OK
+        if not args.username:
+            parser.error(f"user {args.action} needs a user name")
+        if args.action == "remove":
+            if not remove_user(args.username, path):
+                print(f"no user {args.username!r} in {path}", file=sys.stderr)
+                return EXIT_INVALID
+            print(f"removed {args.username} from {path}")
+            return EXIT_OK
+        if not args.role:
+            parser.error("user add needs at least one --role")
+        if "hr" in args.role and not args.org:
+            parser.error("an hr user needs --org (the organisations the user works for)")
+        password_hash = None
+        if not args.no_password:
+            if args.password_stdin:
+                password = sys.stdin.readline().rstrip("\r\n")
+            else:
+                password = getpass.getpass("password: ")
+                if getpass.getpass("again: ") != password:
+                    print("the passwords differ; nothing written", file=sys.stderr)
+                    return EXIT_INVALID
+            if len(password) < 8:
+                print("a password needs at least 8 characters; nothing written", file=sys.stderr)
+                return EXIT_INVALID
+            password_hash = hash_password(password)
+        new = User(
+            username=normalise_username(args.username),
+            roles=parse_roles(args.role),
+            orgs=tuple(dict.fromkeys(args.org)),
+            name=args.name,
+            password_hash=password_hash,
+        )
+        add_user(new, path, replace=args.replace)
+    except UsersFileError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{new.username}: {', '.join(r.value for r in new.roles)} -> {path}")
+    return EXIT_OK
+
+
+def _purge(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`selstats purge`: the retention rule (selstats.store.purge); a dry run unless --apply."""
+    from selstats.store.purge import purge
+
+    if args.months is not None and args.months < 0:
+        parser.error("--months must not be negative")
+    if not db.exists():
+        print(f"store not found: {db}", file=sys.stderr)
+        return EXIT_INVALID
+    plan = purge(db, args.months, apply=args.apply, as_of=args.as_of, user=args.user)
+    for item in plan.items:
+        print(
+            f"{item.procedure_code} ({item.org_id}), list expired {item.expired_on}: "
+            f"results {item.results}, laureates {item.laureates}, "
+            f"list_entries {item.list_entries}"
+        )
+    rows = ", ".join(f"{table} {n}" for table, n in plan.rows.items())
+    verb = "removed" if plan.applied else "would remove (dry run, nothing changed; --apply)"
+    print(
+        f"{len(plan.items)} procedure(s) with a list expired more than {plan.months} months "
+        f"before {plan.as_of}: {verb}: {rows}"
+    )
+    return EXIT_OK
 
 
 if __name__ == "__main__":

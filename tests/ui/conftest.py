@@ -26,6 +26,13 @@ from selstats.paths import PROJECT_ROOT
 
 SCHEMA = PROJECT_ROOT / "src" / "selstats" / "store" / "schema.sql"
 
+
+@pytest.fixture(autouse=True)
+def _demo_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frame shows data only to a user with a role; these tests are about the frame, so
+    they run in demo mode (BOSA role: every organisation, exact figures)."""
+    monkeypatch.setenv("SELSTATS_DEMO", "1")
+
 ORGANISATIONS = [
     ("BELNET", "Belnet", "federal", "none"),
     ("POD-MI", "POD Maatschappelijke Integratie", "federal", "client"),

@@ -35,7 +35,7 @@ def test_app_runs_on_an_empty_store(empty_store: Path) -> None:
     at = _app().run()
     assert not at.exception
     assert _titles(at) == ["Overzicht"]
-    assert [i.value for i in at.info] == ["Deze pagina komt binnenkort."]
+    assert "Geen gegevens voor deze selectie. Verruim de filters." in [i.value for i in at.info]
     assert not at.error
     # no procedures: no period, nothing to choose but the governments
     assert len(at.sidebar.select_slider) == 0

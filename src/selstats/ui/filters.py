@@ -14,7 +14,8 @@
 #   $levels     VARCHAR[]  procedures.level in the list, exact values ('A2'); empty = all
 #   $procs      VARCHAR[]  procedures.procedure_code in the list; empty = all
 #   $allowed    VARCHAR[]  access scope, the organisations the user may see; NULL = all.
-#                          Not a sidebar filter: NULL until the deployment sets one.
+#                          Not a sidebar filter: the logged-in user's scope
+#                          (`selstats.access`), enforced again in `ui.db.cached_query`.
 #
 # "The procedures in the filter": start a page's query with this CTE (the table macros
 # `scoped_procedures` and `scoped_organisations` are in src/selstats/store/schema.sql;
@@ -55,6 +56,7 @@ from typing import Final, cast
 
 import streamlit as st
 
+from selstats.access.identity import require_access
 from selstats.domain.enums import Government
 from selstats.ui.db import cached_query
 from selstats.ui.i18n import current_lang, t, translate
@@ -267,13 +269,18 @@ def _year_options(allowed: tuple[str, ...] | None) -> tuple[int, ...]:
     return tuple(range(min(found), max(found) + 1)) if found else ()
 
 
-def sidebar_filters(allowed: tuple[str, ...] | None = None) -> Filters:
+def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar and return what the user chose.
 
+    First establishes who is logged in (`selstats.access.identity.require_access`: the login
+    form, or the demo role switcher; the page stops with a sentence for a user without a
+    role): `allowed`, the organisations the user may see, restricts every option below, so a
+    URL value outside them is dropped like any invalid value.
     Each filter's options follow the filters above it (organisations the governments;
     levels the period, governments and organisations; procedures all of these), and a
     choice the options no longer hold is dropped. The URL follows (see `selstats.ui.state`).
     Stops the page with a sentence when there is no store (`selstats.ui.db`)."""
+    allowed = require_access().allowed
     binding = UrlBinding("filters", URL_PARAMS)
     if binding.takes_over():
         _seed_from_url(parse_query(binding.incoming()))

@@ -1,7 +1,9 @@
 """The frame around every page (drawn by app.py) and what a page gets from it.
 
 A page calls `current_filters()` first: it returns the sidebar's `Filters` of this run.
-The language is read by `selstats.ui.i18n.t` and `current_lang`.
+The language is read by `selstats.ui.i18n.t` and `current_lang`. `current_access()` says who
+is logged in and what they may do (`selstats.access`), e.g. to draw download buttons only
+for `access.may(Permission.EXPORT)`; the data itself is scoped in `selstats.ui.db`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Final
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from selstats.access.identity import current_access as _current_access
+from selstats.access.scope import Access
 from selstats.ui.filters import Filters, sidebar_filters
 from selstats.ui.i18n import DEFAULT_LANG, LANG_KEY, LANGUAGES, t, translate
 from selstats.ui.state import UrlBinding, flush_url
@@ -89,3 +93,15 @@ def current_filters() -> Filters:
 def page_title(page: str) -> None:
     """The page's localised title: `page_title("funnel")` shows t("page.funnel")."""
     st.title(t(f"page.{page}"))
+
+
+def current_access() -> Access:
+    """Who is logged in, with which roles and organisations. The frame established it before
+    the page ran (`current_filters()` first); a page never gets here without one."""
+    access = _current_access()
+    if access is None:  # not through the frame: current_filters() establishes it
+        current_filters()
+        access = _current_access()
+    if access is None:
+        st.stop()
+    return access

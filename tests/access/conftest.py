@@ -1,0 +1,104 @@
+"""Fixtures for the access tests: the hand-computed small store (tests/fixtures/small_store.py:
+ORG-A "Dienst Alfa" with P-A1 and candidates A01-A08; ORG-B "Stad Beta" with P-B1, P-B2 and
+candidates B01-B05, B21, B22), a users file with one user per role, clean Streamlit caches
+and helpers to run the app as one of them in AppTest.
+
+Passwords are hashed with cheap argon2 parameters so the tests stay fast; verification reads
+the parameters from the hash, exactly as for real hashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+import pytest
+import streamlit as st
+from argon2 import PasswordHasher
+from streamlit.testing.v1 import AppTest
+
+from selstats.access import identity
+from selstats.access.roles import Role
+from selstats.access.users import User, write_users
+from tests.fixtures.small_store import build_small_store
+
+APP: Final = "../../app.py"  # AppTest resolves it against this file
+TIMEOUT: Final = 60
+CHEAP: Final = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+PASSWORDS: Final = {
+    "bosa": "bosa-secret",
+    "hr-b": "beta-secret",
+    "hr-a": "alfa-secret",
+    "analyst": "analyst-secret",
+    "admin": "admin-secret",
+    "norole": "norole-secret",
+}
+
+USERS: Final = [
+    User("bosa", (Role.BOSA,), (), "Bea Bosa", CHEAP.hash(PASSWORDS["bosa"])),
+    User("hr-b", (Role.HR,), ("ORG-B",), "Hilde Beta", CHEAP.hash(PASSWORDS["hr-b"])),
+    User("hr-a", (Role.HR,), ("ORG-A",), "Hans Alfa", CHEAP.hash(PASSWORDS["hr-a"])),
+    User("analyst", (Role.ANALYST,), (), "Ann Analist", CHEAP.hash(PASSWORDS["analyst"])),
+    User("admin", (Role.ADMIN,), (), "Adam Admin", CHEAP.hash(PASSWORDS["admin"])),
+    User("norole", (), (), "Nora Nobody", CHEAP.hash(PASSWORDS["norole"])),
+    User("oidc.hr@beta.example", (Role.HR,), ("ORG-B",), "OIDC Beta"),
+]
+
+# What an hr user of ORG-B must never see: ORG-A's id and name, its procedure, its candidates.
+ORG_A_MARKERS: Final = ("ORG-A", "Dienst Alfa", "P-A1", *(f"A0{i}" for i in range(1, 9)))
+
+
+@pytest.fixture(autouse=True)
+def clear_streamlit_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle() -> Iterator[None]:
+    identity.THROTTLE._failures.clear()
+    yield
+    identity.THROTTLE._failures.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_demo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Local users-file mode unless a test asks otherwise."""
+    monkeypatch.delenv(identity.DEMO_ENV, raising=False)
+
+
+@pytest.fixture(scope="session")
+def small_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_small_store(tmp_path_factory.mktemp("store") / "small.duckdb")
+
+
+@pytest.fixture
+def store(small_store_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the small store, served as $SELSTATS_DB (audit file beside it)."""
+    path = tmp_path / "small.duckdb"
+    path.write_bytes(small_store_file.read_bytes())
+    monkeypatch.setenv("SELSTATS_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def users_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = write_users(USERS, tmp_path / "users.toml")
+    monkeypatch.setenv("SELSTATS_USERS", str(path))
+    return path
+
+
+def app_as(username: str | None, query: dict[str, str | list[str]] | None = None) -> AppTest:
+    """The app, logged in as `username` of the users file (the state a successful login
+    leaves), with URL query parameters; not run yet."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if username is not None:
+        at.session_state["_selstats_login"] = username
+    if query:
+        at.query_params.update(query)
+    return at

@@ -1,0 +1,107 @@
+"""Small-cell suppression: the pure function, the query headers that declare it, the threshold."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from selstats import query
+from selstats.access.suppression import (
+    PolicyError,
+    QueryPolicy,
+    as_numbers,
+    min_cell,
+    parse_policy,
+    query_policy,
+    suppress,
+)
+from selstats.paths import QUERIES_DIR
+
+
+def test_small_counts_become_text_and_their_rates_are_hidden() -> None:
+    frame = pl.DataFrame(
+        {
+            "org": ["X", "Y", "Z", "W"],
+            "applicants": [12, 4, 0, None],
+            "laureates": [3, 2, 0, 1],
+            "rate": [0.25, 0.5, None, None],
+            "other": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    out = suppress(frame, ["applicants", "laureates"], {"rate": ["laureates", "applicants"]}, 5)
+    assert out.to_dict(as_series=False) == {
+        "org": ["X", "Y", "Z", "W"],
+        # 12 stays (as text); 4, 0 and 3, 2, 1 are below 5; null stays null
+        "applicants": ["12", "<5", "<5", None],
+        "laureates": ["<5", "<5", "<5", "<5"],
+        # X: laureates 3 < 5 -> hidden; Y: both small -> hidden
+        "rate": [None, None, None, None],
+        "other": [1.0, 2.0, 3.0, 4.0],
+    }
+    assert out.schema["rate"] == pl.Float64
+
+
+def test_a_rate_depends_only_on_its_own_counts() -> None:
+    frame = pl.DataFrame({"a": [10, 10], "b": [10, 2], "ra": [0.1, 0.2], "rb": [0.3, 0.4]})
+    out = suppress(frame, ["a", "b"], {"ra": ["a"], "rb": ["b"]}, 5)
+    assert out["ra"].to_list() == [0.1, 0.2]  # a is never small
+    assert out["rb"].to_list() == [0.3, None]  # b = 2 in the second row
+    # a bare rate depends on every count of its row
+    assert suppress(frame, ["a", "b"], ["ra"], 5)["ra"].to_list() == [0.1, None]
+
+
+def test_threshold_and_missing_columns() -> None:
+    frame = pl.DataFrame({"n": [1, 2, 3]})
+    assert suppress(frame, ["n"], (), 3)["n"].to_list() == ["<3", "<3", "3"]
+    assert suppress(frame, ["n"], (), 0)["n"].to_list() == ["1", "2", "3"]
+    assert suppress(frame, ["nope"], ["nor_this"], 5).equals(frame)
+
+
+def test_as_numbers_for_charts() -> None:
+    out = suppress(pl.DataFrame({"n": [1, 7]}), ["n"], (), 5)
+    assert as_numbers(out, ["n"])["n"].to_list() == [None, 7]
+    assert as_numbers(pl.DataFrame({"n": [1, 7]}), ["n"])["n"].to_list() == [1, 7]
+
+
+def test_min_cell_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SELSTATS_MIN_CELL", raising=False)
+    assert min_cell() == 5
+    monkeypatch.setenv("SELSTATS_MIN_CELL", "10")
+    assert min_cell() == 10
+    monkeypatch.setenv("SELSTATS_MIN_CELL", "ten")
+    assert min_cell() == 5
+
+
+def test_header_lines() -> None:
+    sql = (
+        "-- The figure.\n"
+        "-- suppress: counts=applicants,tested rates=per_applicant(tested, applicants),share\n"
+        "-- suppress: counts=laureates\n"
+        "-- access: candidates\n"
+        "with x as (select 1)\n"
+        "-- suppress: counts=not_in_the_header\n"
+        "select 1\n"
+    )
+    assert parse_policy(sql) == QueryPolicy(
+        counts=("applicants", "tested", "laureates"),
+        rates={"per_applicant": ("tested", "applicants"), "share": ()},
+        level="candidates",
+    )
+    assert parse_policy("select 1") == QueryPolicy()
+    with pytest.raises(PolicyError, match="not declared"):
+        parse_policy("-- suppress: counts=a rates=r(b)\nselect 1")
+    with pytest.raises(PolicyError, match="access level"):
+        parse_policy("-- access: everyone\nselect 1")
+
+
+def test_the_contract_queries_declare_their_counts() -> None:
+    assert query_policy("laureates").candidate_level
+    assert set(query_policy("overview_totals").counts) >= {"applicants", "tested", "laureates"}
+    assert "laureates_per_applicant" in query_policy("overview").rates
+    assert "reached" in query_policy("funnel").counts
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in QUERIES_DIR.glob("*.sql")))
+def test_every_query_header_can_be_read(name: str) -> None:
+    policy = parse_policy(query.load_sql(name))
+    assert policy.level in {"figures", "candidates", "audit"}
