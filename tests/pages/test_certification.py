@@ -32,7 +32,6 @@ import duckdb
 import polars as pl
 import pytest
 import streamlit as st
-from tests.fixtures.small_store import build_small_store
 from streamlit.testing.v1 import AppTest
 
 from selstats import query
@@ -47,6 +46,7 @@ from selstats.ui.charts.certification import (
     task_matrix_chart,
 )
 from selstats.ui.i18n import translate
+from tests.fixtures.small_store import build_small_store
 
 APP = "../../app.py"
 PAGE = "pages/certification.py"

@@ -8,7 +8,6 @@ from datetime import date
 
 import polars as pl
 import pytest
-from tests.fixtures.small_store import CONSULTANTS, ORGANISATIONS, QCHECKS
 
 from selstats.domain.enums import Certification, LanguageRole, QcheckMode
 from selstats.domain.models import Consultant, Organisation, QCheck
@@ -37,6 +36,7 @@ from selstats.rules.certification_advice import (
     task_split,
     what_if_without_table,
 )
+from tests.fixtures.small_store import CONSULTANTS, ORGANISATIONS, QCHECKS
 
 PER = QcheckMode.PER_CONSULTANT
 ALL = QcheckMode.ALL_CHECKS

@@ -33,6 +33,7 @@ def _demo_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     they run in demo mode (BOSA role: every organisation, exact figures)."""
     monkeypatch.setenv("SELSTATS_DEMO", "1")
 
+
 ORGANISATIONS = [
     ("BELNET", "Belnet", "federal", "none"),
     ("POD-MI", "POD Maatschappelijke Integratie", "federal", "client"),
