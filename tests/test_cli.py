@@ -15,9 +15,9 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from store import run_cli, text
 
 from tests.fixtures.small_store import build_small_store
+from tests.store import run_cli, text
 
 FUNNEL = [
     "procedure_code",

@@ -15,11 +15,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from store import FACT_TABLES, run_cli, text
 
 from selstats.demo import build_demo
 from selstats.export import write_frame
 from selstats.ingest.columns import TABLES
+from tests.store import FACT_TABLES, run_cli, text
 
 EXPORTS = [
     ("funnel",),
