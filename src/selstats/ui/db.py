@@ -96,7 +96,10 @@ def get_connection() -> duckdb.DuckDBPyConnection:
 
     When the file is missing or unreadable, the page shows the localised sentence and
     stops (`st.stop()`); callers never see an exception for it."""
-    version = _store_version()
+    return _connection(_store_version())
+
+
+def _connection(version: StoreVersion) -> duckdb.DuckDBPyConnection:
     try:
         return _connect(version)
     except duckdb.Error:
@@ -106,9 +109,19 @@ def get_connection() -> duckdb.DuckDBPyConnection:
 
 @st.cache_data(show_spinner=False, max_entries=2000)
 def _cached_run(
-    version: StoreVersion, name: str, params: tuple[tuple[str, object], ...]
+    cache_key: str,
+    _version: StoreVersion,
+    _name: str,
+    _params: tuple[tuple[str, object], ...],
 ) -> pl.DataFrame:
-    return query.run(_connect(version), name, **dict(params))
+    """`cache_key` is the `repr` of everything the result depends on (store version, query,
+    parameters); Streamlit hashes one string far faster than the nested arguments, which
+    are passed unhashed (leading underscore)."""
+    return query.run(_connection(_version), _name, **dict(_params))
+
+
+def _run(version: StoreVersion, name: str, params: tuple[tuple[str, object], ...]) -> pl.DataFrame:
+    return _cached_run(repr((version, name, params)), version, name, params)
 
 
 def _hashable(value: object) -> object:
@@ -127,13 +140,14 @@ def cached_query(name: str, **params: object) -> pl.DataFrame:
     candidate-level query gives an empty frame (and a sentence) to a role without candidate
     rows, an `audit` query an empty frame to anyone who neither imports nor audits;
     declared counts are suppressed for roles that need it."""
-    get_connection()  # stops the page with a sentence when there is no store
+    version = _store_version()  # stops the page with a sentence when there is no store
+    _connection(version)  # ... or when it cannot be opened (outside the cached function)
     access = current_access() or require_access()
     policy = query_policy(name)
     used = query.used_params(query.load_sql(name))
     if policy.level == "audit":
         key = tuple(sorted((k, _hashable(v)) for k, v in params.items() if k in used))
-        frame = _cached_run(_store_version(), name, key)
+        frame = _run(version, name, key)
         audits = access.may(Permission.VIEW_AUDIT) or access.may(Permission.IMPORT)
         return frame if audits else frame.clear()
     if "allowed" in used:
@@ -146,7 +160,7 @@ def cached_query(name: str, **params: object) -> pl.DataFrame:
             access.allowed_for(needed),
         )
     key = tuple(sorted((k, _hashable(v)) for k, v in params.items() if k in used))
-    frame = _cached_run(_store_version(), name, key)
+    frame = _run(version, name, key)
     if policy.suppressible and access.suppression_applies(dict(key)):
         frame = apply_policy(frame, policy, min_cell())
     return frame
