@@ -13,17 +13,14 @@ laureates, 3 / 15 = 20 %, median of (35, 30) = 32.5 days.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from selstats import query
-from selstats.store.writer import write_store
 from selstats.tables import Scope
 from selstats.ui.charts.overview import (
     RatioLabels,
@@ -33,67 +30,9 @@ from selstats.ui.charts.overview import (
     volume_chart,
 )
 from selstats.ui.i18n import translate
-from tests.fixtures.small_store import build_small_store
 
 APP = "../../app.py"  # AppTest resolves it against this file
 TIMEOUT = 60
-# The frame needs someone logged in: demo mode logs in with the default role (bosa: exact
-# figures, no small-cell suppression, downloads allowed).
-DEMO_ENV = "SELSTATS_DEMO"
-
-
-@pytest.fixture(autouse=True)
-def demo_login(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(DEMO_ENV, "1")
-
-
-@pytest.fixture(autouse=True)
-def clear_streamlit_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def small_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = build_small_store(tmp_path / "s.duckdb")
-    monkeypatch.setenv("SELSTATS_DB", str(path))
-    return path
-
-
-@pytest.fixture
-def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "empty.duckdb"
-    with write_store(path, fresh=True):
-        pass  # the schema only
-    monkeypatch.setenv("SELSTATS_DB", str(path))
-    return path
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    try:
-        from selstats.demo import build_demo
-    except ImportError as error:  # the demo generator is still landing
-        pytest.skip(f"selstats.demo.build_demo does not import: {error}")
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path, scale="S", seed=1)
-    return path
-
-
-@pytest.fixture
-def demo_store(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SELSTATS_DB", str(demo_path))
-    return demo_path
-
-
-@pytest.fixture
-def small_con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(build_small_store(tmp_path / "q.duckdb")), read_only=True)
-    yield con
-    con.close()
 
 
 def _overview(lang: str = "nl", role: str = "bosa", **params: str) -> AppTest:

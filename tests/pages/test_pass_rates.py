@@ -40,7 +40,6 @@ from typing import Any
 import duckdb
 import polars as pl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from selstats import query
@@ -72,21 +71,6 @@ NO_FILTER: dict[str, Any] = {
 TEXTS_NL = PassRateTexts.from_catalogue(lambda key, **params: translate("nl", key, **params))
 
 
-@pytest.fixture(autouse=True)
-def demo_login(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The frame needs someone logged in: demo mode logs in as bosa (exact figures, downloads).
-    monkeypatch.setenv("SELSTATS_DEMO", "1")
-
-
-@pytest.fixture(autouse=True)
-def clear_streamlit_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 @pytest.fixture(scope="module")
 def small_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_small_store(tmp_path_factory.mktemp("small") / "s.duckdb")
@@ -103,32 +87,6 @@ def small_con(small_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(str(small_path), read_only=True)
     yield con
     con.close()
-
-
-@pytest.fixture
-def empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "empty.duckdb"
-    with write_store(path, fresh=True):
-        pass  # the schema only
-    monkeypatch.setenv("SELSTATS_DB", str(path))
-    return path
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    try:
-        from selstats.demo import build_demo
-    except ImportError as error:  # the demo generator is still landing
-        pytest.skip(f"selstats.demo.build_demo does not import: {error}")
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path, scale="S", seed=1)
-    return path
-
-
-@pytest.fixture
-def demo_store(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SELSTATS_DB", str(demo_path))
-    return demo_path
 
 
 def rates(con: duckdb.DuckDBPyConnection, **scope: Any) -> pl.DataFrame:
