@@ -5,7 +5,7 @@
 -- later than that; valid_through the last day any laureate can still be used (the later
 -- of the two). validity on $as_of: 'valid' (also on the last day), 'expired', or 'open'
 -- (no list date yet, so no end); days_left counts the days from $as_of to valid_through
--- (negative once expired).
+-- (negative once expired). The list's dates and counts come from the `list_states` view.
 -- suppress: counts=size,available,hired,declined,withdrawn
 with scope as (
     select *
@@ -15,54 +15,10 @@ with scope as (
     )
 ),
 
-entries as (
-    select
-        la.procedure_code,
-        coalesce(le.status, 'available') as status,
-        le.extended_until
-    from laureates as la
-    inner join scope using (procedure_code)
-    left join list_entries as le using (procedure_code, candidate_ref)
-),
-
-per_list as (
-    select
-        procedure_code,
-        max(extended_until) as latest_extension,
-        count(*) filter (where status = 'available') as available,
-        count(*) filter (where status = 'hired') as hired,
-        count(*) filter (where status = 'declined') as declined,
-        count(*) filter (where status = 'withdrawn') as withdrawn
-    from entries
-    group by procedure_code
-),
-
-ends as (
-    select
-        li.procedure_code,
-        li.list_date,
-        li.validity_months,
-        li.valid_until,
-        li.ranked,
-        li.size,
-        case
-            when li.valid_until is null or pl.latest_extension > li.valid_until
-                then pl.latest_extension
-        end as extended_until,
-        coalesce(pl.available, 0) as available,
-        coalesce(pl.hired, 0) as hired,
-        coalesce(pl.declined, 0) as declined,
-        coalesce(pl.withdrawn, 0) as withdrawn
-    from lists as li
-    inner join scope using (procedure_code)
-    left join per_list as pl using (procedure_code)
-),
-
 dated as (
-    select
-        ends.*,
-        greatest(ends.valid_until, ends.extended_until) as valid_through
-    from ends
+    select ls.*
+    from list_states as ls
+    inner join scope using (procedure_code)
 )
 
 select

@@ -1,7 +1,8 @@
 -- The reserve lists that lapse soon: valid on $as_of and whose last day falls at most 90
 -- days later, nearest first; within_30 marks those whose last day is at most 30 days
 -- away. A list's last day is the later of its own end and its laureates' extensions, as
--- in reserve_lists.sql; available counts the laureates still to be drawn from it.
+-- in the `list_states` view (schema.sql); available counts the laureates still to be drawn
+-- from it.
 -- suppress: counts=size,available
 with scope as (
     select *
@@ -11,42 +12,16 @@ with scope as (
     )
 ),
 
-entries as (
-    select
-        la.procedure_code,
-        coalesce(le.status, 'available') as status,
-        le.extended_until
-    from laureates as la
-    inner join scope using (procedure_code)
-    left join list_entries as le using (procedure_code, candidate_ref)
-),
-
-per_list as (
-    select
-        procedure_code,
-        max(extended_until) as latest_extension,
-        count(*) filter (where status = 'available') as available
-    from entries
-    group by procedure_code
-),
-
-ends as (
-    select
-        li.procedure_code,
-        li.size,
-        greatest(li.valid_until, pl.latest_extension) as valid_through,
-        coalesce(pl.available, 0) as available
-    from lists as li
-    inner join scope using (procedure_code)
-    left join per_list as pl using (procedure_code)
-),
-
 expiring as (
     select
-        ends.*,
-        ends.valid_through - $as_of::date as days_left
-    from ends
-    where ends.valid_through - $as_of::date between 0 and 90
+        ls.procedure_code,
+        ls.size,
+        ls.valid_through,
+        ls.available,
+        ls.valid_through - $as_of::date as days_left
+    from list_states as ls
+    inner join scope using (procedure_code)
+    where ls.valid_through - $as_of::date between 0 and 90
 )
 
 select

@@ -2,7 +2,7 @@
 -- can still be used (valid on their last day too), how many lapse within 30 and within 90
 -- days (valid on $as_of, last day at most 30 / 90 days later), and their laureates by
 -- status. A list's last day is the later of its own end and its laureates' extensions, as
--- in reserve_lists.sql.
+-- in the `list_states` view (schema.sql).
 -- suppress: counts=laureates,available,hired,declined,withdrawn
 with scope as (
     select *
@@ -12,31 +12,12 @@ with scope as (
     )
 ),
 
-entries as (
-    select
-        la.procedure_code,
-        coalesce(le.status, 'available') as status,
-        le.extended_until
-    from laureates as la
-    inner join scope using (procedure_code)
-    left join list_entries as le using (procedure_code, candidate_ref)
-),
-
-extensions as (
-    select
-        procedure_code,
-        max(extended_until) as latest_extension
-    from entries
-    group by procedure_code
-),
-
 ends as (
     select
-        li.procedure_code,
-        greatest(li.valid_until, ex.latest_extension) - $as_of::date as days_left
-    from lists as li
+        ls.*,
+        ls.valid_through - $as_of::date as days_left
+    from list_states as ls
     inner join scope using (procedure_code)
-    left join extensions as ex using (procedure_code)
 ),
 
 list_counts as (
@@ -52,13 +33,12 @@ list_counts as (
 
 status_counts as (
     select
-        count(*) as laureates,
-        count(*) filter (where status = 'available') as available,
-        count(*) filter (where status = 'hired') as hired,
-        count(*) filter (where status = 'declined') as declined,
-        count(*) filter (where status = 'withdrawn') as withdrawn
-    from entries
-    where procedure_code in (select ends.procedure_code from ends)
+        coalesce(sum(size), 0)::bigint as laureates,
+        coalesce(sum(available), 0)::bigint as available,
+        coalesce(sum(hired), 0)::bigint as hired,
+        coalesce(sum(declined), 0)::bigint as declined,
+        coalesce(sum(withdrawn), 0)::bigint as withdrawn
+    from ends
 )
 
 select

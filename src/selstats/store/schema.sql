@@ -264,3 +264,40 @@ create table if not exists purges (
     laureates integer not null,
     list_entries integer not null
 );
+
+-- Each list as the reserve-list figures see it: its own last day (valid_until), the latest
+-- extension of one of its laureates when that is later (extended_until), the last day any
+-- of its laureates can still be used (valid_through, the later of the two; null while the
+-- list is open), and what became of its laureates.
+create or replace view list_states as
+with per_list as (
+    select
+        la.procedure_code,
+        max(le.extended_until) as latest_extension,
+        count(*) filter (where coalesce(le.status, 'available') = 'available') as available,
+        count(*) filter (where le.status = 'hired') as hired,
+        count(*) filter (where le.status = 'declined') as declined,
+        count(*) filter (where le.status = 'withdrawn') as withdrawn
+    from laureates as la
+    left join list_entries as le using (procedure_code, candidate_ref)
+    group by la.procedure_code
+)
+
+select
+    li.procedure_code,
+    li.list_date,
+    li.validity_months,
+    li.valid_until,
+    li.ranked,
+    li.size,
+    case
+        when li.valid_until is null or pl.latest_extension > li.valid_until
+            then pl.latest_extension
+    end as extended_until,
+    greatest(li.valid_until, pl.latest_extension) as valid_through,
+    coalesce(pl.available, 0) as available,
+    coalesce(pl.hired, 0) as hired,
+    coalesce(pl.declined, 0) as declined,
+    coalesce(pl.withdrawn, 0) as withdrawn
+from lists as li
+left join per_list as pl using (procedure_code);
