@@ -16,8 +16,10 @@ from selstats import query, settings
 @dataclass(frozen=True)
 class Scope:
     """What the caller may and wants to see: the sidebar/CLI filter and the access scope.
+    The sidebar's filters are this same class (`selstats.ui.filters.Filters`).
 
-    Empty tuples mean "all"; `allowed` None means every organisation.
+    Empty tuples mean "all"; `allowed` None means every organisation. Plain values only,
+    so that the parameters are exact cache keys.
     """
 
     year_from: int | None = None
@@ -28,15 +30,16 @@ class Scope:
     procs: tuple[str, ...] = ()
     allowed: tuple[str, ...] | None = None
 
-    def params(self) -> dict[str, Any]:
+    def params(self) -> dict[str, int | tuple[str, ...] | None]:
+        """The named SQL parameters every scoped query takes."""
         return {
             "year_from": self.year_from,
             "year_to": self.year_to,
-            "govs": list(self.govs),
-            "orgs": list(self.orgs),
-            "levels": list(self.levels),
-            "procs": list(self.procs),
-            "allowed": None if self.allowed is None else list(self.allowed),
+            "govs": self.govs,
+            "orgs": self.orgs,
+            "levels": self.levels,
+            "procs": self.procs,
+            "allowed": self.allowed,
         }
 
 

@@ -58,6 +58,7 @@ import streamlit as st
 
 from selstats.access.identity import require_access
 from selstats.domain.enums import Government
+from selstats.tables import Scope
 from selstats.ui.db import cached_query
 from selstats.ui.i18n import current_lang, t, translate
 from selstats.ui.state import UrlBinding, keep_value, kept_value, remember, show_kept
@@ -82,29 +83,9 @@ KEY_PROCS: Final = "filter_procs"
 _log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Filters:
-    """What the user chose in the sidebar: plain values, usable as cache keys."""
-
-    year_from: int | None = None
-    year_to: int | None = None
-    govs: tuple[str, ...] = ()
-    orgs: tuple[str, ...] = ()
-    levels: tuple[str, ...] = ()
-    procs: tuple[str, ...] = ()
-    allowed: tuple[str, ...] | None = None
-
-    def params(self) -> dict[str, int | tuple[str, ...] | None]:
-        """The named SQL parameters (see the top of this module)."""
-        return {
-            "year_from": self.year_from,
-            "year_to": self.year_to,
-            "govs": self.govs,
-            "orgs": self.orgs,
-            "levels": self.levels,
-            "procs": self.procs,
-            "allowed": self.allowed,
-        }
+# What the user chose in the sidebar: the same plain-valued scope the export command uses,
+# so a page's figures and its export run the same query with the same parameters.
+Filters = Scope
 
 
 @dataclass(frozen=True)
