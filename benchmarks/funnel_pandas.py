@@ -1,6 +1,6 @@
 """Funnel and pass rates of every procedure of one year: the app's queries (queries/funnel.sql
-and queries/pass_rates_by_group.sql, which read the step counts the import keeps in
-step_states) against pandas reading the raw facts from Parquet (results, steps, procedures,
+and queries/pass_rates_by_group.sql, which read the step counts the writer keeps in
+step_facts) against pandas reading the raw facts from Parquet (results, steps, procedures,
 organisations, exported once per store) and doing the same groupbys. Goal: the app at
 least 10x faster. Both start cold: a fresh DuckDB connection; pandas reads the files."""
 
@@ -225,7 +225,7 @@ def run(ctx: Context) -> None:
     value = ratio(samples[1], samples[0])
     note = (
         f"{funnel.height} procedure steps; app: {FUNNEL_QUERY}.sql + {PASS_RATES_QUERY}.sql "
-        f"({rates.height} rows) on step_states; pandas: read_parquet (columns, filter pushdown) "
+        f"({rates.height} rows) on step_facts; pandas: read_parquet (columns, filter pushdown) "
         f"of results/steps/procedures/organisations, groupby"
     )
     ctx.add(

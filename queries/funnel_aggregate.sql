@@ -1,6 +1,6 @@
 -- The funnel summed over every procedure in the filter, one row per step number: how many
 -- procedures have a step with that number and in which state, and the candidates who
--- reached it with their outcomes (sums of step_states). Steps differ between procedures
+-- reached it with their outcomes (sums of step_facts). Steps differ between procedures
 -- (step 2 may be a written test in one and a screening in another): `kinds` lists what the
 -- step is across the procedures. share_reached and conversion divide by all applicants
 -- (candidates at the first step) of the procedures in the filter; they are null for a step
@@ -8,36 +8,22 @@
 -- suppress: counts=reached,passed,failed,absent,withdrawn,not_registered,cut_off,applicants
 -- suppress: rates=pass_rate(passed,reached),share_reached(reached,applicants)
 -- suppress: rates=conversion(passed,applicants)
-with scope as (
-    select procedure_code
-    from scoped_procedures(
+with positions as (
+    select *
+    from scoped_step_facts(
         $year_from::integer, $year_to::integer, $govs::varchar[], $orgs::varchar[],
         $levels::varchar[], $procs::varchar[], $allowed::varchar[]
     )
 ),
 
-positions as (
-    select
-        st.procedure_code,
-        st.step_no,
-        st.kind,
-        coalesce(ss.state, 'pending') as state,
-        coalesce(ss.reached, 0) as reached,
-        coalesce(ss.passed, 0) as passed,
-        coalesce(ss.failed, 0) as failed,
-        coalesce(ss.absent, 0) as absent,
-        coalesce(ss.withdrawn, 0) as withdrawn,
-        coalesce(ss.not_registered, 0) as not_registered,
-        coalesce(ss.cut_off, 0) as cut_off
-    from scope
-    inner join steps as st using (procedure_code)
-    left join step_states as ss using (procedure_code, step_no)
-),
-
 applicants as (
-    select cast(sum(ps.applicants) as bigint) as applicants
-    from scope
-    inner join procedure_stats as ps using (procedure_code)
+    -- every step row of a procedure carries the procedure's applicants: count them once
+    select cast(sum(per_procedure.applicants) as bigint) as applicants
+    from (
+        select any_value(positions.applicants) as applicants
+        from positions
+        group by positions.procedure_code
+    ) as per_procedure
 ),
 
 per_step as (

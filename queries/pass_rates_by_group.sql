@@ -9,58 +9,26 @@
 --                  (cut_off met the mark but fell outside a top-N; absent, withdrawn and
 --                  not registered did not sit the step and are not in the denominator)
 --   no-show rate = (absent + not_registered) / reached
--- Both are null when their denominator is 0. Counts come from step_states (one row per
--- procedure and step, written by the rules engine); steps not held or still pending are left
--- out. The year is the procedure's (view procedure_scope); null for a permanently open one.
+-- Both are null when their denominator is 0. Counts come from step_facts (the rules engine's
+-- step_states joined with the steps and procedures by the writer); steps not held or still
+-- pending are left out. The year is the procedure's (view procedure_scope); null for a
+-- permanently open one.
 -- suppress: counts=reached,sat,met_mark,passed,cut_off,failed,absent,withdrawn
 -- suppress: counts=not_registered,no_shows
 -- suppress: rates=pass_rate(sat,met_mark),no_show_rate(reached,no_shows)
-with scope as (
+with held_steps as (
     select *
-    from scoped_procedures(
+    from scoped_step_facts(
         $year_from::integer, $year_to::integer, $govs::varchar[], $orgs::varchar[],
         $levels::varchar[], $procs::varchar[], $allowed::varchar[]
     )
+    where state = 'held'
 ),
 
-held_steps as (
-    select
-        ss.procedure_code,
-        ss.step_no,
-        st.name as step_name,
-        st.kind,
-        st.max_score,
-        st.pass_mark,
-        st.pass_unit,
-        st.top_n,
-        scope.org_id,
-        scope.org_name,
-        scope.level,
-        scope.year,
-        ss.reached,
-        ss.passed,
-        ss.failed,
-        ss.absent,
-        ss.withdrawn,
-        ss.not_registered,
-        ss.cut_off
-    from step_states as ss
-    inner join steps as st using (procedure_code, step_no)
-    inner join scope using (procedure_code)
-    where ss.state = 'held'
-),
-
+-- A step of a procedure is one row of step_facts already: only the coarser groupings add up.
 counts as (
     select
-        case
-            when grouping(procedure_code) = 0 then 'step'
-            when grouping(kind) = 0 and grouping(year) = 0 then 'year_kind'
-            when grouping(kind) = 0 and grouping(org_id) = 0 then 'organisation_kind'
-            when grouping(kind) = 0 then 'kind'
-            when grouping(year) = 0 then 'year'
-            when grouping(org_id) = 0 then 'organisation'
-            else 'all'
-        end as grouping,
+        'step' as grouping,
         procedure_code,
         step_no,
         step_name,
@@ -73,28 +41,57 @@ counts as (
         pass_mark,
         pass_unit,
         top_n,
-        count(*) as steps,
-        sum(reached) as reached,
-        sum(passed) as passed,
-        sum(cut_off) as cut_off,
-        sum(failed) as failed,
-        sum(absent) as absent,
-        sum(withdrawn) as withdrawn,
-        sum(not_registered) as not_registered
+        1 as steps,
+        reached,
+        passed,
+        cut_off,
+        failed,
+        absent,
+        withdrawn,
+        not_registered
     from held_steps
-    group by grouping sets (
-        (
-            procedure_code, step_no, step_name, kind, year, org_id, org_name, level,
-            max_score, pass_mark, pass_unit, top_n
-        ),
-        (kind),
-        (year, kind),
-        (year),
-        (org_id, org_name, kind),
-        (org_id, org_name),
-        ()
-    )
-    having count(*) > 0  -- no held step in the filter: no rows, not an empty total
+
+    union all
+
+    select
+        g.grouping,
+        null as procedure_code,
+        null as step_no,
+        null as step_name,
+        case when g.by_kind then held_steps.kind end as kind,
+        case when g.by_year then held_steps.year end as year,
+        case when g.by_org then held_steps.org_id end as org_id,
+        case when g.by_org then any_value(held_steps.org_name) end as org_name,
+        null as level,
+        null as max_score,
+        null as pass_mark,
+        null as pass_unit,
+        null as top_n,
+        count(*) as steps,
+        sum(held_steps.reached) as reached,
+        sum(held_steps.passed) as passed,
+        sum(held_steps.cut_off) as cut_off,
+        sum(held_steps.failed) as failed,
+        sum(held_steps.absent) as absent,
+        sum(held_steps.withdrawn) as withdrawn,
+        sum(held_steps.not_registered) as not_registered
+    -- each step once per coarser grouping, its keys kept by what the grouping is by: one
+    -- aggregation instead of one per grouping (each has a fixed cost that dominates here)
+    from held_steps
+    cross join (
+        values
+            ('kind', true, false, false),
+            ('year_kind', true, true, false),
+            ('year', false, true, false),
+            ('organisation_kind', true, false, true),
+            ('organisation', false, false, true),
+            ('all', false, false, false)
+    ) as g (grouping, by_kind, by_year, by_org)
+    group by
+        g.grouping, g.by_kind, g.by_year, g.by_org,
+        case when g.by_kind then held_steps.kind end,
+        case when g.by_year then held_steps.year end,
+        case when g.by_org then held_steps.org_id end
 ),
 
 rates as (

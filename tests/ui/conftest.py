@@ -1,4 +1,5 @@
-"""Fixtures for the UI tests: clean Streamlit caches, and small stores built from schema.sql.
+"""Fixtures for the UI tests: clean Streamlit caches, and small stores built with the
+store's own schema (`selstats.store.migrations.migrate`).
 
 The small store, by hand (years: application deadline, else list date):
 
@@ -22,9 +23,7 @@ import duckdb
 import pytest
 import streamlit as st
 
-from selstats.paths import PROJECT_ROOT
-
-SCHEMA = PROJECT_ROOT / "src" / "selstats" / "store" / "schema.sql"
+from selstats.store.migrations import migrate
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +51,7 @@ PROCEDURES = [
 def build_store(path: Path, *, with_data: bool) -> Path:
     con = duckdb.connect(str(path))
     try:
-        con.execute(SCHEMA.read_text(encoding="utf-8"))
+        migrate(con)
         if with_data:
             con.executemany(
                 "insert into organisations (org_id, name, government, certification) "

@@ -12,13 +12,24 @@ import duckdb
 log = logging.getLogger(__name__)
 
 
-def _schema_v1() -> str:
-    return resources.files("selstats.store").joinpath("schema.sql").read_text(encoding="utf-8")
+def _sql(name: str) -> str:
+    return resources.files("selstats.store").joinpath(name).read_text(encoding="utf-8")
+
+
+def _schema_v2() -> str:
+    # A version-1 store already has its steps and counts: fill the new table from them.
+    return _sql("schema_v2.sql") + "\n" + refresh_step_facts_sql()
+
+
+def refresh_step_facts_sql() -> str:
+    """Rebuilds the derived `step_facts` from the tables it summarises."""
+    return _sql("step_facts.sql")
 
 
 # version -> SQL that brings a store from version - 1 to version
 MIGRATIONS: dict[int, Callable[[], str]] = {
-    1: _schema_v1,
+    1: lambda: _sql("schema.sql"),
+    2: _schema_v2,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

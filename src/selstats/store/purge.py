@@ -22,7 +22,6 @@ import logging
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Final
 
@@ -166,10 +165,6 @@ def plan_purge(con: duckdb.DuckDBPyConnection, months: int, as_of: date) -> Purg
     return PurgePlan(months=months, as_of=as_of, items=tuple(items))
 
 
-def _schema_sql() -> str:
-    return resources.files("selstats.store").joinpath("schema.sql").read_text(encoding="utf-8")
-
-
 def dry_run(db: Path, months: int | None = None, as_of: date | None = None) -> PurgePlan:
     """The plan, read from the store without changing it."""
     months = retention_months() if months is None else months
@@ -189,8 +184,6 @@ def apply_purge(
     user = user or os.environ.get("USER") or "unknown"
     with write_store(db) as writer:
         con = writer.con
-        # Stores created before `purges` and `audit_log` existed: the schema is idempotent.
-        con.execute(_schema_sql())
         plan = plan_purge(con, months, as_of)
         now = datetime.now()
         if plan.items:

@@ -1,0 +1,74 @@
+-- selstats store, schema version 2: the step facts the funnel and pass-rate pages read.
+--
+-- The funnel and the pass rates of a year's procedures joined steps, step_states,
+-- procedure_stats, procedures and organisations on every rerun: at the L demo scale that join
+-- over every step in the store was two thirds of the pages' time. `step_facts` is that join
+-- kept by the writer (refreshed in the transaction of every write, see
+-- `selstats.store.writer.write_store`), stored in year order.
+
+-- derived: one row per step of every procedure, with the step's rule, its state and outcome
+-- counts (step_states; a step without one is 'pending' with zero counts) and the procedure's
+-- scope columns and applicants (procedure_stats; null without results).
+create table if not exists step_facts (
+    procedure_code varchar not null,
+    step_no integer not null,
+    step_name varchar not null,
+    kind varchar not null,
+    max_score double,
+    pass_mark double,
+    pass_unit varchar,
+    top_n integer,
+    rank_by_step integer,
+    held_if_more_than integer,
+    total_of_steps varchar,
+    total_pass_percent double,
+    eliminating boolean not null,
+    state varchar not null,
+    reached integer not null,
+    passed integer not null,
+    failed integer not null,
+    absent integer not null,
+    withdrawn integer not null,
+    not_registered integer not null,
+    cut_off integer not null,
+    applicants integer,
+    org_id varchar not null,
+    org_name varchar not null,
+    government varchar not null,
+    level varchar,
+    year integer
+);
+
+-- The sidebar filter AND the caller's access scope, as one predicate over a row's scope
+-- columns, so that every scoped table macro below means the same thing.
+-- Empty filter lists mean "all"; `allowed` null means every organisation, a list restricts
+-- to those organisations. A procedure without a year (permanently open) is in every period.
+create or replace macro in_scope(
+    year, government, org_id, level, procedure_code,
+    year_from, year_to, govs, orgs, levels, procs, allowed
+) as
+    (year is null or year_from is null or year >= year_from)
+    and (year is null or year_to is null or year <= year_to)
+    and (len(govs) = 0 or list_contains(govs, government))
+    and (len(orgs) = 0 or list_contains(orgs, org_id))
+    and (len(levels) = 0 or list_contains(levels, level))
+    and (len(procs) = 0 or list_contains(procs, procedure_code))
+    and (allowed is null or list_contains(allowed, org_id));
+
+-- The procedures a query may see (same meaning as in version 1, now through in_scope).
+create or replace macro scoped_procedures(year_from, year_to, govs, orgs, levels, procs, allowed) as table
+select *
+from procedure_scope
+where in_scope(
+    year, government, org_id, level, procedure_code,
+    year_from, year_to, govs, orgs, levels, procs, allowed
+);
+
+-- The step facts of the procedures a query may see.
+create or replace macro scoped_step_facts(year_from, year_to, govs, orgs, levels, procs, allowed) as table
+select *
+from step_facts
+where in_scope(
+    year, government, org_id, level, procedure_code,
+    year_from, year_to, govs, orgs, levels, procs, allowed
+);
