@@ -86,7 +86,8 @@ def _national_digits(column: str, lost_leading_zero: bool) -> tuple[pl.Expr, pl.
 
 def has_national_numbers(frame: pl.DataFrame, column: str, lost_leading_zero: bool = True) -> bool:
     _, is_nn = _national_digits(column, lost_leading_zero)
-    return bool(frame.select(is_nn.any()).item())
+    # A candidate has a row per step: test each distinct value once.
+    return bool(frame.select(pl.col(column).unique()).select(is_nn.any()).item())
 
 
 def pseudonymise_column(

@@ -120,6 +120,7 @@ def _write(writer: StoreWriter, report: ImportReport, imported_by: str | None) -
     sync_reference(writer)
     problems: list[Problem] = []
     rederive: set[str] = set()
+    results: pl.DataFrame | None = None
     for table in TABLE_ORDER:
         read = by_table.get(table)
         if read is None:
@@ -128,9 +129,9 @@ def _write(writer: StoreWriter, report: ImportReport, imported_by: str | None) -
         # Columns the file does not have take the table's defaults, not nulls.
         frame = read.frame.select([c for c in read.present_columns if c != "_row"])
         if table == "results":
-            # The file's outcome is what was given; the store derives the outcome itself.
-            # Re-derived below with everything else this import touches.
-            writer.stage_results(frame.rename({"outcome": "outcome_given"}, strict=False))
+            # The file's outcome is what was given; the store derives the outcome itself,
+            # below, with everything else this import touches, and writes the rows then.
+            results = frame.rename({"outcome": "outcome_given"}, strict=False)
         else:
             writer.upsert(table, frame)
         if table in {"procedures", "steps", "results"}:
@@ -141,7 +142,7 @@ def _write(writer: StoreWriter, report: ImportReport, imported_by: str | None) -
     # the rule problems of the other rows are found in the same run.
     if rederive:
         codes = sorted(rederive)
-        derivation = writer.derive(codes)
+        derivation = writer.derive(codes, incoming=results)
         problems.extend(_blocking(derivation.problems, by_table))
         if not problems:
             writer.replace_derived(codes, derivation)

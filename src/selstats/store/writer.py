@@ -58,6 +58,17 @@ DERIVED_PER_PROCEDURE = ("results", "step_states", "laureates", "lists", "proced
 _TMP_SUFFIX = ".writing-"
 
 
+def raw_result_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame`'s raw result columns (absent ones empty), one row per key (the last)."""
+    return frame.select(
+        [pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c in RAW_RESULT_COLUMNS]
+    ).unique(subset=list(KEYS["results"]), keep="last", maintain_order=True)
+
+
+def result_codes(frame: pl.DataFrame) -> list[str]:
+    return sorted(frame.get_column("procedure_code").unique().to_list())
+
+
 class StoreWriter:
     """Writes inside one open transaction on the private copy."""
 
@@ -132,35 +143,9 @@ class StoreWriter:
             self._insert_incoming(table, columns)
         return incoming.height
 
-    def stage_results(self, frame: pl.DataFrame) -> list[str]:
-        """Write raw results (replacing rows with the same key) with a provisional outcome.
-
-        The caller must `rederive` the returned procedures before the transaction ends:
-        the provisional outcome is never meant to be read.
-        """
-        incoming = frame.select(
-            [pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c in RAW_RESULT_COLUMNS]
-        ).unique(subset=list(KEYS["results"]), keep="last")
-        codes = sorted(incoming.get_column("procedure_code").unique().to_list())
-        with self._incoming(incoming):
-            # Only the incoming procedures' rows can match: keep the other millions unread.
-            self.con.execute(
-                "delete from results t where list_contains($codes, t.procedure_code) "
-                "and exists (select 1 from incoming i where "
-                "t.procedure_code = i.procedure_code and t.candidate_ref = i.candidate_ref "
-                "and t.step_no = i.step_no)",
-                {"codes": codes},
-            )
-            names = ", ".join(RAW_RESULT_COLUMNS)
-            self.con.execute(
-                f"insert into results ({names}, outcome) "
-                f"select {names}, coalesce(outcome_given, '') from incoming"
-            )
-        return codes
-
     def upsert_results(self, frame: pl.DataFrame) -> Derivation:
         """Merge raw results into their procedures and re-derive those procedures."""
-        return self.rederive(self.stage_results(frame))
+        return self.rederive(result_codes(frame), incoming=frame)
 
     def raw_results(self, codes: Iterable[str]) -> pl.DataFrame:
         return self.con.sql(
@@ -170,8 +155,12 @@ class StoreWriter:
         ).pl()
 
     # -- derived -----------------------------------------------------------------------
-    def derive(self, codes: Iterable[str]) -> Derivation:
-        """Outcomes, step states and lists of these procedures from their stored facts."""
+    def derive(self, codes: Iterable[str], incoming: pl.DataFrame | None = None) -> Derivation:
+        """Outcomes, step states and lists of these procedures from their stored facts, with
+        the raw results `incoming` (not stored yet) replacing stored rows with their key.
+
+        Merged here in memory rather than written first: the results are then written once,
+        with their outcomes, by `replace_derived`."""
         params = {"codes": sorted(set(codes))}
         steps = self.con.sql(
             "select * from steps where list_contains($codes, procedure_code)", params=params
@@ -181,12 +170,16 @@ class StoreWriter:
             "from procedures where list_contains($codes, procedure_code)",
             params=params,
         ).pl()
-        return derive(steps, self.raw_results(params["codes"]), procedures)
+        raw = self.raw_results(params["codes"])
+        if incoming is not None:
+            new = raw_result_rows(incoming).cast(raw.schema)
+            raw = pl.concat([raw.join(new, on=list(KEYS["results"]), how="anti"), new])
+        return derive(steps, raw, procedures)
 
-    def rederive(self, codes: Iterable[str]) -> Derivation:
+    def rederive(self, codes: Iterable[str], incoming: pl.DataFrame | None = None) -> Derivation:
         """Derive and store; facts that break the rules (see BLOCKING_PROBLEMS) are refused."""
         codes = sorted(set(codes))
-        derivation = self.derive(codes)
+        derivation = self.derive(codes, incoming)
         blocking = derivation.problems.filter(pl.col("code").is_in(sorted(BLOCKING_PROBLEMS)))
         if not blocking.is_empty():
             raise ValueError(f"results break the procedure rules: {blocking.head(5).to_dicts()}")
