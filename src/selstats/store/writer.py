@@ -59,10 +59,10 @@ _TMP_SUFFIX = ".writing-"
 
 
 def raw_result_rows(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame`'s raw result columns (absent ones empty), one row per key (the last)."""
+    """`frame`'s raw result columns (absent ones empty)."""
     return frame.select(
         [pl.col(c) if c in frame.columns else pl.lit(None).alias(c) for c in RAW_RESULT_COLUMNS]
-    ).unique(subset=list(KEYS["results"]), keep="last", maintain_order=True)
+    )
 
 
 def result_codes(frame: pl.DataFrame) -> list[str]:
@@ -144,8 +144,10 @@ class StoreWriter:
         return incoming.height
 
     def upsert_results(self, frame: pl.DataFrame) -> Derivation:
-        """Merge raw results into their procedures and re-derive those procedures."""
-        return self.rederive(result_codes(frame), incoming=frame)
+        """Merge raw results into their procedures and re-derive those procedures; of rows
+        with the same key, the last counts."""
+        incoming = frame.unique(subset=list(KEYS["results"]), keep="last", maintain_order=True)
+        return self.rederive(result_codes(incoming), incoming=incoming)
 
     def raw_results(self, codes: Iterable[str]) -> pl.DataFrame:
         return self.con.sql(
@@ -157,7 +159,8 @@ class StoreWriter:
     # -- derived -----------------------------------------------------------------------
     def derive(self, codes: Iterable[str], incoming: pl.DataFrame | None = None) -> Derivation:
         """Outcomes, step states and lists of these procedures from their stored facts, with
-        the raw results `incoming` (not stored yet) replacing stored rows with their key.
+        the raw results `incoming` (not stored yet, one row per key: an import has refused
+        duplicate keys already) replacing stored rows with their key.
 
         Merged here in memory rather than written first: the results are then written once,
         with their outcomes, by `replace_derived`."""
