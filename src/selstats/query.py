@@ -54,6 +54,13 @@ def used_params(sql: str) -> frozenset[str]:
     return frozenset(_PLACEHOLDER.findall(code))
 
 
+@cache
+def params_of(name: str) -> frozenset[str]:
+    """The parameters `queries/<name>.sql` uses (`used_params` of its text, once per
+    process, as the text itself is read once)."""
+    return used_params(load_sql(name))
+
+
 def _to_duckdb(value: object) -> object:
     # A tuple would do too (DuckDB reads it as a list), but a list says what is meant.
     return list(value) if isinstance(value, tuple) else value

@@ -9,6 +9,7 @@ the original when it commits (see `writer.py`). Readers notice the new file and 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import duckdb
@@ -36,9 +37,12 @@ def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def snapshot_id(path: Path) -> tuple[int, int, int] | None:
-    """Changes whenever a writer replaces the file: readers compare it to reopen."""
+    """Changes whenever a writer replaces the file: readers compare it to reopen. None when
+    there is no regular file at `path` (one `stat`, also the check that it exists)."""
     try:
-        st = path.stat()
-    except FileNotFoundError:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if not stat.S_ISREG(st.st_mode):
         return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)

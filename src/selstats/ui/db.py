@@ -2,9 +2,10 @@
 file, a cursor per query (in `selstats.query.run`), results cached per exact parameters.
 
 The store file is `$SELSTATS_DB`, else `selstats.paths.DEFAULT_DB`
-(`selstats.store.connection.db_path`). Connections and cached results are keyed on the
-file's identity (path, inode, modification time, size: `snapshot_id`), so a store that the
-writer rebuilt and moved into place is picked up on the next run without a restart.
+(`selstats.store.connection.db_path`). It is stat'ed on every call: connections and cached
+results are keyed on the file's identity (path, inode, modification time, size:
+`snapshot_id`), so a store that the writer rebuilt and moved into place is picked up on the
+next call without a restart.
 
 Access (`selstats.access`) is enforced here, where data is read: `cached_query` narrows the
 query's `$allowed` to what the logged-in user may see (figures, or candidate-level rows for
@@ -12,11 +13,25 @@ a query whose header says `-- access: candidates`), so no page and no URL can wi
 the cache, keyed on the parameters, never hands one user's rows to another. It then applies
 the query's declared small-cell suppression (`-- suppress: ...`) when the user's role asks for
 it (see `selstats.access.suppression`).
+
+The cache is this module's own (`_Frames`), not `st.cache_data` around the query: a hit
+there costs Streamlit's argument hashing and an unpickled copy of the frame, several times
+what a page's cheap queries are worth. It keeps polars frames and hands out `clone()`s
+(copy on write: nothing a caller does to its frame reaches the cache). It still belongs to
+Streamlit's cache lifecycle: every entry is filed under a generation number kept in
+`st.cache_data` (`_data_generation`), so `st.cache_data.clear()` (after an import, in the
+tests, in the benchmarks) empties it, and the connections live in one `st.cache_resource`
+object, so `st.cache_resource.clear()` drops them.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final, NoReturn, TypeAlias
 
@@ -40,6 +55,8 @@ from selstats.store.connection import db_path, snapshot_id
 from selstats.ui.i18n import t
 
 DB_ENV: Final = "SELSTATS_DB"  # read by `db_path`
+MAX_CONNECTIONS: Final = 4  # store versions kept open at once
+MAX_FRAMES: Final = 2000  # cached results (raw and suppressed count apart)
 
 # (absolute path, inode, modification time in ns, size): changes when the file is replaced.
 StoreVersion: TypeAlias = tuple[str, int, int, int]
@@ -75,20 +92,48 @@ def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _connect(version: StoreVersion) -> duckdb.DuckDBPyConnection:
-    _log.info("opening store %s (inode %d) read-only", version[0], version[1])
-    return open_snapshot(Path(version[0]))
+# ---- the store file and its connection ---------------------------------------------------
+
+
+class _Connections:
+    """The open store connections of this process, by store version, the most recently
+    used `MAX_CONNECTIONS` of them. A dropped connection is not closed here: a session may
+    still be reading from it; it closes when the last cursor lets go of it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: OrderedDict[StoreVersion, duckdb.DuckDBPyConnection] = OrderedDict()
+
+    def get(self, version: StoreVersion) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            con = self._open.get(version)
+            if con is None:
+                _log.info("opening store %s (inode %d) read-only", version[0], version[1])
+                con = open_snapshot(Path(version[0]))
+                self._open[version] = con
+                while len(self._open) > MAX_CONNECTIONS:
+                    self._open.popitem(last=False)
+            else:
+                self._open.move_to_end(version)
+            return con
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _connections() -> _Connections:
+    """One registry per process; `st.cache_resource.clear()` drops it and its connections.
+    (No arguments: a hit costs Streamlit no hashing.)"""
+    return _Connections()
 
 
 def _store_version() -> StoreVersion:
-    """The identity of the store file; stops the page with a sentence when it is missing."""
+    """The identity of the store file (one `stat`); stops the page with a sentence when it
+    is missing."""
     path = db_path()
-    snapshot = snapshot_id(path) if path.is_file() else None
+    snapshot = snapshot_id(path)
     if snapshot is None:
         _log.warning("no store at %s", path)
         _stop_with(t("error.db_missing", path=str(path)))
-    return (str(path.resolve()), *snapshot)
+    return (os.path.abspath(path), *snapshot)
 
 
 def get_connection() -> duckdb.DuckDBPyConnection:
@@ -101,27 +146,85 @@ def get_connection() -> duckdb.DuckDBPyConnection:
 
 def _connection(version: StoreVersion) -> duckdb.DuckDBPyConnection:
     try:
-        return _connect(version)
+        return _connections().get(version)
     except duckdb.Error:
         _log.exception("cannot open store %s", version[0])
         _stop_with(t("error.db_unreadable", path=version[0]))
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
-def _cached_run(
-    cache_key: str,
-    _version: StoreVersion,
-    _name: str,
-    _params: tuple[tuple[str, object], ...],
-) -> pl.DataFrame:
-    """`cache_key` is the `repr` of everything the result depends on (store version, query,
-    parameters); Streamlit hashes one string far faster than the nested arguments, which
-    are passed unhashed (leading underscore)."""
-    return query.run(_connection(_version), _name, **dict(_params))
+# ---- cached results ----------------------------------------------------------------------
 
 
-def _run(version: StoreVersion, name: str, params: tuple[tuple[str, object], ...]) -> pl.DataFrame:
-    return _cached_run(repr((version, name, params)), version, name, params)
+@st.cache_data(show_spinner=False, max_entries=1)
+def _data_generation() -> int:
+    """A number that grows each time Streamlit's data caches are cleared (the monotonic
+    clock when this was last computed): the frames are filed under it, so
+    `st.cache_data.clear()` empties `_FRAMES` too. (No arguments: a hit costs Streamlit
+    no hashing and unpickles one int.)"""
+    return time.monotonic_ns()
+
+
+class _Frames:
+    """Query results by key, for one generation at a time, the most recently used
+    `max_entries` of them; one computation per key at a time (a second caller of the same
+    key waits for the first one's result instead of running the query again)."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._frames: OrderedDict[str, pl.DataFrame] = OrderedDict()
+        self._computing: dict[str, threading.Lock] = {}
+
+    def _current(self, generation: int) -> bool:
+        """Whether `generation` is the one kept (under the lock). A newer one empties the
+        cache; an older one (a caller that read it just before a clear) is served
+        uncached."""
+        if generation > self._generation:
+            self._generation = generation
+            self._frames.clear()
+        return generation == self._generation
+
+    def get(self, generation: int, key: str, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        """The frame of `key`, computed on a miss. The frame itself: callers hand out
+        clones."""
+        with self._lock:
+            current = self._current(generation)
+            frame = self._frames.get(key) if current else None
+            if frame is not None:
+                self._frames.move_to_end(key)
+                return frame
+            computing = self._computing.setdefault(key, threading.Lock()) if current else None
+        if computing is None:
+            return compute()  # outside the lock: other sessions' hits go on meanwhile
+        with computing:
+            with self._lock:
+                frame = self._frames.get(key) if self._current(generation) else None
+            if frame is not None:
+                return frame  # computed by the caller we waited for
+            try:
+                frame = compute()
+            except BaseException:
+                with self._lock:
+                    self._done(key, computing)
+                raise
+            with self._lock:
+                if self._current(generation):
+                    self._frames[key] = frame
+                    while len(self._frames) > self.max_entries:
+                        self._frames.popitem(last=False)
+                self._done(key, computing)
+            return frame
+
+    def _done(self, key: str, computing: threading.Lock) -> None:
+        if self._computing.get(key) is computing:
+            del self._computing[key]
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+
+_FRAMES: Final = _Frames(MAX_FRAMES)
 
 
 def _hashable(value: object) -> object:
@@ -134,23 +237,19 @@ def cached_query(name: str, **params: object) -> pl.DataFrame:
     """`selstats.query.run(con, name, **params)` on the store, cached per store file, query
     and parameters. Give plain values: str, int, float, bool, date, None, tuples of these.
     Parameters the query does not use are dropped before caching, so passing the whole
-    filter (`**filters.params()`) costs nothing.
+    filter (`**filters.params()`) costs nothing. Each call gets a frame of its own.
 
     `$allowed` is narrowed to the logged-in user's scope whatever the caller passes; a
     candidate-level query gives an empty frame (and a sentence) to a role without candidate
     rows, an `audit` query an empty frame to anyone who neither imports nor audits;
     declared counts are suppressed for roles that need it."""
     version = _store_version()  # stops the page with a sentence when there is no store
-    _connection(version)  # ... or when it cannot be opened (outside the cached function)
     access = current_access() or require_access()
     policy = query_policy(name)
-    used = query.used_params(query.load_sql(name))
+    used = query.params_of(name)
     if policy.level == "audit":
-        key = tuple(sorted((k, _hashable(v)) for k, v in params.items() if k in used))
-        frame = _run(version, name, key)
         audits = access.may(Permission.VIEW_AUDIT) or access.may(Permission.IMPORT)
-        return frame if audits else frame.clear()
-    if "allowed" in used:
+    elif "allowed" in used:
         needed = Permission.VIEW_CANDIDATES if policy.candidate_level else Permission.VIEW_FIGURES
         if policy.candidate_level and not access.may(needed):
             note_once("access.no_candidates")
@@ -160,7 +259,23 @@ def cached_query(name: str, **params: object) -> pl.DataFrame:
             access.allowed_for(needed),
         )
     key = tuple(sorted((k, _hashable(v)) for k, v in params.items() if k in used))
-    frame = _run(version, name, key)
+    # The `repr` tells apart what `==` does not (1 and True, 1 and 1.0).
+    text = repr((version, name, key))
+    generation = _data_generation()
+
+    def run() -> pl.DataFrame:
+        # ... stops the page with a sentence when the store cannot be opened
+        return query.run(_connection(version), name, **dict(key))
+
+    frame = _FRAMES.get(generation, text, run)
+    if policy.level == "audit":
+        return frame.clone() if audits else frame.clear()
     if policy.suppressible and access.suppression_applies(dict(key)):
-        frame = apply_policy(frame, policy, min_cell())
-    return frame
+        threshold = min_cell()
+        raw = frame
+        frame = _FRAMES.get(
+            generation,
+            f"{text} suppressed below {threshold}",
+            lambda: apply_policy(raw, policy, threshold),
+        )
+    return frame.clone()
