@@ -5,7 +5,7 @@
   text run by hand (`con.sql(text, params=...).pl()` on a fresh plain connection). Both
   start with a cold DuckDB buffer pool; goal: at most 1.3x.
 - "growth": the query-layer median at S, M and L on one line per page.
-- "page compute, warm": `selstats.ui.db.cached_query` with its `st.cache_data` filled, against
+- "page compute, warm": `selstats.ui.db.cached_query` with its cache filled, against
   the same calls right after `st.cache_data.clear()` (connection kept, as in the server);
   goal: warm at least 20x faster.
 """
@@ -262,7 +262,7 @@ def _warm_page(ctx: Context, scale: str, record: PageRecord, calls: list[Call]) 
         Row(
             figure,
             scale,
-            f"{record.name}: warm (st.cache_data)",
+            f"{record.name}: warm (cache filled)",
             samples[1],
             ratio=f"{fmt_ratio(value)} faster",
             goal=f"≥ {WARM_GOAL:.0f}x faster",
