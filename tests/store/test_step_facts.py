@@ -1,10 +1,12 @@
-"""step_facts: the derived join of steps, step_states, procedure_stats and the procedure's
-scope that the funnel and pass-rate queries read (schema version 2).
+"""The summaries of schema version 2, rebuilt by the writer on every write: step_facts (the
+join of steps, step_states, procedure_stats and the procedure's scope that the funnel and
+pass-rate queries read) and list_states (each list's dates and laureates' statuses).
 
 Expected rows come from the hand-worked small store (tests/fixtures/small_store.py)."""
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import product
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from selstats.store.migrations import SCHEMA_VERSION, migrate, schema_version
+from selstats.store.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from selstats.store.writer import write_store
 from tests.fixtures.small_store import build_small_store
 
@@ -86,24 +88,61 @@ def test_a_failed_write_leaves_the_facts_as_they_were(tmp_path: Path) -> None:
 
 
 def test_a_version_1_store_is_migrated_and_filled(tmp_path: Path) -> None:
-    """A store written before step_facts existed: the migration builds the table from its
-    steps and counts, and the scoped macros keep their meaning."""
-    path = build_small_store(tmp_path / "s.duckdb")
-    expected = _rows(path, "select * from step_facts order by procedure_code, step_no")
+    """A store written before the summaries existed (list_states a view, no step_facts):
+    the migration builds both from what the store holds."""
+    path = build_small_store(tmp_path / "s.duckdb", with_reference=False)
+    facts_sql = "select * from step_facts order by procedure_code, step_no"
+    lists_sql = "select * from list_states order by procedure_code"
+    expected = _rows(path, facts_sql), _rows(path, lists_sql)
+    assert len(expected[0]) == 8 and len(expected[1]) == 2  # P-A1 and P-B1 have a list
     con = duckdb.connect(str(path))
     try:
         con.execute("drop macro table scoped_step_facts")
         con.execute("drop macro in_scope")
         con.execute("drop table step_facts")
+        con.execute("drop table list_states")
+        con.execute(MIGRATIONS[1]())  # version 1's view list_states and macros
         con.execute("update meta set value = '1' where key = 'schema_version'")
         assert schema_version(con) == 1
+        assert con.sql(lists_sql).fetchall() == expected[1]  # the view says the same
         con.execute("begin transaction")
         assert migrate(con) == SCHEMA_VERSION == 2
         con.execute("commit")
-        got = con.sql("select * from step_facts order by procedure_code, step_no").fetchall()
+        got = con.sql(facts_sql).fetchall(), con.sql(lists_sql).fetchall()
+        kind = con.sql(
+            "select table_type from information_schema.tables where table_name = 'list_states'"
+        ).fetchall()
     finally:
         con.close()
     assert got == expected
+    assert kind == [("BASE TABLE",)]
+
+
+def test_list_states_follow_a_list_entries_import(tmp_path: Path) -> None:
+    """P-A1's list (A01, A03; valid through 2026-04-04): A03 declines and A01's entry is
+    extended to 2026-12-31 -> extended_until 2026-12-31, valid_through 2026-12-31,
+    hired 1 (A01, hired in the fixture), declined 1, available 0."""
+    path = build_small_store(tmp_path / "s.duckdb", with_reference=False)
+    with write_store(path) as writer:
+        writer.upsert(
+            "list_entries",
+            pl.DataFrame(
+                {
+                    "procedure_code": ["P-A1", "P-A1"],
+                    "candidate_ref": ["A01", "A03"],
+                    "status": ["hired", "declined"],
+                    "extended_until": [date(2026, 12, 31), None],
+                }
+            ),
+        )
+    rows = _rows(
+        path,
+        "select valid_until, extended_until, valid_through, available, hired, declined, "
+        "withdrawn from list_states where procedure_code = 'P-A1'",
+    )
+    assert rows == [
+        (date(2026, 4, 4), date(2026, 12, 31), date(2026, 12, 31), 0, 1, 1, 0),
+    ]
 
 
 FILTERS = {

@@ -17,13 +17,13 @@ def _sql(name: str) -> str:
 
 
 def _schema_v2() -> str:
-    # A version-1 store already has its steps and counts: fill the new table from them.
-    return _sql("schema_v2.sql") + "\n" + refresh_step_facts_sql()
+    # A version-1 store already has what the summaries add up: fill them from it.
+    return _sql("schema_v2.sql") + "\n" + refresh_summaries_sql()
 
 
-def refresh_step_facts_sql() -> str:
-    """Rebuilds the derived `step_facts` from the tables it summarises."""
-    return _sql("step_facts.sql")
+def refresh_summaries_sql() -> str:
+    """Rebuilds the derived summaries (`step_facts`, `list_states`) from what they sum up."""
+    return _sql("summaries.sql")
 
 
 # version -> SQL that brings a store from version - 1 to version

@@ -1,10 +1,11 @@
--- selstats store, schema version 2: the step facts the funnel and pass-rate pages read.
+-- selstats store, schema version 2: summaries the pages read instead of recomputing them.
 --
 -- The funnel and the pass rates of a year's procedures joined steps, step_states,
--- procedure_stats, procedures and organisations on every rerun: at the L demo scale that join
--- over every step in the store was two thirds of the pages' time. `step_facts` is that join
--- kept by the writer (refreshed in the transaction of every write, see
--- `selstats.store.writer.write_store`), stored in year order.
+-- procedure_stats, procedures and organisations on every rerun, and the reserve-list view
+-- added up every laureate of every list on every read: at the L demo scale that was most of
+-- those pages' time. `step_facts` and `list_states` are those results kept by the writer
+-- (rebuilt in the transaction of every write from summaries.sql, see
+-- `selstats.store.writer.write_store`).
 
 -- derived: one row per step of every procedure, with the step's rule, its state and outcome
 -- counts (step_states; a step without one is 'pending' with zero counts) and the procedure's
@@ -71,4 +72,25 @@ from step_facts
 where in_scope(
     year, government, org_id, level, procedure_code,
     year_from, year_to, govs, orgs, levels, procs, allowed
+);
+
+-- derived: each list as the reserve-list figures see it (a view in version 1): its own last
+-- day (valid_until), the latest extension of one of its laureates when that is later
+-- (extended_until), the last day any of its laureates can still be used (valid_through, the
+-- later of the two; null while the list is open), and what became of its laureates.
+drop view if exists list_states;
+
+create table if not exists list_states (
+    procedure_code varchar not null,
+    list_date date,
+    validity_months integer,
+    valid_until date,
+    ranked boolean not null,
+    size integer not null,
+    extended_until date,
+    valid_through date,
+    available integer not null,
+    hired integer not null,
+    declined integer not null,
+    withdrawn integer not null
 );

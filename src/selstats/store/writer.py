@@ -24,7 +24,7 @@ import polars as pl
 
 from selstats.rules.derive import Derivation, derive
 from selstats.rules.outcomes import BLOCKING_PROBLEMS
-from selstats.store.migrations import migrate, refresh_step_facts_sql
+from selstats.store.migrations import migrate, refresh_summaries_sql
 
 log = logging.getLogger(__name__)
 
@@ -298,8 +298,8 @@ def write_store(path: Path, *, fresh: bool = False) -> Iterator[StoreWriter]:
         con.execute("begin transaction")
         migrate(con)
         yield StoreWriter(con, fresh=fresh)
-        # Derived from several tables at once: rebuilt whole after any write (~0.1 s at L).
-        con.execute(refresh_step_facts_sql())
+        # Summaries of several tables at once: rebuilt whole after any write (~0.2 s at L).
+        con.execute(refresh_summaries_sql())
         con.execute("commit")
         con.execute("checkpoint")
         con.close()
