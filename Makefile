@@ -37,7 +37,7 @@ demo: setup
 	fi
 
 run: demo
-	SELSTATS_DEMO=1 SELSTATS_DB="$(abspath $(DB))" $(BIN)/streamlit run app.py --server.port $(PORT)
+	SELSTATS_DEMO=1 SELSTATS_DB="$(abspath $(DB))" $(BIN)/selstats serve --server.port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check .

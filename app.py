@@ -1,5 +1,6 @@
 """selstats: the Streamlit frame. Page config, language, shared sidebar filters, navigation;
-nothing else. Run with `streamlit run app.py` (`make run`).
+nothing else. Run with `selstats serve` (`make run`; the same as `streamlit run app.py`, with
+the process warmed up while it starts).
 
 The page contract
 -----------------
@@ -39,9 +40,15 @@ import logging
 
 import streamlit as st
 
-from selstats.ui.filters import sidebar_filters
-from selstats.ui.frame import choose_language, publish
-from selstats.ui.i18n import t
+from selstats.ui import warmup
+
+# Served by `selstats serve`, the process imports the pages' modules while it starts: wait
+# for that rather than import them beside it (see selstats.ui.warmup).
+warmup.wait()
+
+from selstats.ui.filters import sidebar_filters  # noqa: E402
+from selstats.ui.frame import choose_language, publish  # noqa: E402
+from selstats.ui.i18n import t  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -66,3 +73,4 @@ page = st.navigation(
 )
 publish(sidebar_filters())
 page.run()
+warmup.page_sent()

@@ -1,5 +1,6 @@
-"""The real server (`streamlit run app.py`, 127.0.0.1 only) and Debian's Chromium (Playwright),
-at scale L:
+"""The real server as `make run` starts it (`selstats serve`: `streamlit run app.py` with the
+process warmed up while it starts; 127.0.0.1 only) and Debian's Chromium (Playwright), at
+scale L:
 
 - "first page": from starting the server process to the first page drawn in the browser
   (connected, script finished, no skeleton, its title shown); Chromium is launched before
@@ -17,6 +18,7 @@ at scale L:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import socket
@@ -25,6 +27,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,7 +61,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STREAMLIT = Path(PYTHON).parent / "streamlit"
+SELSTATS = Path(PYTHON).parent / "selstats"
 FIRST_PAGE_GOAL = 5.0
 CONCURRENCY_GOAL = 3.0
 SESSIONS = 10
@@ -112,9 +115,8 @@ def start_server(db: Path, name: str) -> Server:
         "PYTHONUNBUFFERED": "1",
     }
     command = [
-        str(STREAMLIT),
-        "run",
-        "app.py",
+        str(SELSTATS),
+        "serve",
         "--server.port",
         str(port),
         "--server.address",
@@ -269,6 +271,95 @@ class Round:
     latencies: list[float] = field(default_factory=list)  # keystroke to end of the run
     server: list[float] = field(default_factory=list)  # "running" to "not running" messages
     problems: list[str] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)  # CpuSampler.totals over the round
+    wall: float = 0.0
+
+
+def _stat(pid: int) -> tuple[int, float] | None:
+    """The parent and the CPU seconds (user + system) of a process, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _is_chromium(pid: int) -> bool:
+    try:
+        return b"chrom" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+class CpuSampler:
+    """The CPU time every process on the machine spends while it runs, from /proc every
+    `INTERVAL` s: the server; our Chromium (the processes this benchmark started through
+    Playwright); everything else (Playwright's driver, other users of the machine). A process
+    that ends between two samples loses its last interval (Chromium's renderers end with
+    their sessions), so Chromium's share is a lower bound."""
+
+    INTERVAL = 0.25
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.kinds: dict[int, str] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def _sample(self, at_start: bool) -> None:
+        stats = {
+            int(entry.name): stat
+            for entry in Path("/proc").iterdir()
+            if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None
+        }
+        ours = {os.getpid()}
+        grew = True
+        while grew:  # this process's descendants
+            found = {pid for pid, (parent, _) in stats.items() if parent in ours} - ours
+            ours |= found
+            grew = bool(found)
+        for pid, (_, used) in stats.items():
+            if pid not in self.first:
+                self.first[pid] = used if at_start else 0.0
+                if pid == self.server_pid:
+                    self.kinds[pid] = "server"
+                elif pid in ours and _is_chromium(pid):
+                    self.kinds[pid] = "chromium"
+                else:
+                    self.kinds[pid] = "other"
+            self.last[pid] = used
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.INTERVAL)
+            self._sample(at_start=False)
+
+    def start(self) -> None:
+        self._sample(at_start=True)
+        self._task = asyncio.create_task(self._loop())
+
+    async def stop(self) -> dict[str, float]:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self._sample(at_start=False)
+        totals = {"server": 0.0, "chromium": 0.0, "other": 0.0}
+        for pid, used in self.last.items():
+            totals[self.kinds[pid]] += max(0.0, used - self.first[pid])
+        return totals
+
+
+async def _measured(server_pid: int, out: Round, work: Awaitable[object]) -> None:
+    sampler = CpuSampler(server_pid)
+    started = time.perf_counter()
+    sampler.start()
+    try:
+        await work
+    finally:
+        out.cpu = await sampler.stop()
+        out.wall = time.perf_counter() - started
 
 
 def _actions() -> list[tuple[str, str]]:
@@ -322,6 +413,11 @@ async def _visit(browser: Any, base: str, visit: Visit, out: Round) -> None:
         await context.close()
 
 
+async def _in_turn(browser: Any, base: str, visits: list[Visit], out: Round) -> None:
+    for visit in visits:
+        await _visit(browser, base, visit, out)
+
+
 async def sessions(
     db: Path, rounds: int, seed: int = 7
 ) -> tuple[list[Round], list[Round], float | None, str | None]:
@@ -348,14 +444,10 @@ async def sessions(
                     log.info("  sessions: time budget spent, %d round(s) of %d", r, rounds)
                     break
                 one = Round()
-                for i, path in enumerate(paths):
-                    year_from, year_to = periods.pop()
-                    await _visit(
-                        browser,
-                        server.url,
-                        Visit(path, year_from, year_to, seed + 100 * r + i),
-                        one,
-                    )
+                alone = [
+                    Visit(path, *periods.pop(), seed + 100 * r + i) for i, path in enumerate(paths)
+                ]
+                await _measured(server.process.pid, one, _in_turn(browser, server.url, alone, one))
                 single.append(one)
                 log.info("  one session, round %d: %d changes", r + 1, len(one.latencies))
                 ten = Round()
@@ -365,7 +457,11 @@ async def sessions(
                     visits.append(
                         Visit(paths[i % len(paths)], year_from, year_to, seed + 1000 * r + i)
                     )
-                await asyncio.gather(*(_visit(browser, server.url, v, ten) for v in visits))
+                await _measured(
+                    server.process.pid,
+                    ten,
+                    asyncio.gather(*(_visit(browser, server.url, v, ten) for v in visits)),
+                )
                 many.append(ten)
                 log.info("  %d sessions, round %d: %d changes", SESSIONS, r + 1, len(ten.latencies))
             peak = vm_peak_mb(server.process.pid)
@@ -373,6 +469,17 @@ async def sessions(
             server.stop()
             await browser.close()
     return single, many, peak, None
+
+
+def _cpu_text(rounds: list[Round]) -> str:
+    """Where the machine's CPU time went during the rounds (CpuSampler)."""
+    used = {kind: sum(r.cpu.get(kind, 0.0) for r in rounds) for kind in ("server", "chromium")}
+    other = sum(r.cpu.get("other", 0.0) for r in rounds)
+    wall = sum(r.wall for r in rounds)
+    return (
+        f"server {used['server']:.1f}, Chromium ≥ {used['chromium']:.1f}, other processes "
+        f"{other:.1f} in {wall:.0f} s ({os.cpu_count() or 0} cores)"
+    )
 
 
 def _median_text(values: list[float]) -> str:
@@ -451,7 +558,8 @@ def run(ctx: Context) -> None:
         f"median under load {fmt_seconds(statistics.median(ten))}; "
         f"of which the script run (server 'running' to 'not running'): median alone "
         f"{_median_text([x for r in single for x in r.server])}, under load "
-        f"{_median_text([x for r in many for x in r.server])}; Chromium shares the same cores"
+        f"{_median_text([x for r in many for x in r.server])}; Chromium shares the same cores: "
+        f"CPU seconds {_cpu_text(many)} with {SESSIONS} sessions, {_cpu_text(single)} alone"
     )
     ctx.add(
         Row(

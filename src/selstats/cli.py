@@ -1,4 +1,4 @@
-"""The `selstats` command: demo, import, export, check.
+"""The `selstats` command: demo, import, export, check, user, purge, serve.
 
 Exit status: 0 success, 1 invalid input (messages name file, row and column), 2 usage error.
 This is the only module that prints.
@@ -89,12 +89,23 @@ def _parser() -> argparse.ArgumentParser:
     purge.add_argument("--apply", action="store_true", help="remove (default: only report)")
     purge.add_argument("--as-of", type=date.fromisoformat, help="today's date (ISO), for tests")
     purge.add_argument("--user", help="who purges (for the audit log; default: $USER)")
+
+    sub.add_parser(
+        "serve",
+        parents=[common],
+        help="serve the dashboard (`make run`); other options go to `streamlit run`",
+        description="Serve the dashboard. Every option other than --db and --lang is "
+        "Streamlit's (`streamlit run --help`), e.g. --server.port 8501.",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    # `serve` hands what it does not know to Streamlit; every other command is strict.
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "serve":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -112,8 +123,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _user(args, parser)
     if args.command == "purge":
         return _purge(db, args, parser)
+    if args.command == "serve":
+        return _serve(db if args.db else None, rest)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
+
+
+def _serve(db: Path | None, options: list[str]) -> int:
+    from selstats.serve import serve
+
+    if db is not None:  # the pages read $SELSTATS_DB
+        os.environ["SELSTATS_DB"] = str(db.resolve())
+    serve(options)
 
 
 def _demo(db: Path, scale: str, seed: int) -> int:

@@ -306,15 +306,15 @@ def _log_tail(log_path: Path = SERVER_LOG, limit: int = 8000) -> str:
 
 @contextmanager
 def streamlit_server(db: Path, log_path: Path = SERVER_LOG, **env: str) -> Iterator[str]:
-    """`streamlit run app.py` serving the store `db` on 127.0.0.1 and a free port, with the
-    extra environment `env`; yields the base URL. The server's output goes to `log_path`."""
+    """`selstats serve` (`streamlit run app.py` as `make run` starts it) serving the store
+    `db` on 127.0.0.1 and a free port, with the extra environment `env`; yields the base URL.
+    The server's output goes to `log_path`."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "SELSTATS_DB": str(db), "PYTHONUNBUFFERED": "1", **env}
     command = [
-        str(VENV_BIN / "streamlit"),
-        "run",
-        "app.py",
+        str(VENV_BIN / "selstats"),
+        "serve",
         "--server.port",
         str(port),
         "--server.address",
@@ -355,7 +355,7 @@ def streamlit_server(db: Path, log_path: Path = SERVER_LOG, **env: str) -> Itera
 
 @pytest.fixture(scope="session")
 def server(demo_db: Path) -> Iterator[str]:
-    """The real app (`streamlit run app.py`) on a free port serving the demo store in demo
+    """The real app (`selstats serve`) on a free port serving the demo store in demo
     mode (`SELSTATS_DEMO=1`, as `make run`: the sidebar's role switcher, `bosa` by default);
     yields its base URL."""
     with streamlit_server(demo_db, SERVER_LOG, SELSTATS_DEMO="1") as base_url:

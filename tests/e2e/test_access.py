@@ -43,8 +43,8 @@ PASSWORD = "beta-secret-1"
 
 @contextmanager
 def serve(db: Path, name: str, **env: str) -> Iterator[str]:
-    """`streamlit run app.py` on 127.0.0.1 and a free port, serving `db`; yields the base URL.
-    The server log is tests/output/streamlit-<name>-<pid>.log."""
+    """`selstats serve` (as `make run`) on 127.0.0.1 and a free port, serving `db`; yields the
+    base URL. The server log is tests/output/streamlit-<name>-<pid>.log."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     # the process id: several people may run the suite in one checkout at once
@@ -54,9 +54,8 @@ def serve(db: Path, name: str, **env: str) -> Iterator[str]:
     if "SELSTATS_DEMO" not in env:
         environment.pop("SELSTATS_DEMO", None)
     command = [
-        str(VENV_BIN / "streamlit"),
-        "run",
-        "app.py",
+        str(VENV_BIN / "selstats"),
+        "serve",
         "--server.port",
         str(port),
         "--server.address",

@@ -30,6 +30,7 @@ from selstats.store.writer import write_store
 from selstats.tables import Scope
 from selstats.ui.charts.reserve_lists import (
     EXTENSION_COLOUR,
+    ROW_ORDER,
     STATUS_COLOURS,
     localised,
     status_bars,
@@ -305,8 +306,11 @@ def test_timeline_bars_run_from_list_date_to_the_end_with_a_rule_at_the_date(
         ("P-A1", "vervallen"),
         ("P-B1", "geldig"),
     ]
-    # the latest end at the top
-    assert bars["encoding"]["y"]["sort"] == [  # type: ignore[index]
+    # the latest end at the top: the lists in the order of their row_order
+    by_field = {"field": ROW_ORDER, "op": "min", "order": "ascending"}
+    assert bars["encoding"]["y"]["sort"] == by_field  # type: ignore[index]
+    assert extensions["encoding"]["y"]["sort"] == by_field  # type: ignore[index]
+    assert [r["list_label"] for r in sorted(bar_data, key=lambda r: r[ROW_ORDER])] == [
         "P-B1 — Dossierbeheerder",
         "P-A1 — Attaché",
     ]
@@ -366,6 +370,12 @@ def test_status_bars_stack_the_statuses_in_fixed_colours(
     ]
     assert colour["scale"]["range"] == list(STATUS_COLOURS.values())
     assert spec["encoding"]["x"]["stack"] == "zero"
+    # the lists in the query's order, top to bottom
+    assert spec["encoding"]["y"]["sort"] == {"field": ROW_ORDER, "op": "min", "order": "ascending"}
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert sorted({(r[ROW_ORDER], r["procedure_code"]) for r in rows}) == list(
+        enumerate(lists["procedure_code"].to_list())
+    )
 
 
 # ---- the page ---------------------------------------------------------------------------

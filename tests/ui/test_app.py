@@ -85,6 +85,21 @@ def test_deep_link_opens_with_its_filters(small_store: Path) -> None:
     assert at.query_params == {"orgs": "BELNET", "lang": "fr", "year_from": "2022"}
 
 
+def test_the_period_stays_when_another_filter_changes(small_store: Path) -> None:
+    at = _app()
+    at.query_params.update({"year_from": "2022", "year_to": "2023"})
+    at.run()
+    at.sidebar.multiselect(key="filter_govs").select("federal").run()
+    assert not at.exception
+    assert at.sidebar.select_slider(key="filter_period").value == (2022, 2023)
+    assert at.session_state["_selstats_filters"].params()["year_from"] == 2022
+    assert at.query_params == {"year_from": "2022", "year_to": "2023", "govs": "federal"}
+    # and the slider still moves both ends
+    at.sidebar.select_slider(key="filter_period").set_range(2023, 2024).run()
+    assert at.sidebar.select_slider(key="filter_period").value == (2023, 2024)
+    assert at.query_params == {"year_from": "2023", "govs": "federal"}  # 2024: the last year
+
+
 def test_switching_pages_keeps_filters_and_language(small_store: Path) -> None:
     at = _app()
     at.query_params.update({"orgs": "BELNET", "lang": "fr"})

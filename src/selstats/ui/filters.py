@@ -211,13 +211,17 @@ def _period(years: tuple[int, ...]) -> tuple[int | None, int | None]:
         keep_value(KEY_PERIOD, period)
         st.sidebar.caption(f"{t('filter.period')}: {years[0]}", help=t("filter.period_help"))
         return period
-    # The value is a pair, so the slider selects a range and returns a pair.
     show_kept(KEY_PERIOD, period)
+    # A pair as the default makes it a range slider. The value in session state alone shows a
+    # range once, but Streamlit reads the browser's answer by the default: without it, the
+    # next rerun (any other filter changed) read a single year and the period fell back to
+    # every year.
     chosen = cast(
         "tuple[int, int]",
         st.sidebar.select_slider(
             t("filter.period"),
             options=years,
+            value=(years[0], years[-1]),
             help=t("filter.period_help"),
             key=KEY_PERIOD,
             on_change=remember,

@@ -42,8 +42,8 @@ def _line(value: float, axis: str, label: str) -> alt.LayerChart:
         if axis == "y"
         else alt.Chart(data).mark_text(align="left", dx=4, baseline="top", color=LINE_COLOUR)
     )
-    text = text_mark.encode(**encoding, text="label:N")
-    text = text.encode(x=alt.value(0)) if axis == "y" else text.encode(y=alt.value(0))
+    text = text_mark.encode(**encoding, text=alt.Text("label:N"))
+    text = text.encode(x=alt.XValue(0)) if axis == "y" else text.encode(y=alt.YValue(0))
     return alt.LayerChart(layer=[rule, text])
 
 

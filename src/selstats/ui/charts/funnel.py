@@ -119,7 +119,7 @@ def funnel_chart(steps: pl.DataFrame, labels: FunnelLabels, lang: str) -> alt.La
     totals = (
         alt.Chart(held.with_columns(reached_text))
         .mark_text(align="left", dx=4, fontWeight="bold")
-        .encode(y=y, x=alt.X("reached:Q"), text="reached_text:N")
+        .encode(y=y, x=alt.X("reached:Q"), text=alt.Text("reached_text:N"))
     )
     cuts = (
         alt.Chart(steps.filter(pl.col("top_n").is_not_null()))
@@ -133,7 +133,7 @@ def funnel_chart(steps: pl.DataFrame, labels: FunnelLabels, lang: str) -> alt.La
     notes = (
         alt.Chart(steps.filter(pl.col("note").is_not_null()))
         .mark_text(align="left", dx=4, fontStyle="italic", color=LINE_COLOUR)
-        .encode(y=y, x=alt.datum(0), text="note:N")
+        .encode(y=y, x=alt.XDatum(0), text=alt.Text("note:N"))
     )
     return alt.LayerChart(
         layer=[bars, cuts, totals, notes],

@@ -321,7 +321,7 @@ def pass_rate_by_organisation(frame: pl.DataFrame, texts: PassRateTexts, lang: s
         ],
     )
     labels = base.mark_text(fontSize=11).encode(
-        text="rate_text:N",
+        text=alt.Text("rate_text:N"),
         color=alt.condition(alt.datum.pass_rate > 0.55, alt.value("black"), alt.value("white")),
     )
     return (
@@ -362,7 +362,7 @@ def score_histogram(
         .mark_bar(stroke="white", strokeWidth=0.5)
         .encode(
             x=alt.X("bin_start:Q", title=texts.score, scale=x_scale),
-            x2="bin_end:Q",
+            x2=alt.X2("bin_end:Q"),
             y=alt.Y("sum(height):Q", title=texts.candidates, stack=True),
             color=alt.Color(
                 "name:N",
@@ -399,7 +399,7 @@ def score_histogram(
         layers.append(rule.mark_rule(color=LINE_COLOUR, strokeWidth=2, strokeDash=dash))
         layers.append(
             rule.mark_text(align="left", dx=4, baseline="top", color=LINE_COLOUR).encode(
-                text="label:N", y=alt.value(4 + 16 * (len(layers) // 2 - 1))
+                text=alt.Text("label:N"), y=alt.YValue(4 + 16 * (len(layers) // 2 - 1))
             )
         )
     return alt.layer(*layers).properties(height=360).configure(locale=vega_locale(lang))

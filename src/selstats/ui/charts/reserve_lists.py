@@ -125,6 +125,17 @@ def month_format(lang: str) -> str:
     return _MONTH_FORMATS.get(lang, _MONTH_FORMATS["nl"])
 
 
+# A list's place from the top of a chart: 0 for the first.
+ROW_ORDER: Final = "row_order"
+
+
+def _in_row_order() -> alt.EncodingSortField:
+    """The lists top to bottom by their `ROW_ORDER`. Not the labels in a list: that list is
+    part of the spec, which at scale L (4,000 lists in five years) made it 400 KB, sent on
+    every rerun and validated by altair in ~0.4 s."""
+    return alt.EncodingSortField(field=ROW_ORDER, op="min", order="ascending")
+
+
 def timeline_rows(lists: pl.DataFrame) -> pl.DataFrame:
     """The lists that can be drawn on a timeline: those with a list date and an end."""
     return lists.filter(pl.col("list_date").is_not_null() & pl.col("valid_through").is_not_null())
@@ -157,15 +168,11 @@ def validity_timeline(
         )
         .alias("validity_label"),
     )
-    order = (
-        rows.sort(["valid_through", "procedure_code"], descending=[True, False])
-        .get_column("list_label")
-        .to_list()
-    )
+    rows = rows.sort(["valid_through", "procedure_code"], descending=[True, False])
     y = alt.Y(
         "list_label:N",
         title=None,
-        sort=order,
+        sort=_in_row_order(),
         axis=alt.Axis(labelLimit=280, labelOverlap=False),
     )
     tooltip = [
@@ -176,14 +183,14 @@ def validity_timeline(
         alt.Tooltip("extended_until:T", title=labels["extended_until"], format=fmt),
         alt.Tooltip("validity_label:N", title=labels["validity"]),
     ]
-    base = alt.Chart(rows)
+    base = alt.Chart(rows.with_row_index(ROW_ORDER))
     bars = base.mark_bar(height=ROW_STEP - 6).encode(
         x=alt.X(
             "list_date:T",
             title=None,
             axis=alt.Axis(format=month_format(lang), orient="top", grid=True),
         ),
-        x2="valid_until:T",
+        x2=alt.X2("valid_until:T"),
         y=y,
         color=alt.Color(
             "validity_label:N",
@@ -199,14 +206,14 @@ def validity_timeline(
     extensions = (
         base.transform_filter("isValid(datum.extended_until)")
         .mark_bar(height=ROW_STEP - 6, color=EXTENSION_COLOUR)
-        .encode(x="valid_until:T", x2="extended_until:T", y=y, tooltip=tooltip)
+        .encode(x=alt.X("valid_until:T"), x2=alt.X2("extended_until:T"), y=y, tooltip=tooltip)
     )
     today = pl.DataFrame({"as_of": [as_of], "label": [labels["as_of"]]})
     rule = (
         alt.Chart(today)
         .mark_rule(color=LINE_COLOUR, strokeWidth=2, strokeDash=[4, 3])
         .encode(
-            x="as_of:T",
+            x=alt.X("as_of:T"),
             tooltip=[alt.Tooltip("as_of:T", title=labels["as_of"], format=fmt)],
         )
     )
@@ -236,7 +243,8 @@ def status_bars(lists: pl.DataFrame, labels: Mapping[str, str]) -> alt.Chart:
         .replace_strict({s: i for i, s in enumerate(STATUS_ORDER)}, default=len(STATUS_ORDER))
         .alias("status_order"),
     )
-    order = lists.get_column("procedure_code").to_list()
+    order = lists.select("procedure_code").unique(maintain_order=True).with_row_index(ROW_ORDER)
+    rows = rows.join(order, on="procedure_code", how="left", maintain_order="left")
     return (
         alt.Chart(rows)
         .mark_bar(height=ROW_STEP - 6)
@@ -247,7 +255,7 @@ def status_bars(lists: pl.DataFrame, labels: Mapping[str, str]) -> alt.Chart:
             y=alt.Y(
                 "procedure_code:N",
                 title=None,
-                sort=order,
+                sort=_in_row_order(),
                 axis=alt.Axis(labelOverlap=False),
             ),
             color=alt.Color(

@@ -157,7 +157,7 @@ def salary_ranges(
     bars = (
         base.transform_filter("isValid(datum.low) && isValid(datum.high)")
         .mark_bar(height=12, opacity=0.85)
-        .encode(x=x, x2="high:Q")
+        .encode(x=x, x2=alt.X2("high:Q"))
     )
     ends = (
         alt.Chart(ranges)
@@ -168,8 +168,8 @@ def salary_ranges(
             y=y,
             x=alt.X("amount:Q", title=texts.amount, scale=x_scale, axis=alt.Axis(format=",.0f")),
             color=colour,
-            stroke=alt.value(LINE_COLOUR),
-            strokeWidth=alt.value(0.6),
+            stroke=alt.StrokeValue(LINE_COLOUR),
+            strokeWidth=alt.StrokeWidthValue(0.6),
             tooltip=tooltip,
         )
     )

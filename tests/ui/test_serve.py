@@ -1,0 +1,83 @@
+"""`selstats serve` and the warm-up it starts (the server itself: tests/e2e, which start it)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+
+from selstats import cli, serve
+from selstats.ui import warmup
+
+
+class Served(Exception):
+    """Raised by the stand-in for `serve` instead of running a server."""
+
+
+def test_serve_hands_streamlits_options_over_and_the_store_to_the_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given: list[list[str]] = []
+
+    def fake_serve(options: list[str]) -> NoReturn:
+        given.append(list(options))
+        raise Served
+
+    monkeypatch.setattr(serve, "serve", fake_serve)
+    monkeypatch.delenv("SELSTATS_DB", raising=False)
+    db = tmp_path / "x.duckdb"
+    with pytest.raises(Served):
+        cli.main(["serve", "--server.port", "8600", "--db", str(db), "--server.headless", "true"])
+    assert given == [["--server.port", "8600", "--server.headless", "true"]]
+    assert os.environ["SELSTATS_DB"] == str(db.resolve())
+
+
+def test_other_commands_still_refuse_unknown_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["check", "--server.port", "8600"])
+    assert exit_info.value.code == cli.EXIT_USAGE
+    assert "unrecognized arguments: --server.port 8600" in capsys.readouterr().err
+
+
+def test_the_warm_up_imports_what_the_scripts_import(tmp_path: Path) -> None:
+    script = tmp_path / "page.py"
+    script.write_text(
+        "import polars as pl\n"
+        "import streamlit as st\n"
+        "from selstats import query\n"
+        "from selstats.ui.db import cached_query\n"
+        "from . import relative\n"
+        "def later():\n"
+        "    import altair\n",
+        encoding="utf-8",
+    )
+    # `from a import b`: b may be a module (selstats.query) or not (cached_query); the
+    # warm-up tries both. Relative and nested imports are left to the run.
+    assert warmup.imported_modules([script]) == [
+        "polars",
+        "streamlit",
+        "selstats",
+        "selstats.query",
+        "selstats.ui.db",
+        "selstats.ui.db.cached_query",
+    ]
+
+
+def test_the_app_and_every_page_are_warmed_up() -> None:
+    scripts = warmup.app_scripts()
+    assert scripts[0] == warmup.APP
+    assert {p.name for p in scripts[1:]} >= {"overview.py", "funnel.py", "explore.py"}
+    names = warmup.imported_modules(scripts)
+    assert {"selstats.ui.filters", "selstats.ui.db", "streamlit"} <= set(names)
+    # names that are not modules are skipped, modules are imported
+    assert list(warmup._import_all(["selstats.ui.db", "selstats.ui.db.cached_query"])) == [
+        "selstats.ui.db.cached_query"
+    ]
+
+
+def test_without_a_warm_up_nothing_waits() -> None:
+    # AppTest and a plain `streamlit run app.py` never start one: app.py's wait() returns
+    if not warmup._started:
+        warmup.wait()
