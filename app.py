@@ -73,4 +73,3 @@ page = st.navigation(
 )
 publish(sidebar_filters())
 page.run()
-warmup.page_sent()

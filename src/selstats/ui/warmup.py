@@ -34,15 +34,11 @@ from selstats.paths import PROJECT_ROOT
 
 APP: Final = PROJECT_ROOT / "app.py"
 PAGES_DIR: Final = PROJECT_ROOT / "pages"
-HOME_PAGE: Final = PAGES_DIR / "overview.py"  # app.py's page at "/"
-# The other pages' modules wait for the first page to be sent, or this long.
-REST_AFTER_S: Final = 10.0
 # The warm-up takes ~3 s; a run waits no longer than this for it, whatever hangs it.
 WAIT_LIMIT_S: Final = 120.0
 
 _log = logging.getLogger(__name__)
 _done = threading.Event()
-_page_sent = threading.Event()
 _started = False
 _start_lock = threading.Lock()
 
@@ -106,29 +102,19 @@ def _warm_up() -> None:
     gc.disable()
     try:
         # pyarrow and pandas first: they are the ones others look up in sys.modules.
-        list(_import_all(["pyarrow", "pandas", *imported_modules([APP, HOME_PAGE])]))
+        list(_import_all(["pyarrow", "pandas", *imported_modules(app_scripts())]))
         _exercise()
         _open_store()
     except Exception:
         # Not fatal: the first run imports what is missing and shows what is wrong there.
         _log.exception("warm-up failed")
     else:
-        _log.info("warm-up for the first page done in %.2f s", time.perf_counter() - started)
+        _log.info("warm-up done in %.2f s", time.perf_counter() - started)
     finally:
         gc.freeze()
         if collecting:
             gc.enable()
         _done.set()
-    # The other pages' modules (reference data, imports, ...) once the first page is out:
-    # before it, they would take the time it waits for; after it, the process is idle while
-    # the browser draws. A run that needs one of them meanwhile imports it itself, which is
-    # safe for modules that nobody looks up in sys.modules (those came first).
-    _page_sent.wait(REST_AFTER_S)
-    try:
-        list(_import_all(imported_modules(app_scripts())))
-    except Exception:
-        _log.exception("warm-up of the other pages failed")
-    gc.freeze()
 
 
 def start() -> None:
@@ -139,11 +125,6 @@ def start() -> None:
             return
         _started = True
     threading.Thread(target=_warm_up, name="selstats-warmup", daemon=True).start()
-
-
-def page_sent() -> None:
-    """Say that a page has been run (app.py, after it): the rest of the warm-up may go on."""
-    _page_sent.set()
 
 
 def wait() -> None:
