@@ -305,13 +305,17 @@ def _log_tail(log_path: Path = SERVER_LOG, limit: int = 8000) -> str:
 
 
 @contextmanager
-def streamlit_server(db: Path, log_path: Path = SERVER_LOG, **env: str) -> Iterator[str]:
+def streamlit_server(
+    db: Path, log_path: Path = SERVER_LOG, *, unset: tuple[str, ...] = (), **env: str
+) -> Iterator[str]:
     """`selstats serve` (`streamlit run app.py` as `make run` starts it) serving the store
-    `db` on 127.0.0.1 and a free port, with the extra environment `env`; yields the base URL.
-    The server's output goes to `log_path`."""
+    `db` on 127.0.0.1 and a free port, with the extra environment `env` and without the
+    variables `unset`; yields the base URL. The server's output goes to `log_path`."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     environment = {**os.environ, "SELSTATS_DB": str(db), "PYTHONUNBUFFERED": "1", **env}
+    for name in unset:
+        environment.pop(name, None)
     command = [
         str(VENV_BIN / "selstats"),
         "serve",

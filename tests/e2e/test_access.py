@@ -9,8 +9,6 @@ Each test starts its own server (`serve`) on a copy of the hand-computed small s
 from __future__ import annotations
 
 import os
-import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,14 +24,10 @@ from tests.fixtures.small_store import build_small_store
 
 from .conftest import (
     OUTPUT_DIR,
-    REPO_ROOT,
-    SERVER_START_TIMEOUT_S,
-    VENV_BIN,
-    _free_port,
-    _health,
     assert_no_exception,
     expect_rerun,
     screenshot,
+    streamlit_server,
     wait_for_app_idle,
 )
 
@@ -43,47 +37,13 @@ PASSWORD = "beta-secret-1"
 
 @contextmanager
 def serve(db: Path, name: str, **env: str) -> Iterator[str]:
-    """`selstats serve` (as `make run`) on 127.0.0.1 and a free port, serving `db`; yields the
-    base URL. The server log is tests/output/streamlit-<name>-<pid>.log."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    # the process id: several people may run the suite in one checkout at once
+    """`streamlit_server` without the demo switch unless `env` sets it; the server log is
+    tests/output/streamlit-<name>-<pid>.log (the process id: several people may run the
+    suite in one checkout at once)."""
     log_path = OUTPUT_DIR / f"streamlit-{name}-{os.getpid()}.log"
-    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, "SELSTATS_DB": str(db), "PYTHONUNBUFFERED": "1", **env}
-    if "SELSTATS_DEMO" not in env:
-        environment.pop("SELSTATS_DEMO", None)
-    command = [
-        str(VENV_BIN / "selstats"),
-        "serve",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-    ]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while _health(f"{base_url}/_stcore/health") != "ok":
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"streamlit did not start (log {log_path}):\n{log_path.read_text()[-4000:]}",
-                    pytrace=False,
-                )
-            time.sleep(0.2)
+    unset = () if "SELSTATS_DEMO" in env else ("SELSTATS_DEMO",)
+    with streamlit_server(db, log_path, unset=unset, **env) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture
