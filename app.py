@@ -61,6 +61,7 @@ PAGES = [
     ("pages/certification.py", "certification", "certification"),
     ("pages/reserve_lists.py", "reserve_lists", "reserve_lists"),
     ("pages/explore.py", "explore", "explore"),
+    ("pages/definitions.py", "definitions", "definitions"),
 ]
 
 st.set_page_config(page_title="selstats", layout="wide")

@@ -10,11 +10,16 @@ import polars as pl
 import streamlit as st
 
 from selstats import settings
-from selstats.domain.enums import Certification, Government, QcheckMode
+from selstats.domain.enums import Certification, QcheckMode
+from selstats.figures import catalogue
 from selstats.reference import load_reference
-from selstats.rules.certification import LEVEL_RANK, REASON_CODES, level_above
-from selstats.rules.certification_advice import (
+from selstats.rules.certification import (
+    LEVEL_RANK,
+    REASON_CODES,
     REVIEW_HORIZON_DAYS,
+    level_above,
+)
+from selstats.rules.certification_advice import (
     advice_messages,
     client_conditions,
     task_split,
@@ -26,16 +31,16 @@ from selstats.ui.charts.certification import (
     task_matrix_chart,
 )
 from selstats.ui.db import cached_query
-from selstats.ui.download import download_buttons
 from selstats.ui.format import fmt_date, fmt_int, fmt_num
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.table import date_format, metric, show_table
 from selstats.ui.url_choice import UrlChoice
 
 filters = current_filters()
 page_title("certification")
 lang = current_lang()
-DATE_FORMAT = "YYYY-MM-DD" if lang == "en" else "DD/MM/YYYY"
+figures = catalogue()
 reference = load_reference()
 thresholds = reference.thresholds
 
@@ -74,14 +79,20 @@ as_of = right.date_input(
     value="today",
     key="as_of",
     bind="query-params",
-    format=DATE_FORMAT,
+    format=date_format(lang),
     help=t("certification.as_of_help"),
 )
 MODE = t(f"certification.mode.{mode}")
+figure_label = f"{figures.label('qcheck_figure', lang)} ({MODE})"
 left.caption(
     t("certification.mode_caption", default=t(f"certification.mode.{DEFAULT_MODE}"), mode=MODE)
 )
-params = {**filters.params(), "mode": mode, "as_of": as_of}
+params = {
+    **filters.params(),
+    "mode": mode,
+    "as_of": as_of,
+    "review_horizon_days": REVIEW_HORIZON_DAYS,
+}
 
 statuses = cached_query("certification", **params)
 if statuses.is_empty():
@@ -91,86 +102,13 @@ if statuses.is_empty():
 LEVELS = {c.value: t(f"certification.{c.value}") for c in Certification}
 REASONS = {code: t(f"certification.reason.{code}") for code in REASON_CODES}
 STAKES = {code: t(f"certification.stake.{code}") for code in REASON_CODES}
-GOVERNMENTS = {g.value: t(f"government.{g.value}") for g in Government}
-ROLES = {r: t(f"certification.role.{r}") for r in ("nl", "fr")}
-WHY = {
-    w: t(f"certification.why.{w}") for w in ("counted", "not_az", "before_window", "after_window")
-}
-
-
-def labelled(labels: dict[str, str], title: str) -> object:
-    return st.column_config.SelectboxColumn(
-        title, options=list(labels), format_func=lambda v: labels.get(v, v)
-    )
-
-
-COLUMNS = {
-    **{
-        name: st.column_config.TextColumn(t(f"certification.col.{name}"))
-        for name in ("org_id", "name", "consultant_ref", "procedure_code")
-    },
-    "government": labelled(GOVERNMENTS, t("certification.col.government")),
-    "certification": labelled(LEVELS, t("certification.col.certification")),
-    "qualifies_for": labelled(LEVELS, t("certification.col.qualifies_for")),
-    "qcheck_figure": st.column_config.NumberColumn(
-        t("certification.col.qcheck_figure", mode=MODE), format="%.2f"
-    ),
-    "reasons": st.column_config.MultiselectColumn(
-        t("certification.col.reasons"), options=list(REASONS), format_func=REASONS.get
-    ),
-    "stakes": st.column_config.MultiselectColumn(
-        t("certification.col.stakes"), options=list(STAKES), format_func=STAKES.get
-    ),
-    "stake": labelled(STAKES, t("certification.col.stake")),
-    "language_role": labelled(ROLES, t("certification.col.language_role")),
-    "why": labelled(WHY, t("certification.col.why")),
-    "own_average": st.column_config.NumberColumn(t("certification.col.own_average"), format="%.2f"),
-    "score_percent": st.column_config.NumberColumn(
-        t("certification.col.score_percent"), format="%.2f"
-    ),
-    **{
-        name: st.column_config.DateColumn(t(f"certification.col.{name}"), format=DATE_FORMAT)
-        for name in ("review_date", "next_review", "check_date")
-    },
-    **{
-        name: st.column_config.CheckboxColumn(t(f"certification.col.{name}"))
-        for name in (
-            "at_risk",
-            "review_due",
-            "would_fail_review",
-            "az_per_role_met",
-            "tests_per_role_met",
-            "certified_staff_met",
-            "pro_partner_met",
-            "qcheck_met",
-            "az_certified",
-            "tests_certified",
-            "assessment_certified",
-            "pro_partner",
-            "counted",
-        )
-    },
-    **{
-        name: st.column_config.NumberColumn(t(f"certification.col.{name}"), format="%d")
-        for name in (
-            "qcheck_count",
-            "days_left",
-            "organisations",
-            "meeting_conditions",
-            "failing_conditions",
-            "qualifying",
-            "qchecks_counted",
-        )
-    },
-    "level": labelled(LEVELS, t("certification.col.level")),
-}
 
 
 def table(frame: pl.DataFrame, columns: list[str], name: str) -> None:
-    """`frame`'s `columns` as a table, and the same frame for download."""
-    shown = frame.select(columns)
-    st.dataframe(shown, hide_index=True, column_config=COLUMNS, placeholder="—")
-    download_buttons(shown, name, key=name, detail={**filters.params(), "mode": mode})
+    """`frame`'s `columns` as a table (labels, formats and definitions from the figure
+    catalogue), and the same table for download."""
+    detail = {**filters.params(), "mode": mode}
+    show_table(frame.select(columns), key=name, download=name, detail=detail)
 
 
 # ---- the key figures -------------------------------------------------------------------
@@ -180,21 +118,13 @@ reviews = cached_query("certification_reviews", **params)
 at_risk = statuses.filter(pl.col("at_risk"))
 
 cols = st.columns(3)
-cols[0].metric(
-    t("certification.metric_at_risk", mode=MODE),
-    fmt_int(at_risk.height, lang),
-    help=t("certification.metric_at_risk_help"),
-)
-cols[1].metric(
-    t("certification.metric_fragile", mode=MODE),
-    fmt_int(statuses.get_column("fragile").sum(), lang),
-    help=t("certification.metric_fragile_help"),
-)
-cols[2].metric(
-    t("certification.metric_reviews"),
-    fmt_int(reviews.height, lang),
-    help=t("certification.metric_reviews_help"),
-)
+# both depend on the averaging mode: the label says which one
+for container, name, value in (
+    (cols[0], "organisations_at_risk", at_risk.height),
+    (cols[1], "organisations_fragile", statuses.get_column("fragile").sum()),
+):
+    metric(container, name, value, label=f"{figures.label(name, lang)} ({MODE})")
+metric(cols[2], "reviews_due", reviews.height)
 # ---- at risk, first --------------------------------------------------------------------
 st.subheader(t("certification.at_risk_title"))
 if at_risk.is_empty():
@@ -204,7 +134,7 @@ else:
     table(
         at_risk,
         [
-            "name",
+            "org_name",
             "org_id",
             "qualifies_for",
             "qcheck_figure",
@@ -223,7 +153,7 @@ elif not fragile.is_empty():  # empty: a role without person-level rows (said ab
     st.caption(t("certification.fragile_caption", mode=MODE))
     table(
         fragile,
-        ["name", "stake", "consultant_ref", "language_role", "org_id"],
+        ["org_name", "stake", "consultant_ref", "language_role", "org_id"],
         "certification_fragility",
     )
 
@@ -237,10 +167,10 @@ else:
     table(
         reviews,
         [
-            "name",
+            "org_name",
             "certification",
             "next_review",
-            "days_left",
+            "days_to_review",
             "would_fail_review",
             "reasons",
             "org_id",
@@ -252,8 +182,8 @@ else:
 st.subheader(t("certification.levels_title"))
 st.caption(t("certification.levels_caption", mode=MODE))
 table(
-    levels.rename({"certification": "level"}),
-    ["level", "organisations", "meeting_conditions", "failing_conditions", "qualifying"],
+    levels,
+    ["certification", "organisations", "meeting_conditions", "failing_conditions", "qualifying"],
     "certification_levels",
 )
 
@@ -266,9 +196,9 @@ else:
         statuses,
         threshold=thresholds.qcheck_threshold_percent,
         labels={
-            "organisation": t("certification.col.name"),
-            "average": t("certification.col.qcheck_figure", mode=MODE),
-            "count": t("certification.col.qcheck_count"),
+            "organisation": figures.label("org_name", lang),
+            "average": figure_label,
+            "count": figures.label("qcheck_count", lang),
             "standing": t("certification.standing_title"),
             "line": t("certification.line"),
         },
@@ -281,7 +211,7 @@ else:
 table(
     statuses,
     [
-        "name",
+        "org_name",
         "org_id",
         "government",
         "certification",
@@ -303,7 +233,7 @@ table(
 
 # ---- one organisation ------------------------------------------------------------------
 st.subheader(t("certification.organisation_title"))
-names = dict(zip(statuses["org_id"], statuses["name"], strict=True))
+names = dict(zip(statuses["org_id"], statuses["org_name"], strict=True))
 org_choice = UrlChoice(key="cert_org", param="org")
 org_choice.seed(list(names), default=list(names)[:1])  # at risk first, then by level held
 org_id = st.selectbox(
@@ -316,15 +246,12 @@ org_id = st.selectbox(
 org_choice.keep([org_id], default=list(names)[:1])
 org = statuses.filter(pl.col("org_id") == org_id).row(0, named=True)
 cols = st.columns(2)
-cols[0].metric(t("certification.metric_held"), LEVELS[org["certification"]])
-cols[1].metric(t("certification.metric_qualifies"), LEVELS[org["qualifies_for"]])
+metric(cols[0], "certification", org["certification"])
+metric(cols[1], "qualifies_for", org["qualifies_for"])
 cols = st.columns([2, 1, 1])
-cols[0].metric(t("certification.metric_figure", mode=MODE), percent(org["qcheck_figure"]))
-cols[1].metric(t("certification.metric_count"), fmt_int(org["qcheck_count"], lang))
-cols[2].metric(
-    t("certification.metric_next_review"),
-    fmt_date(org["next_review"], lang) if org["next_review"] else UNKNOWN,
-)
+metric(cols[0], "qcheck_figure", org["qcheck_figure"], label=figure_label)
+metric(cols[1], "qcheck_count", org["qcheck_count"])
+metric(cols[2], "next_review", org["next_review"])
 
 left, right = st.columns(2)
 left.markdown(f"**{t('certification.conditions_title')}**")
@@ -356,11 +283,11 @@ else:
             trend,
             threshold=thresholds.qcheck_threshold_percent,
             labels={
-                "year": t("certification.trend_year"),
-                "average": t("certification.col.qcheck_figure", mode=MODE),
+                "year": figures.label("check_year", lang),
+                "average": f"{figures.label('qcheck_year_average', lang)} ({MODE})",
                 "axis": t("certification.trend_axis"),
-                "checks": t("certification.col.qcheck_count"),
-                "consultants": t("certification.consultants_title"),
+                "checks": figures.label("qchecks_in_year", lang),
+                "consultants": figures.label("consultants_in_year", lang),
                 "line": t("certification.line"),
             },
         ),
@@ -469,22 +396,20 @@ st.altair_chart(
     task_matrix_chart(
         tasks,
         highlight=org["certification"],
-        level_labels={level: t(f"certification.col.{level}") for level in LEVELS},
+        level_labels=LEVELS,
         responsible_labels=RESPONSIBLE,
         labels={
-            "task": t("certification.col.task"),
-            "level": t("certification.col.level"),
-            "responsible": t("certification.col.responsible"),
+            "task": figures.label("task", lang),
+            "level": figures.label("certification", lang),
+            "responsible": t("certification.responsible_title"),
         },
     ),
     width="stretch",
 )
 st.caption(t("certification.tasks_caption", level=LEVELS[org["certification"]]))
-TASK_COLUMNS = {
-    "task": st.column_config.TextColumn(t("certification.col.task")),
-    **{level: labelled(RESPONSIBLE, t(f"certification.col.{level}")) for level in LEVELS},
-    "note": st.column_config.TextColumn(t("certification.col.note")),
-}
-shown_tasks = tasks.select("task", "none", "individual", "client", "note")
-st.dataframe(shown_tasks, hide_index=True, column_config=TASK_COLUMNS)
-download_buttons(shown_tasks, "certification_tasks", key="certification_tasks")
+shown_tasks = tasks.select(
+    "task",
+    *(pl.col(level).alias(f"responsible_{level}") for level in LEVELS),
+    pl.col("note").alias("task_condition"),
+)
+show_table(shown_tasks, key="certification_tasks", download="certification_tasks")

@@ -1,8 +1,8 @@
 """Explore and export: any table the pages show, under the sidebar filters, filtered further
 per column and downloaded exactly as shown (the same query and parameters as
-`selstats export`); importing files; the import log."""
+`selstats export`; labels, values and definitions from the figure catalogue); importing
+files; the import log."""
 
-import polars as pl
 import streamlit as st
 
 from selstats import query
@@ -12,31 +12,28 @@ from selstats.store.connection import db_path
 from selstats.tables import EXPORT_TABLES, Scope, table_params
 from selstats.ui.column_filters import column_filters
 from selstats.ui.db import cached_query, get_connection
-from selstats.ui.download import download_buttons
 from selstats.ui.format import fmt_int, fmt_num
 from selstats.ui.frame import current_access, current_filters, page_title
-from selstats.ui.i18n import catalogue, current_lang, t
+from selstats.ui.i18n import current_lang, t
+from selstats.ui.table import date_format, show_table
 from selstats.ui.table_filter import apply_filters
 from selstats.ui.upload import import_panel, may_import, may_see_import_log
 
 filters = current_filters()
 page_title("explore")
 lang = current_lang()
-texts = catalogue(lang)
-DATE_FORMAT = "YYYY-MM-DD" if lang == "en" else "DD/MM/YYYY"
 
 # ---- a table, as `selstats export` writes it under the sidebar filters ------------------
-# The options are the tables' own names, as `selstats export` takes them: the URL keeps
-# the chosen one (`/explore?table=laureates`), in every language.
+# The options are the tables' own names, as `selstats export` takes them (the URL keeps the
+# chosen one, `/explore?table=laureates`, in every language), shown by their names.
 table = st.selectbox(
     t("explore.table"),
     list(EXPORT_TABLES),
+    format_func=lambda name: t(f"explore.tables.{name}"),
     key="table",
     bind="query-params",
     help=t("explore.table_help"),
 )
-if f"explore.tables.{table}" in texts:
-    st.caption(texts[f"explore.tables.{table}"])
 used = query.used_params(query.load_sql(EXPORT_TABLES[table]))
 as_of = None
 if "as_of" in used:
@@ -45,7 +42,7 @@ if "as_of" in used:
         value="today",
         key="as_of",
         bind="query-params",
-        format=DATE_FORMAT,
+        format=date_format(lang),
         help=t("explore.as_of_help"),
         width=220,
     )
@@ -64,15 +61,8 @@ st.caption(t("explore.rows", shown=fmt_int(shown.height, lang), total=fmt_int(fr
 if shown.is_empty():
     st.info(t("explore.empty" if frame.is_empty() else "explore.empty_filtered"))
 else:
-    dates = {
-        name: st.column_config.DateColumn(format=DATE_FORMAT)
-        if dtype == pl.Date
-        else st.column_config.DatetimeColumn(format=f"{DATE_FORMAT} HH:mm")
-        for name, dtype in shown.schema.items()
-        if dtype in (pl.Date, pl.Datetime)
-    }
-    st.dataframe(shown, hide_index=True, placeholder="—", column_config=dates)
-    download_buttons(shown, table, key="explore", detail={"table": table, **filters.params()})
+    detail = {"table": table, **filters.params()}
+    show_table(shown, key="explore", download=table, detail=detail)
     st.caption(t("explore.download_note", table=table))
 
 # ---- import ----------------------------------------------------------------------------
@@ -90,21 +80,7 @@ with st.expander(t("explore.import_log")):
     elif log.is_empty():
         st.info(t("explore.import_log_empty"))
     else:
-        st.dataframe(
-            log,
-            hide_index=True,
-            column_config={
-                "imported_at": st.column_config.DatetimeColumn(
-                    t("explore.col_imported_at"), format=f"{DATE_FORMAT} HH:mm"
-                ),
-                "imported_by": st.column_config.TextColumn(t("explore.col_imported_by")),
-                "file_name": st.column_config.TextColumn(t("explore.col_file")),
-                "table_name": st.column_config.TextColumn(t("explore.col_table")),
-                "rows": st.column_config.NumberColumn(t("explore.col_rows")),
-                "sha256": st.column_config.TextColumn(t("explore.col_checksum")),
-                "import_id": st.column_config.TextColumn(t("explore.col_import_id")),
-            },
-        )
+        show_table(log, key="import_log")
 
 if access.may(Permission.VIEW_AUDIT):
     with st.expander(t("access.audit_title")):

@@ -1,17 +1,18 @@
 """Funnel: the steps of one procedure with who reached, passed, failed... each of them; several
 procedures side by side; or every procedure in the filter added up per step number.
-Figures: queries/funnel_procedures.sql, queries/funnel.sql, queries/funnel_aggregate.sql."""
+Figures: queries/funnel_procedures.sql, queries/funnel.sql, queries/funnel_aggregate.sql;
+labels, formats and definitions from the figure catalogue (selstats.figures). The ratio per
+step is the advance rate (passed / reached), not the Pass rates page's pass rate: the
+page says so."""
 
 import polars as pl
 import streamlit as st
 
-from selstats.access.suppression import min_cell
 from selstats.domain.enums import Outcome
-from selstats.ui.cell_counts import count_columns, count_text, is_suppressed
+from selstats.figures import catalogue
 from selstats.ui.charts.funnel import FunnelLabels, ShareLabels, funnel_chart, share_chart
 from selstats.ui.db import cached_query
-from selstats.ui.download import download_buttons
-from selstats.ui.format import fmt_int, fmt_pct
+from selstats.ui.format import fmt_int
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.funnel_text import (
     aggregate_chart_steps,
@@ -21,6 +22,7 @@ from selstats.ui.funnel_text import (
     funnel_table,
 )
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.table import metric, show_table
 from selstats.ui.url_choice import UrlChoice
 
 MAX_COMPARED = 4
@@ -29,6 +31,7 @@ VIEWS = ("one", "compare", "aggregate")
 filters = current_filters()
 page_title("funnel")
 lang = current_lang()
+figures = catalogue()
 
 procedures = cached_query("funnel_procedures", **filters.params())
 if procedures.is_empty():
@@ -44,33 +47,13 @@ names = {
 
 chart_labels = FunnelLabels(
     outcomes={o.value: t(f"outcome.{o.value}") for o in Outcome},
-    step=t("funnel.chart.step"),
+    step=figures.label("step_no", lang),
     candidates=t("funnel.chart.candidates"),
-    outcome=t("funnel.chart.outcome"),
+    outcome=figures.label("outcome", lang),
     share=t("funnel.chart.share"),
     top_n=t("funnel.chart.top_n"),
-    rule=t("funnel.col.rule"),
+    rule=figures.label("rule", lang),
 )
-LABELLED = ("procedure_code", "step_no", "step_name", "held", "state", "status", "rule", "kinds")
-COUNTS = {
-    **{c: t(f"funnel.col.{c}") for c in ("reached", "applicants", "procedures")},
-    **{c: t(f"funnel.col.{c}") for c in ("held_in", "not_held_in", "pending_in")},
-    **{o.value: t(f"outcome.{o.value}") for o in Outcome},
-}
-RATES = ("pass_rate", "share_reached", "conversion")
-
-
-def show_table(frame: pl.DataFrame) -> None:
-    """The table with its localised headers; counts as numbers, or as text when small-cell
-    suppression made them "<5"."""
-    config = {
-        **{c: t(f"funnel.col.{c}") for c in LABELLED},
-        **count_columns(frame, COUNTS),
-        **{c: st.column_config.NumberColumn(t(f"funnel.col.{c}"), format="percent") for c in RATES},
-    }
-    st.dataframe(frame, hide_index=True, column_config=config, placeholder="—")
-    if is_suppressed(frame, COUNTS):
-        st.caption(t("access.suppressed_note", n=min_cell()))
 
 
 view_choice = UrlChoice(key="funnel_view", param="view")
@@ -96,11 +79,10 @@ if view == "one":
     )
     procedure_choice.keep([code], default=codes[:1])
     chosen = procedures.row(codes.index(code), named=True)
-    figures = st.columns(4)
-    figures[0].metric(t("funnel.applicants"), count_text(chosen["applicants"], lang))
-    figures[1].metric(t("funnel.laureates"), count_text(chosen["laureates"], lang))
-    figures[2].metric(t("overview.metric.ratio"), fmt_pct(chosen["laureates_per_applicant"], lang))
-    figures[3].metric(t("funnel.steps"), fmt_int(chosen["steps"], lang))
+    for container, name in zip(
+        st.columns(4), ("applicants", "laureates", "laureates_per_applicant", "steps"), strict=True
+    ):
+        metric(container, name, chosen[name])
 
     funnel = cached_query("funnel", **{**filters.params(), "procs": (code,)})
     table = funnel_table(funnel, lang)
@@ -109,13 +91,12 @@ if view == "one":
     if steps["top_n"].is_not_null().any():
         st.caption(t("funnel.topn_note"))
     # each step's state and rule under its bar (the table below has them too)
-    show_table(table.select("step_no", "step_name", "status", "rule"))
+    show_table(table.select("step_no", "step_name", "state", "rule"), key="funnel_rules")
 
     st.subheader(t("funnel.table_title"))
-    st.caption(t("funnel.conversion_note"))
-    show_table(table)
+    st.markdown(t("funnel.conversion_note"))
     detail = {**filters.params(), "procedure": code}
-    download_buttons(table, f"funnel-{code}", key="funnel_one", detail=detail)
+    show_table(table, key="funnel_one", download=f"funnel-{code}", detail=detail)
 
 elif view == "compare":
     compare_choice = UrlChoice(key="funnel_compare", param="compare", multi=True)
@@ -136,28 +117,32 @@ elif view == "compare":
     funnel = funnel.sort(pl.col("procedure_code").replace_strict(compared, range(len(compared))))
     st.markdown(f"**{t('funnel.compare.chart_title')}**")
     share_labels = ShareLabels(
-        procedure=t("funnel.col.procedure_code"),
-        step_no=t("funnel.col.step_no"),
-        step_name=t("funnel.col.step_name"),
-        reached=t("funnel.col.reached"),
+        procedure=figures.label("procedure_code", lang),
+        step_no=figures.label("step_no", lang),
+        step_name=figures.label("step_name", lang),
+        reached=figures.label("reached", lang),
         share=t("funnel.compare.share"),
     )
     st.altair_chart(share_chart(funnel, share_labels, lang))
     st.caption(t("funnel.compare.note"))
-    table = compare_table(funnel, lang)
-    show_table(table)
     detail = {**filters.params(), "compared": tuple(compared)}
-    download_buttons(table, "funnel-compare", key="funnel_compare", detail=detail)
+    show_table(
+        compare_table(funnel), key="funnel_compare", download="funnel-compare", detail=detail
+    )
 
 else:
     aggregate = cached_query("funnel_aggregate", **filters.params())
     st.subheader(t("funnel.aggregate.title"))
     st.caption(t("funnel.aggregate.caveat", n=fmt_int(len(codes), lang)))
     applicants = aggregate["applicants"][0] if not aggregate.is_empty() else None
-    figures = st.columns(4)
-    figures[0].metric(t("funnel.col.procedures"), fmt_int(len(codes), lang))
-    figures[1].metric(t("funnel.applicants"), count_text(applicants, lang))
+    cards = st.columns(4)
+    metric(cards[0], "procedures_in_funnel", len(codes))
+    metric(cards[1], "applicants", applicants)
     st.altair_chart(funnel_chart(aggregate_chart_steps(aggregate, lang), chart_labels, lang))
-    table = aggregate_table(aggregate, lang)
-    show_table(table)
-    download_buttons(table, "funnel-aggregate", key="funnel_aggregate", detail=filters.params())
+    st.markdown(t("funnel.conversion_note"))
+    show_table(
+        aggregate_table(aggregate),
+        key="funnel_aggregate",
+        download="funnel-aggregate",
+        detail=filters.params(),
+    )

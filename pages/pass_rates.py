@@ -2,7 +2,8 @@
 step, per year, per organisation and per step, and the score distribution of one step with
 its pass mark and top-N cut. Every figure comes from queries/pass_rates_by_group.sql (where
 the pass rate is defined), queries/score_distribution.sql and
-queries/pass_rates_step_marks.sql."""
+queries/pass_rates_step_marks.sql; labels and definitions from the figure catalogue. The
+pass rate here is not the Funnel's advance rate: the page says so."""
 
 from collections.abc import Mapping
 
@@ -19,10 +20,11 @@ from selstats.ui.charts.pass_rates import (
     score_histogram,
 )
 from selstats.ui.db import cached_query
-from selstats.ui.download import download_buttons
 from selstats.ui.format import fmt_pct
 from selstats.ui.frame import current_filters, page_title
+from selstats.ui.funnel_text import steps_list
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.table import metric, show_table
 
 COUNTS = [
     "reached",
@@ -38,38 +40,22 @@ COUNTS = [
 RATES = ["pass_rate", "no_show_rate"]
 
 
-def show_table(frame: pl.DataFrame, name: str, detail: Mapping[str, object]) -> None:
-    """The table with headers in the language and kinds of step by name, and its downloads:
-    the same frame. Counts hidden by small-cell suppression arrive as text ("<5")."""
-    if "kind" in frame.columns:
-        frame = frame.with_columns(
-            pl.col("kind").replace_strict(texts.kinds, default=pl.col("kind"))
-        )
-    config = {}
-    for column in frame.columns:
-        label = t(f"pass_rates.col.{column}")
-        if column in RATES:
-            config[column] = st.column_config.NumberColumn(label, format="percent")
-        elif column in ("year", "step_no"):
-            config[column] = st.column_config.NumberColumn(label, format="%d")
-        elif frame.schema[column].is_numeric():
-            config[column] = st.column_config.NumberColumn(label, format="localized")
-        else:
-            config[column] = st.column_config.TextColumn(label)
-    st.dataframe(frame, hide_index=True, column_config=config)
-    download_buttons(frame, f"pass_rates_{name}", key=f"pass_rates_{name}", detail=detail)
+def table(frame: pl.DataFrame, name: str, detail: Mapping[str, object]) -> None:
+    """The table (labels, formats and kinds of step by name from the figure catalogue) and
+    its downloads: the same table."""
+    show_table(frame, key=f"pass_rates_{name}", download=f"pass_rates_{name}", detail=detail)
 
 
 def rows(grouping: str, *keys: str) -> pl.DataFrame:
     """The rows of one grouping of the page's query, with its key columns, the counts and
     the rates."""
-    return rates.filter(pl.col("grouping") == grouping).select(*keys, "steps", *COUNTS, *RATES)
+    return rates.filter(pl.col("grouping") == grouping).select(*keys, "held_steps", *COUNTS, *RATES)
 
 
 filters = current_filters()
 page_title("pass_rates")
 lang = current_lang()
-texts = PassRateTexts.from_catalogue(t)
+texts = PassRateTexts.from_catalogue(t, lang)
 st.markdown(t("pass_rates.definition"))
 
 rates = cached_query("pass_rates_by_group", **filters.params())
@@ -78,20 +64,15 @@ if rates.is_empty():
     st.stop()
 
 overall = rates.filter(pl.col("grouping") == "all").row(0, named=True)
-metrics = st.columns(4)
-metrics[0].metric(t("pass_rates.metric_pass_rate"), fmt_pct(overall["pass_rate"], lang))
-metrics[1].metric(t("pass_rates.metric_no_show_rate"), fmt_pct(overall["no_show_rate"], lang))
-metrics[2].metric(
-    t("pass_rates.metric_sat"),
-    fmt_count(overall["sat"], lang),
-    help=t("pass_rates.metric_sat_help"),
-)
-metrics[3].metric(t("pass_rates.metric_steps"), fmt_count(overall["steps"], lang))
+for container, name in zip(
+    st.columns(4), ("pass_rate", "no_show_rate", "sat", "held_steps"), strict=True
+):
+    metric(container, name, overall[name])
 
 st.subheader(t("pass_rates.by_kind"))
 by_kind = rows("kind", "kind")
 st.altair_chart(pass_rate_by_kind(by_kind, texts, lang), width="stretch")
-show_table(by_kind, "by_kind", filters.params())
+table(by_kind, "by_kind", filters.params())
 
 st.subheader(t("pass_rates.over_time"))
 by_year_kind = rows("year_kind", "year", "kind")
@@ -99,17 +80,17 @@ st.altair_chart(
     pass_rate_over_time(by_year_kind, rows("year", "year"), texts, lang), width="stretch"
 )
 st.caption(t("pass_rates.over_time_note"))
-show_table(by_year_kind, "by_year", filters.params())
+table(by_year_kind, "by_year", filters.params())
 
 st.subheader(t("pass_rates.by_organisation"))
 st.altair_chart(
     pass_rate_by_organisation(rows("organisation_kind", "org_name", "kind"), texts, lang),
     width="stretch",
 )
-show_table(rows("organisation", "org_id", "org_name"), "by_organisation", filters.params())
+table(rows("organisation", "org_id", "org_name"), "by_organisation", filters.params())
 
 st.subheader(t("pass_rates.by_step"))
-show_table(
+table(
     rows("step", "procedure_code", "step_no", "step_name", "kind", "year", "org_name"),
     "by_step",
     filters.params(),
@@ -179,6 +160,6 @@ if mark["total_of_steps"] is not None:
         t(
             "pass_rates.total_rule",
             percent=fmt_pct(mark["total_pass_percent"] / 100, lang, 0),
-            steps=mark["total_of_steps"],
+            steps=steps_list(mark["total_of_steps"]),
         )
     )

@@ -4,7 +4,8 @@
 -- After the contract's columns: the advisor's figures, written with the status by
 -- selstats.store.certification (gaps to the next level, fragile roles, Q-check outlook),
 -- the conditions met or not (read from the reason codes), and whether the yearly review
--- falls within 90 days of $as_of (overdue included). `fragile`: it qualifies for client
+-- falls within $review_horizon_days days of $as_of (overdue included;
+-- selstats.rules.certification.REVIEW_HORIZON_DAYS). `fragile`: it qualifies for client
 -- certification, but some condition hangs on one consultant. At risk first, then those
 -- that would fail their review, then by level held (client first) and name.
 with scope as (
@@ -33,7 +34,7 @@ select
     status.qcheck_count,
     status.at_risk,
     status.reasons,
-    scope.name,
+    scope.name as org_name,
     scope.government,
     status.qualifies_for,
     status.mode,
@@ -42,7 +43,7 @@ select
     status.window_start,
     status.review_date,
     status.next_review,
-    coalesce(status.certification <> 'none' and status.next_review <= $as_of::date + 90, false)
+    coalesce(status.certification <> 'none' and status.next_review <= $as_of::date + $review_horizon_days::integer, false)
         as review_due,
     status.would_fail_review,
     not (list_contains(rl.codes, 'missing_az_nl') or list_contains(rl.codes, 'missing_az_fr'))

@@ -26,7 +26,7 @@ pairs as (
 
 select
     pairs.org_id,
-    scope.name,
+    scope.name as org_name,
     split_part(pairs.pair, ':', 1) as stake,
     split_part(pairs.pair, ':', 2) as consultant_ref,
     consultants.language_role,

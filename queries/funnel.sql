@@ -6,11 +6,9 @@
 -- state 'not_held'; a step without results yet shows state 'pending'.
 -- After the contract columns: the step's state and rule (kind, pass mark, top-N,
 -- conditional head count, total rule), then the conversion figures of held steps:
--- pass_rate = passed / reached of this step, share_reached = reached / applicants and
+-- advance_rate = passed / reached of this step (who went on: not the pass rate of the
+-- Pass rates page, which counts who met the mark among those who sat it), share_reached = reached / applicants and
 -- conversion = passed / applicants, applicants being the candidates at the first step.
--- suppress: counts=reached,passed,failed,absent,withdrawn,not_registered,cut_off,applicants
--- suppress: rates=pass_rate(passed,reached),share_reached(reached,applicants)
--- suppress: rates=conversion(passed,applicants)
 select
     procedure_code,
     step_no,
@@ -38,7 +36,7 @@ select
     total_pass_percent,
     eliminating,
     applicants,
-    case when state = 'held' then passed / nullif(reached, 0) end as pass_rate,
+    case when state = 'held' then passed / nullif(reached, 0) end as advance_rate,
     case when state = 'held' then reached / nullif(applicants, 0) end as share_reached,
     case when state = 'held' then passed / nullif(applicants, 0) end as conversion
 from scoped_step_facts(

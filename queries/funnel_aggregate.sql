@@ -5,9 +5,6 @@
 -- step is across the procedures. share_reached and conversion divide by all applicants
 -- (candidates at the first step) of the procedures in the filter; they are null for a step
 -- number no procedure has held yet.
--- suppress: counts=reached,passed,failed,absent,withdrawn,not_registered,cut_off,applicants
--- suppress: rates=pass_rate(passed,reached),share_reached(reached,applicants)
--- suppress: rates=conversion(passed,applicants)
 with positions as (
     select *
     from scoped_step_facts(
@@ -29,7 +26,7 @@ applicants as (
 per_step as (
     select
         step_no,
-        count(*) as procedures,
+        count(*) as procedures_with_step,
         count(*) filter (where state = 'held') as held_in,
         count(*) filter (where state = 'not_held') as not_held_in,
         count(*) filter (where state = 'pending') as pending_in,
@@ -47,7 +44,7 @@ per_step as (
 
 select
     per_step.step_no,
-    per_step.procedures,
+    per_step.procedures_with_step,
     per_step.held_in,
     per_step.not_held_in,
     per_step.pending_in,
@@ -58,7 +55,7 @@ select
     per_step.withdrawn,
     per_step.not_registered,
     per_step.cut_off,
-    per_step.passed / nullif(per_step.reached, 0) as pass_rate,
+    per_step.passed / nullif(per_step.reached, 0) as advance_rate,
     case when per_step.held_in > 0 then per_step.reached / nullif(applicants.applicants, 0) end
         as share_reached,
     case when per_step.held_in > 0 then per_step.passed / nullif(applicants.applicants, 0) end

@@ -2,7 +2,6 @@
 -- organisation, step count, head counts and laureates per applicant (null without
 -- results). Finished procedures (with a list date) come first, then those with results,
 -- newest first, so that the first row is a sensible default: a complete funnel.
--- suppress: counts=applicants,laureates rates=laureates_per_applicant(laureates,applicants)
 with scope as (
     select *
     from scoped_procedures(

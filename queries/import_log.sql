@@ -8,7 +8,7 @@ select
     imported_by,
     file_name,
     table_name,
-    rows,
+    rows as rows_imported,
     sha256,
     import_id
 from import_log

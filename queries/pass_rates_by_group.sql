@@ -13,9 +13,6 @@
 -- step_states joined with the steps and procedures by the writer); steps not held or still
 -- pending are left out. The year is the procedure's (view procedure_scope); null for a
 -- permanently open one.
--- suppress: counts=reached,sat,met_mark,passed,cut_off,failed,absent,withdrawn
--- suppress: counts=not_registered,no_shows
--- suppress: rates=pass_rate(sat,met_mark),no_show_rate(reached,no_shows)
 with held_steps as (
     select *
     from scoped_step_facts(
@@ -41,7 +38,7 @@ counts as (
         pass_mark,
         pass_unit,
         top_n,
-        1 as steps,
+        1 as held_steps,
         reached,
         passed,
         cut_off,
@@ -67,7 +64,7 @@ counts as (
         null as pass_mark,
         null as pass_unit,
         null as top_n,
-        count(*) as steps,
+        count(*) as held_steps,
         sum(held_steps.reached) as reached,
         sum(held_steps.passed) as passed,
         sum(held_steps.cut_off) as cut_off,
@@ -116,7 +113,7 @@ select
     org_id,
     org_name,
     level,
-    cast(steps as integer) as steps,
+    cast(held_steps as integer) as held_steps,
     cast(reached as integer) as reached,
     cast(sat as integer) as sat,
     cast(met_mark as integer) as met_mark,

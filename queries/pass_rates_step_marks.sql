@@ -6,7 +6,6 @@
 --                those who passed the top-N step: the score of the N-th place, ties
 --                included. Null unless someone was actually cut off there (cut_off > 0).
 --   cut_off:     how many met the mark but fell outside that top-N; scored: scores at this step.
--- suppress: counts=cut_off,scored
 with scope as (
     select procedure_code
     from scoped_procedures(
@@ -76,13 +75,7 @@ select
     tn.top_n_step_no,
     coalesce(ss.cut_off, 0) as cut_off,
     case when ss.cut_off > 0 then cut.lowest_passing_score end as cut_score,
-    -- '2,3' -> '2 + 3' (step numbers only: anything else becomes null)
-    array_to_string(
-        list_transform(
-            string_split(step.total_of_steps, ','), lambda n: try_cast(trim(n) as integer)
-        ),
-        ' + '
-    ) as total_of_steps,
+    step.total_of_steps,
     step.total_pass_percent,
     (select count(*) from scores)::integer as scored
 from step

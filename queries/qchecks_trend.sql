@@ -8,7 +8,7 @@ with scope as (
 
 checks as (
     select
-        year(q.check_date) as year,
+        year(q.check_date) as check_year,
         q.consultant_ref,
         q.score_percent
     from qchecks as q
@@ -20,23 +20,23 @@ checks as (
 
 per_consultant as (
     select
-        year,
+        check_year,
         consultant_ref,
         avg(score_percent) as own_average,
         count(*) as checks
     from checks
-    group by year, consultant_ref
+    group by check_year, consultant_ref
 )
 
 select
-    year,
+    check_year,
     case
         when $mode::varchar = 'per_consultant' then avg(own_average)
         else sum(own_average * checks) / sum(checks)
-    end as qcheck_average,
-    sum(checks)::integer as qchecks,
-    count(*)::integer as consultants,
+    end as qcheck_year_average,
+    sum(checks)::integer as qchecks_in_year,
+    count(*)::integer as consultants_in_year,
     $mode::varchar as mode
 from per_consultant
-group by year
-order by year
+group by check_year
+order by check_year

@@ -6,7 +6,6 @@
 -- of the two). validity on $as_of: 'valid' (also on the last day), 'expired', or 'open'
 -- (no list date yet, so no end); days_left counts the days from $as_of to valid_through
 -- (negative once expired). The list's dates and counts come from the `list_states` view.
--- suppress: counts=size,available,hired,declined,withdrawn
 with scope as (
     select *
     from scoped_procedures(
@@ -36,13 +35,13 @@ select
     dated.ranked,
     dated.list_date,
     dated.validity_months,
-    dated.valid_until,
+    dated.valid_until as list_valid_until,
     dated.extended_until is not null as extended,
     dated.extended_until,
     dated.available,
     dated.hired,
     dated.declined,
-    dated.withdrawn,
+    dated.withdrawn as withdrawn_from_list,
     scope.org_id,
     scope.government,
     scope.level

@@ -3,7 +3,6 @@
 -- away. A list's last day is the later of its own end and its laureates' extensions, as
 -- in the `list_states` view (schema.sql); available counts the laureates still to be drawn
 -- from it.
--- suppress: counts=size,available
 with scope as (
     select *
     from scoped_procedures(

@@ -3,7 +3,6 @@
 -- days (valid on $as_of, last day at most 30 / 90 days later), and their laureates by
 -- status. A list's last day is the later of its own end and its laureates' extensions, as
 -- in the `list_states` view (schema.sql).
--- suppress: counts=laureates,available,hired,declined,withdrawn
 with scope as (
     select *
     from scoped_procedures(
@@ -52,6 +51,6 @@ select
     status_counts.available,
     status_counts.hired,
     status_counts.declined,
-    status_counts.withdrawn
+    status_counts.withdrawn as withdrawn_from_list
 from list_counts
 cross join status_counts

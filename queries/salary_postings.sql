@@ -83,13 +83,13 @@ select
     compared.government,
     compared.period,
     compared.bound,
-    compared.coefficient,
+    compared.coefficient as posting_coefficient,
     ic.in_force_from,
     compared.published_amount,
     compared.annual_100,
     compared.computed_exact::double as computed_amount,
     compared.difference_exact::double as difference,
-    compared.status,
+    compared.status as posting_check,
     compared.source_year,
     compared.note
 from compared

@@ -3,7 +3,6 @@
 -- read for that procedure and step only; results without a score (absent, pass/fail) are
 -- left out. A bin runs from bin_start (included) to bin_end (excluded); its width is 1 point
 -- for a maximum of at most 25, else the maximum / 20 rounded up (5 points for a test on 100).
--- suppress: counts=candidates
 with scope as (
     select procedure_code
     from scoped_procedures(

@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from selstats import query, settings
+from selstats.rules.certification import REVIEW_HORIZON_DAYS
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ EXPORT_TABLES: dict[str, str] = {
     "certification_fragility": "certification_fragility",
     "overview": "overview",
     "funnel_aggregate": "funnel_aggregate",
+    "national_figures": "national_figures",
 }
 
 
@@ -84,6 +86,7 @@ def table_params(
         "as_of": as_of or date.today(),
         "mode": mode or settings.qcheck_mode().value,
         "coefficient": coefficient if coefficient is not None else latest_coefficient(con),
+        "review_horizon_days": REVIEW_HORIZON_DAYS,
     }
 
 

@@ -1,4 +1,5 @@
-"""Small-cell suppression: the pure function, the query headers that declare it, the threshold."""
+"""Small-cell suppression: the pure function, the catalogue that declares what it hides, the
+query headers that declare person-level queries, the threshold."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from selstats import query
 from selstats.access.suppression import (
     PolicyError,
     QueryPolicy,
-    as_numbers,
     min_cell,
     parse_policy,
+    personal_columns,
     query_policy,
+    small_cell_rules,
     suppress,
+    suppress_small_cells,
 )
 from selstats.paths import QUERIES_DIR
+from selstats.ui.cell_counts import as_numbers
 
 
 def test_small_counts_become_text_and_their_rates_are_hidden() -> None:
@@ -74,34 +78,49 @@ def test_min_cell_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_header_lines() -> None:
     sql = (
-        "-- The figure.\n"
-        "-- suppress: counts=applicants,tested rates=per_applicant(tested, applicants),share\n"
-        "-- suppress: counts=laureates\n"
-        "-- access: candidates\n"
-        "with x as (select 1)\n"
-        "-- suppress: counts=not_in_the_header\n"
-        "select 1\n"
+        "-- The figure.\n-- access: candidates\nwith x as (select 1)\n-- access: audit\nselect 1\n"
     )
-    assert parse_policy(sql) == QueryPolicy(
-        counts=("applicants", "tested", "laureates"),
-        rates={"per_applicant": ("tested", "applicants"), "share": ()},
-        level="candidates",
-    )
+    assert parse_policy(sql) == QueryPolicy(level="candidates")
     assert parse_policy("select 1") == QueryPolicy()
-    with pytest.raises(PolicyError, match="not declared"):
-        parse_policy("-- suppress: counts=a rates=r(b)\nselect 1")
     with pytest.raises(PolicyError, match="access level"):
         parse_policy("-- access: everyone\nselect 1")
 
 
-def test_the_contract_queries_declare_their_counts() -> None:
+def test_the_catalogue_says_what_is_hidden() -> None:
+    counts, rates = small_cell_rules(
+        ["procedure_code", "reached", "passed", "advance_rate", "held", "procedures_with_step"]
+    )
+    # people are counted; procedures and flags are not people
+    assert counts == ["reached", "passed"]
+    assert rates == {"advance_rate": ("passed", "reached")}
     assert query_policy("laureates").candidate_level
-    assert set(query_policy("overview_totals").counts) >= {"applicants", "tested", "laureates"}
-    assert "laureates_per_applicant" in query_policy("overview").rates
-    assert "reached" in query_policy("funnel").counts
+    assert personal_columns(["org_id", "fragile_roles", "consultant_ref"]) == [
+        "fragile_roles",
+        "consultant_ref",
+    ]
+
+
+def test_suppress_small_cells_follows_the_catalogue() -> None:
+    frame = pl.DataFrame(
+        {
+            "step_no": [1, 2],
+            "reached": [12, 6],
+            "passed": [6, 3],
+            "advance_rate": [6 / 12, 3 / 6],
+            "procedures_with_step": [2, 1],
+        }
+    )
+    out = suppress_small_cells(frame, 5)
+    assert out.to_dict(as_series=False) == {
+        "step_no": [1, 2],
+        "reached": ["12", "6"],
+        "passed": ["6", "<5"],  # 3 < 5
+        "advance_rate": [0.5, None],  # its numerator was hidden
+        "procedures_with_step": [2, 1],  # procedures are not people
+    }
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in QUERIES_DIR.glob("*.sql")))
 def test_every_query_header_can_be_read(name: str) -> None:
     policy = parse_policy(query.load_sql(name))
-    assert policy.level in {"figures", "candidates", "audit"}
+    assert policy.level in {"figures", "candidates", "audit", "reference"}

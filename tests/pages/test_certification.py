@@ -36,6 +36,7 @@ from streamlit.testing.v1 import AppTest
 
 from selstats import query
 from selstats.domain.enums import QcheckMode
+from selstats.rules.certification import REVIEW_HORIZON_DAYS
 from selstats.store.writer import write_store
 from selstats.tables import Scope, export_table, table_params
 from selstats.ui.charts.certification import (
@@ -101,7 +102,15 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, mode: str, **extra: object) -> pl.DataFrame:
-    return query.run(con, name, **Scope().params(), mode=mode, as_of=AS_OF, **extra)
+    return query.run(
+        con,
+        name,
+        **Scope().params(),
+        mode=mode,
+        as_of=AS_OF,
+        review_horizon_days=REVIEW_HORIZON_DAYS,
+        **extra,
+    )
 
 
 def row(frame: pl.DataFrame, org_id: str) -> dict[str, object]:
@@ -193,19 +202,19 @@ def test_certification_levels(small_con: duckdb.DuckDBPyConnection) -> None:
 
 def test_certification_reviews(small_con: duckdb.DuckDBPyConnection) -> None:
     due = run(small_con, "certification_reviews", "per_consultant")
-    assert due.select("org_id", "next_review", "days_left", "would_fail_review").rows() == [
+    assert due.select("org_id", "next_review", "days_to_review", "would_fail_review").rows() == [
         ("ORG-A", date(2027, 3, 1), 76, True)
     ]
     # On 2026-12-01 the horizon is 2027-03-01 itself: still due (on or before).
     on_the_day = query.run(
         small_con, "certification_reviews", **Scope().params(), mode="all_checks",
-        as_of=date(2026, 12, 1),
+        as_of=date(2026, 12, 1), review_horizon_days=REVIEW_HORIZON_DAYS,
     )  # fmt: skip
-    assert on_the_day.get_column("days_left").to_list() == [90]
+    assert on_the_day.get_column("days_to_review").to_list() == [90]
     # A day earlier it is not.
     before = query.run(
         small_con, "certification_reviews", **Scope().params(), mode="all_checks",
-        as_of=date(2026, 11, 30),
+        as_of=date(2026, 11, 30), review_horizon_days=REVIEW_HORIZON_DAYS,
     )  # fmt: skip
     assert before.is_empty()
 
@@ -258,17 +267,25 @@ def test_qcheck_trend(small_con: duckdb.DuckDBPyConnection) -> None:
     # Every check of the AZ consultants per year, not only the window: 2025 has CA1's 40;
     # 2026 CA1 70, 90, 95 and CA2 70 (CA3's 100 is not an AZ consultant's).
     trend = run(small_con, "qchecks_trend", "all_checks", org="ORG-A")
-    assert trend.select("year", "qcheck_average", "qchecks", "consultants").rows() == [
+    columns = ("check_year", "qcheck_year_average", "qchecks_in_year", "consultants_in_year")
+    assert trend.select(columns).rows() == [
         (2025, 40.0, 1, 1),
         (2026, 81.25, 4, 2),
     ]
     trend = run(small_con, "qchecks_trend", "per_consultant", org="ORG-A")
-    assert trend.get_column("qcheck_average").to_list() == [40.0, 77.5]
+    assert trend.get_column("qcheck_year_average").to_list() == [40.0, 77.5]
 
 
 def test_the_access_scope_hides_other_organisations(small_con: duckdb.DuckDBPyConnection) -> None:
     scope = Scope(allowed=("ORG-B",)).params()
-    frame = query.run(small_con, "certification", **scope, mode="all_checks", as_of=AS_OF)
+    frame = query.run(
+        small_con,
+        "certification",
+        **scope,
+        mode="all_checks",
+        as_of=AS_OF,
+        review_horizon_days=REVIEW_HORIZON_DAYS,
+    )
     assert frame.get_column("org_id").to_list() == ["ORG-B"]
     for name in ("certification_consultants", "qchecks_organisation", "qchecks_trend"):
         hidden = query.run(small_con, name, **scope, mode="all_checks", as_of=AS_OF, org="ORG-A")
@@ -338,7 +355,7 @@ def test_the_trend_chart_has_the_80_line(small_con: duckdb.DuckDBPyConnection) -
     spec = qcheck_trend_chart(trend, threshold=80.0, labels=labels).to_dict()
     assert _rule_values(spec) == [80.0]
     line = next(layer for layer in _layers(spec) if layer["mark"]["type"] == "line")
-    assert [v["qcheck_average"] for v in _values(spec, line)] == [40.0, 81.25]
+    assert [v["qcheck_year_average"] for v in _values(spec, line)] == [40.0, 81.25]
 
 
 def test_the_task_matrix_highlights_a_level() -> None:
@@ -440,18 +457,18 @@ def test_page_shows_the_hand_computed_figures(
     assert [t.value for t in at.title] == ["Certificering"]
     assert at.radio(key="cert_mode").value == "all_checks"  # the deployment default
     metrics = _metrics(at)
-    assert metrics["In gevaar (gemiddelde van alle Q-checks)"] == "0"
-    assert metrics["Kwetsbaar (gemiddelde van alle Q-checks)"] == "1"  # ORG-A
+    assert metrics["Organisaties in gevaar (gemiddelde van alle Q-checks)"] == "0"
+    assert metrics["Kwetsbare organisaties (gemiddelde van alle Q-checks)"] == "1"  # ORG-A
     assert metrics["Evaluaties binnen 90 dagen"] == "1"  # ORG-A, 2027-03-01
     assert [s.value for s in at.success] == [
         "Geen enkele organisatie in deze selectie is in gevaar (gemiddelde van alle Q-checks)."
     ]
     # ORG-A is chosen first (certified organisations first)
     assert at.selectbox(key="cert_org").value == "ORG-A"
-    assert metrics["Heeft"] == "klantcertificering"
-    assert metrics["Voldoet vandaag aan"] == "klantcertificering"
-    assert metrics["Q-check-gemiddelde (gemiddelde van alle Q-checks)"] == "81,25 %"  # 325 / 4
-    assert metrics["Q-checks die meetellen"] == "4"
+    assert metrics["Certificering"] == "klantcertificering"
+    assert metrics["Voldoet aan"] == "klantcertificering"
+    assert metrics["Q-checkcijfer (gemiddelde van alle Q-checks)"] == "81,25 %"  # 325 / 4
+    assert metrics["Q-checks geteld"] == "4"
     assert metrics["Volgende evaluatie"] == "01/03/2027"
     texts = _texts(at)
     assert f"{MET} Q-check-gemiddelde (alle Q-checks): minstens 80 %, nu 81,25 % — voldaan" in texts
@@ -460,13 +477,14 @@ def test_page_shows_the_hand_computed_figures(
     # the Q-checks: which count and why
     checks = next(d.value for d in at.dataframe if "why" in d.value.columns)
     assert list(checks["counted"]) == [True, False, True, True, True, False]
+    # the reasons by their names (certification.why), not their codes
     assert list(checks["why"]) == [
-        "counted",
-        "not_az",
-        "counted",
-        "counted",
-        "counted",
-        "before_window",
+        "telt mee",
+        "telt niet: geen AZ-gecertificeerde consultant",
+        "telt mee",
+        "telt mee",
+        "telt mee",
+        "telt niet: ouder dan 12 maanden voor de laatste Q-check",
     ]
     captions = [c.value for c in at.caption]
     assert (
@@ -492,13 +510,13 @@ def test_the_mode_switch_changes_the_figures(
     at.radio(key="cert_mode").set_value("per_consultant").run()
     assert not at.exception
     metrics = _metrics(at)
-    assert metrics["In gevaar (gemiddelde per consultant)"] == "1"  # ORG-A
-    assert metrics["Kwetsbaar (gemiddelde per consultant)"] == "0"
-    assert metrics["Q-check-gemiddelde (gemiddelde per consultant)"] == "77,5 %"  # (85+70)/2
-    assert metrics["Voldoet vandaag aan"] == "individuele certificering"
+    assert metrics["Organisaties in gevaar (gemiddelde per consultant)"] == "1"  # ORG-A
+    assert metrics["Kwetsbare organisaties (gemiddelde per consultant)"] == "0"
+    assert metrics["Q-checkcijfer (gemiddelde per consultant)"] == "77,50 %"  # (85+70)/2
+    assert metrics["Voldoet aan"] == "individuele certificering"
     at_risk = at.dataframe[0].value  # the first table on the page
     assert list(at_risk["org_id"]) == ["ORG-A"]
-    assert list(at_risk["reasons"]) == ["qcheck_below_80"]
+    assert list(at_risk["reasons"]) == ["Q-checks onder 80 %"]  # qcheck_below_80 by name
     assert list(at_risk["qcheck_figure"]) == [77.5]
     texts = _texts(at)
     assert "**Wat ontbreekt voor klantcertificering**" in texts
@@ -511,9 +529,9 @@ def test_the_mode_switch_changes_the_figures(
     unmet = "Q-check-gemiddelde (per consultant): minstens 80 %, nu 77,5 % — niet voldaan"
     assert f"{NOT_MET} {unmet}" in texts
     # the review list: ORG-A would fail today
-    reviews = next(d.value for d in at.dataframe if "days_left" in d.value.columns)
+    reviews = next(d.value for d in at.dataframe if "days_to_review" in d.value.columns)
     assert list(reviews["would_fail_review"]) == [True]
-    assert list(reviews["days_left"]) == [76]
+    assert list(reviews["days_to_review"]) == [76]
 
 
 def test_the_what_if(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -568,7 +586,7 @@ def test_the_way_to_individual_certification(
         "- 1 AZ-consultant (Consultant A tot Z), in een van beide taalrollen",
         "- Geen PRO Partner doorgegeven (1 nodig)",
     ]
-    assert _metrics(at)["Q-check-gemiddelde (gemiddelde van alle Q-checks)"] == "onbekend"
+    assert _metrics(at)["Q-checkcijfer (gemiddelde van alle Q-checks)"] == "—"  # no checks
     assert translate("nl", "certification.no_consultants") in [i.value for i in at.info]
 
 
@@ -576,8 +594,8 @@ def test_page_in_french(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None
     at = _page(small_db, monkeypatch, as_of="2026-12-15", lang="fr", mode="per_consultant")
     metrics = _metrics(at)
     assert [t.value for t in at.title] == ["Certification"]
-    assert metrics["En danger (moyenne par consultant)"] == "1"
-    assert metrics["Moyenne des Q-checks (moyenne par consultant)"] == "77,5 %"
+    assert metrics["Organisations en danger (moyenne par consultant)"] == "1"
+    assert metrics["Chiffre des Q-checks (moyenne par consultant)"] == "77,50 %"
     tasks = at.dataframe[-1].value
     assert tasks["task"].iloc[0].startswith("Développer et valider")
 
@@ -601,7 +619,7 @@ def test_page_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_page_on_the_demo_store(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _page(demo_db, monkeypatch)
     assert not at.error
-    assert int(_metrics(at)["In gevaar (gemiddelde van alle Q-checks)"]) >= 0
+    assert int(_metrics(at)["Organisaties in gevaar (gemiddelde van alle Q-checks)"]) >= 0
     at.radio(key="cert_mode").set_value("per_consultant").run()
     assert not at.exception
     consultants = next(d.value for d in at.dataframe if "stakes" in d.value.columns)

@@ -114,8 +114,8 @@ def test_p_a1_funnel_with_conversion_and_rules(small_store: Path) -> None:
     assert _counts(step2) == (6, 3, 1, 1, 0, 0, 1)
     assert _counts(step3) == (3, 2, 1, 0, 0, 0, 0)
     assert [r["held"] for r in rows] == [True, True, True]
-    # pass rate = passed / reached of the step; conversion = passed / applicants (8)
-    assert [r["pass_rate"] for r in rows] == pytest.approx([6 / 8, 3 / 6, 2 / 3])
+    # advance rate = passed / reached of the step; conversion = passed / applicants (8)
+    assert [r["advance_rate"] for r in rows] == pytest.approx([6 / 8, 3 / 6, 2 / 3])
     assert [r["conversion"] for r in rows] == pytest.approx([6 / 8, 3 / 8, 2 / 8])
     assert [r["share_reached"] for r in rows] == pytest.approx([8 / 8, 6 / 8, 3 / 8])
     assert [r["rule"] for r in rows] == [
@@ -126,7 +126,9 @@ def test_p_a1_funnel_with_conversion_and_rules(small_store: Path) -> None:
     assert translate("nl", "funnel.topn_note") in [c.value for c in at.caption]
     # the rules again under the chart, beside each step's name and state
     rules = at.dataframe[0].value
-    assert list(rules.columns) == ["step_no", "step_name", "status", "rule"]
+    assert list(rules.columns) == ["step_no", "step_name", "state", "rule"]
+    # the page says which ratio it shows: the advance rate, not the Pass rates page's
+    assert translate("nl", "funnel.conversion_note") in [m.value for m in at.markdown]
     assert list(rules["rule"]) == [r["rule"] for r in rows]
 
 
@@ -137,8 +139,7 @@ def test_p_b2_step_2_says_it_has_no_results_yet(small_store: Path) -> None:
     step1, step2 = _rows(at)
     assert _counts(step1) == (2, 2, 0, 0, 0, 0, 0)
     assert step2["held"] is False
-    assert step2["state"] == "pending"
-    assert step2["status"] == PENDING_NL
+    assert step2["state"] == PENDING_NL  # the state's name, not the code "pending"
     assert _counts(step2) == (0, 0, 0, 0, 0, 0, 0)
     assert step2["conversion"] is None or step2["conversion"] != step2["conversion"]  # NaN
 
@@ -191,10 +192,10 @@ def test_an_analyst_sees_small_counts_hidden(small_store: Path) -> None:
     step1, step2, _ = _rows(at)
     # step 1: reached 8, passed 6, failed 1, withdrawn 1, the rest 0
     assert _counts(step1) == ("8", "6", "<5", "<5", "<5", "<5", "<5")
-    assert step1["pass_rate"] == pytest.approx(6 / 8)  # both counts shown: the rate too
+    assert step1["advance_rate"] == pytest.approx(6 / 8)  # both counts shown: the rate too
     # step 2: reached 6, passed 3 (hidden): its pass rate and conversion are hidden
     assert _counts(step2) == ("6", "<5", "<5", "<5", "<5", "<5", "<5")
-    assert step2["pass_rate"] != step2["pass_rate"]  # NaN
+    assert step2["advance_rate"] != step2["advance_rate"]  # NaN
     assert step2["share_reached"] == pytest.approx(6 / 8)
     assert translate("nl", "access.suppressed_note", n=5) in [c.value for c in at.caption]
 
@@ -226,7 +227,7 @@ def test_aggregate_over_the_filter(small_store: Path) -> None:
     assert not at.exception
     rows = _rows(at)
     # ORG-B: P-B1 and P-B2, 5 + 2 = 7 applicants
-    assert [r["procedures"] for r in rows] == [2, 2, 1]
+    assert [r["procedures_with_step"] for r in rows] == [2, 2, 1]
     assert _counts(rows[0]) == (7, 6, 1, 0, 0, 0, 0)  # 5 + 2 reached, 4 + 2 passed, 1 failed
     assert _counts(rows[1]) == (4, 2, 1, 1, 0, 0, 0)  # P-B1 only: P-B2's step 2 is pending
     assert (rows[1]["held_in"], rows[1]["pending_in"]) == (1, 1)
@@ -268,8 +269,8 @@ def test_a_step_not_held_says_so_on_the_demo_store(demo_store: Path) -> None:
     at = _funnel_page()
     at.selectbox(key="funnel_procedure").set_value(found[0][0]).run()
     assert not at.exception
-    statuses = [r["status"] for r in _rows(at) if r["state"] == "not_held"]
-    assert statuses and set(statuses) == {NOT_HELD_NL}
+    # the state by its name: what "not held" means, not the code
+    assert NOT_HELD_NL in [r["state"] for r in _rows(at)]
 
 
 # ---- the queries ------------------------------------------------------------------------
@@ -294,7 +295,7 @@ def test_funnel_query_keeps_the_contract_and_adds_conversion(
 
 def test_funnel_query_pending_step(small_con: duckdb.DuckDBPyConnection) -> None:
     funnel = query.run(small_con, "funnel", **Scope(procs=("P-B2",)).params())
-    assert funnel.select("step_no", "held", "state", "pass_rate", "conversion").rows() == [
+    assert funnel.select("step_no", "held", "state", "advance_rate", "conversion").rows() == [
         (1, True, "held", 1.0, 1.0),  # 2 of 2 passed
         (2, False, "pending", None, None),
     ]
@@ -315,7 +316,8 @@ def test_funnel_procedures_query(small_con: duckdb.DuckDBPyConnection) -> None:
 def test_funnel_aggregate_query(small_con: duckdb.DuckDBPyConnection) -> None:
     # level A2: P-A1 and the reference CNG23032 (4 steps, no results)
     aggregate = query.run(small_con, "funnel_aggregate", **Scope(levels=("A2",)).params())
-    assert aggregate.select("step_no", "procedures", "held_in", "pending_in", *COUNTS).rows() == [
+    columns = ("step_no", "procedures_with_step", "held_in", "pending_in", *COUNTS)
+    assert aggregate.select(columns).rows() == [
         (1, 2, 1, 1, 8, 6, 1, 0, 1, 0, 0),
         (2, 2, 1, 1, 6, 3, 1, 1, 0, 0, 1),
         (3, 2, 1, 1, 3, 2, 1, 0, 0, 0, 0),

@@ -8,7 +8,12 @@ Hand-derived figures of the small store (its docstring):
 - P-B2 (2026): applicants 2, tested 0, laureates 0, no list date (no lead time).
 - The four reference procedures have steps but no results: they are not counted.
 Totals: 3 procedures, 8 + 5 + 2 = 15 applicants, 5 + 3 + 0 = 8 tested, 2 + 1 + 0 = 3
-laureates, 3 / 15 = 20 %, median of (35, 30) = 32.5 days.
+laureates, 3 / 15 = 20 % per applicant, 3 / 8 = 37.5 % per tested (BOSA's own ratio), median
+of (35, 30) = 32.5 days.
+
+BOSA's figures (data/reference/national_figures.csv, each value with its source): 2021
+18,011 laureates of 62,764 tested = 28.7 %; 2022 19,723 of 69,968 = 28.2 %; nothing
+published for 2025 and 2026.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from selstats.ui.charts.overview import (
     ratio_rows,
     volume_chart,
 )
+from selstats.figures import catalogue
 from selstats.ui.i18n import translate
 
 APP = "../../app.py"  # AppTest resolves it against this file
@@ -62,6 +68,7 @@ def test_overview_shows_the_hand_computed_totals(small_store: Path) -> None:
         "Procedures": "3",  # P-A1, P-B1, P-B2 (the reference procedures have no results)
         "Getest": "8",  # 5 + 3 + 0
         "Laureaten": "3",  # 2 + 1 + 0
+        "Slaagkans na test": "37,5 %",  # 3 / 8: BOSA's ratio, laureates / tested
         "Laureaten per sollicitant": "20,0 %",  # 3 / 15
         "Mediane doorlooptijd": "32,5 dagen",  # median(35, 30)
     }
@@ -76,9 +83,11 @@ def test_overview_per_year_table(small_store: Path) -> None:
     assert list(table["tested"]) == [5, 3]  # 5 | 3 + 0
     assert list(table["laureates"]) == [2, 1]  # 2 | 1 + 0
     assert table["laureates_per_applicant"].tolist() == pytest.approx([2 / 8, 1 / 7])
+    assert table["laureates_per_tested"].tolist() == pytest.approx([2 / 5, 1 / 3])
     assert list(table["median_lead_days"]) == [35, 30]  # P-B2 has no list date
     # BOSA publishes nothing for 2025 and 2026
     assert table["national_applicants"].isna().all()
+    assert table["national_laureates_per_tested"].isna().all()
     # the comparison is explained, naming federal recruitment
     assert translate("nl", "overview.national_note") in [c.value for c in at.caption]
 
@@ -93,8 +102,8 @@ def test_overview_in_french_and_english(
     at = _overview(lang)
     assert not at.exception
     metrics = _metrics(at)
-    assert metrics[translate(lang, "overview.metric.ratio")] == ratio
-    assert metrics[translate(lang, "overview.metric.lead_time")] == lead
+    assert metrics[catalogue().label("laureates_per_applicant", lang)] == ratio
+    assert metrics[catalogue().label("median_lead_days", lang)] == lead
 
 
 def test_overview_follows_the_filter(small_store: Path) -> None:
@@ -105,6 +114,7 @@ def test_overview_follows_the_filter(small_store: Path) -> None:
         "Procedures": "2",
         "Getest": "3",  # 3 + 0
         "Laureaten": "1",
+        "Slaagkans na test": "33,3 %",  # 1 / 3
         "Laureaten per sollicitant": "14,3 %",  # 1 / 7 = 0.142857...
         "Mediane doorlooptijd": "30,0 dagen",  # P-B1 only: 2026-06-09 -> 2026-07-09
     }
@@ -119,6 +129,7 @@ def test_an_analyst_sees_small_counts_hidden(small_store: Path) -> None:
         "Procedures": "3",  # procedures are not people: never hidden
         "Getest": "8",
         "Laureaten": "<5",  # 3
+        "Slaagkans na test": "—",  # rests on the hidden 3
         "Laureaten per sollicitant": "—",  # rests on the hidden 3
         "Mediane doorlooptijd": "32,5 dagen",
     }
@@ -128,6 +139,7 @@ def test_an_analyst_sees_small_counts_hidden(small_store: Path) -> None:
     assert list(table["tested"]) == ["5", "<5"]
     assert list(table["laureates"]) == ["<5", "<5"]
     assert table["laureates_per_applicant"].isna().all()
+    assert table["laureates_per_tested"].isna().all()
     assert translate("nl", "access.suppressed_note", n=5) in [c.value for c in at.caption]
 
 
@@ -142,12 +154,12 @@ def test_overview_on_an_empty_store_says_so(empty_store: Path) -> None:
 def test_overview_on_the_demo_store(demo_store: Path, role: str) -> None:
     at = _overview(role=role)
     assert not at.exception
-    assert len(at.metric) == 6
+    assert len(at.metric) == 7
     table = at.dataframe[0].value
     row_2024 = table[table["year"] == 2024]
-    if not row_2024.empty:  # DOMAIN.md section 4: 2024 has 128,514 applicants and no more
-        assert row_2024["national_applicants"].iloc[0] == 128_514
-        assert row_2024["national_laureates"].isna().all()
+    # BOSA's release of 2025: 128,514 applicants in 2024, no tested or laureates published
+    assert row_2024["national_applicants"].iloc[0] == 128_514
+    assert row_2024["national_laureates"].isna().all()
 
 
 # ---- the queries ------------------------------------------------------------------------
@@ -160,6 +172,7 @@ def test_overview_totals_query(small_con: duckdb.DuckDBPyConnection) -> None:
         "applicants": 15,
         "tested": 8,
         "laureates": 3,
+        "laureates_per_tested": pytest.approx(3 / 8),
         "laureates_per_applicant": pytest.approx(0.2),
         "median_lead_days": pytest.approx(32.5),
     }
@@ -167,13 +180,13 @@ def test_overview_totals_query(small_con: duckdb.DuckDBPyConnection) -> None:
 
 def test_overview_totals_respect_the_access_scope(small_con: duckdb.DuckDBPyConnection) -> None:
     totals = query.run(small_con, "overview_totals", **Scope(allowed=("ORG-A",)).params())
-    # P-A1 alone: 8 applicants, 5 tested, 2 laureates, 2 / 8, lead 35 days
-    assert totals.row(0) == (1, 8, 5, 2, 0.25, 35.0)
+    # P-A1 alone: 8 applicants, 5 tested, 2 laureates, 2 / 5, 2 / 8, lead 35 days
+    assert totals.row(0) == (1, 8, 5, 2, 0.4, 0.25, 35.0)
 
 
 def test_overview_totals_of_an_empty_selection(small_con: duckdb.DuckDBPyConnection) -> None:
     totals = query.run(small_con, "overview_totals", **Scope(orgs=("NOBODY",)).params())
-    assert totals.row(0) == (0, 0, 0, 0, None, None)
+    assert totals.row(0) == (0, 0, 0, 0, None, None, None)
 
 
 def test_overview_query_joins_the_national_figures(small_con: duckdb.DuckDBPyConnection) -> None:
@@ -183,7 +196,22 @@ def test_overview_query_joins_the_national_figures(small_con: duckdb.DuckDBPyCon
     national = small_con.sql(
         "select applicants, laureates from national_figures where year = 2022"
     ).fetchall()
-    assert national == [(123_723, 19_723)]  # DOMAIN.md section 4, the reference data
+    # BOSA's release of 1 March 2023: 123,690 applicants (its text), 19,723 laureates
+    assert national == [(123_690, 19_723)]
+
+
+def test_national_figures_query_is_bosas_series(small_con: duckdb.DuckDBPyConnection) -> None:
+    national = query.run(small_con, "national_figures", **Scope(year_from=2021).params())
+    rows = {r["year"]: r for r in national.iter_rows(named=True)}
+    assert sorted(rows) == [2021, 2022, 2023, 2024]
+    # 2021 (Belga, 5 May 2022): 7,308 vacancies, 104,163 applicants, 62,764 tested,
+    # 18,011 laureates; BOSA's headline ratio 18,011 / 62,764 = 0.28696...
+    assert rows[2021]["national_vacancies"] == 7_308
+    assert rows[2021]["national_laureates_per_tested"] == pytest.approx(18_011 / 62_764)
+    assert rows[2021]["national_tested_per_applicant"] == pytest.approx(62_764 / 104_163)
+    # 2023 and 2024: applicants only, the ratios stay unknown
+    assert rows[2023]["national_laureates_per_tested"] is None
+    assert rows[2024]["national_applicants"] == 128_514
 
 
 # ---- the charts -------------------------------------------------------------------------
@@ -198,33 +226,49 @@ def _per_year() -> pl.DataFrame:
             "applicants": [8, 10, 5],
             "tested": [5, 6, 2],
             "laureates": [2, 1, 1],
-            "laureates_per_applicant": [0.25, 0.1, 0.2],
-            # 2022: 19,723 / 123,723 (DOMAIN.md); 2024: no national laureates
-            "national_laureates_per_applicant": [19_723 / 123_723, None, None],
+            "laureates_per_tested": [0.4, 1 / 6, 0.5],
         }
     )
 
 
-def test_ratio_rows_put_the_selection_next_to_the_national_figure() -> None:
-    rows = ratio_rows(
-        _per_year(), "laureates_per_applicant", "national_laureates_per_applicant", LABELS
+def _national() -> pl.DataFrame:
+    # BOSA: 2021 18,011 / 62,764 = 28.7 %; 2022 19,723 / 69,968 = 28.2 %; 2024 not published
+    return pl.DataFrame(
+        {
+            "year": [2021, 2022, 2024],
+            "national_laureates_per_tested": [18_011 / 62_764, 19_723 / 69_968, None],
+        }
     )
-    # no row for the missing national 2024 figure, none for the year-less row
-    assert sorted(rows.rows()) == [
-        (2022, "Nat", pytest.approx(0.1594, abs=1e-4)),
-        (2022, "Sel", 0.25),
-        (2024, "Sel", 0.1),
+
+
+def test_ratio_rows_draw_each_series_where_it_exists() -> None:
+    rows = ratio_rows(
+        _per_year(), _national(), "laureates_per_tested", "national_laureates_per_tested", LABELS
+    )
+    # BOSA's 2021 has no selection beside it; the selection's 2024 no BOSA figure; the
+    # year-less row (permanently open) has no place on the axis
+    assert rows.rows() == [
+        (2021, "Nat", pytest.approx(0.28696, abs=1e-5)),
+        (2022, "Nat", pytest.approx(0.28188, abs=1e-5)),
+        (2022, "Sel", 0.4),
+        (2024, "Sel", pytest.approx(1 / 6)),
     ]
 
 
 def test_ratio_chart_has_tooltips_and_percent_axis() -> None:
     spec = ratio_chart(
-        _per_year(), "laureates_per_applicant", "national_laureates_per_applicant", LABELS, "nl"
+        _per_year(),
+        _national(),
+        "laureates_per_tested",
+        "national_laureates_per_tested",
+        LABELS,
+        "nl",
     ).to_dict()
     assert spec["encoding"]["y"]["axis"]["format"] == "%"
     assert [t["title"] for t in spec["encoding"]["tooltip"]] == ["Jaar", "Bron", "L/S"]
     data = next(iter(spec["datasets"].values()))
-    assert {row["value_text"] for row in data} == {"25,0 %", "15,9 %", "10,0 %"}
+    # 28.696 -> 28,7; 28.188 -> 28,2; 0.4 -> 40,0; 1/6 = 16.67 -> 16,7
+    assert {row["value_text"] for row in data} == {"28,7 %", "28,2 %", "40,0 %", "16,7 %"}
 
 
 def test_volume_chart_leaves_out_rows_without_a_year() -> None:
@@ -255,6 +299,11 @@ def test_axes_write_numbers_the_way_the_language_does() -> None:
     assert "labelExpr" not in english
     assert "regexp(',', 'g')" in dutch["labelExpr"]
     ratio = ratio_chart(
-        _per_year(), "laureates_per_applicant", "national_laureates_per_applicant", LABELS, "fr"
+        _per_year(),
+        _national(),
+        "laureates_per_tested",
+        "national_laureates_per_tested",
+        LABELS,
+        "fr",
     ).to_dict()["encoding"]["y"]["axis"]
     assert ratio["labelExpr"].endswith("'%', ' %')")  # "30 %" in French

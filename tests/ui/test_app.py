@@ -20,6 +20,7 @@ PAGES = [
     "certification",
     "reserve_lists",
     "explore",
+    "definitions",
 ]
 
 

@@ -1,27 +1,32 @@
 """Small-cell suppression: counts of people below a threshold are shown as "<5", and rates
 computed from them are hidden, wherever figures span organisations beyond the user's own.
+Person-level references never reach a role that does not see candidates.
 
-Each query declares its own columns in a header comment (the leading `--` lines of the
-.sql file), read here from the same text `selstats.query` runs:
+What a column is comes from the figure catalogue (`selstats.figures`), where every figure
+declares its small-cell rule once, whichever query returns it:
 
-    -- suppress: counts=applicants,tested rates=laureates_per_applicant(applicants)
-    -- access: candidates
-
-- `counts=`: columns that count people. Below the threshold ($SELSTATS_MIN_CELL, default 5;
-  zero included) they become the text "<5"; a suppressed frame holds every declared count
+- `privacy = "count"`: counts people. Below the threshold ($SELSTATS_MIN_CELL, default 5;
+  zero included) the value becomes the text "<5"; a suppressed frame holds every such
   column as text (the exact number, or "<5"), so that its type does not depend on the data.
-- `rates=`: columns computed from counts, set to null in the rows where a count they depend
-  on was suppressed. `rate(a,b)` names those counts; a bare `rate` depends on every declared
-  count of its row.
-- `access: candidates`: the query returns candidate-level rows (one row per person); only
-  roles with `Permission.VIEW_CANDIDATES` get them, for their organisations only.
-- `access: audit`: the query reads something of no organisation in particular that only
-  those who import or audit may see (the import log); anyone else gets no rows.
+- `privacy = "rate"`: a ratio of two figures (`ratio = [numerator, denominator]`), set to
+  null in the rows where either was suppressed.
+- `privacy = "person"`: names a person (candidate_ref, consultant_ref, the consultants a
+  condition hangs on); dropped from every frame for a role without
+  `Permission.VIEW_CANDIDATES` (`personal_columns`).
+
+What a query returns as a whole is declared in its header comment (the leading `--` lines):
+- `access: candidates`: one row per person; only roles with `Permission.VIEW_CANDIDATES`
+  get the rows, for their organisations only.
+- `access: audit`: something of no organisation in particular that only those who import or
+  audit may see (the import log); anyone else gets no rows.
+- `access: reference`: published reference data of no organisation (BOSA's national figures,
+  index coefficients): the same for everyone, so it has no `$allowed` scope.
   Without an `access:` line a query returns figures, scoped by its `$allowed`.
 
-`suppress` is pure; `selstats.ui.db.cached_query` applies it when the user's role asks for
-it (`Access.suppression_applies`). Known limit: suppression is per cell, not complementary;
-a total shown next to suppressed parts can reveal a part by subtraction.
+`suppress` and `suppress_small_cells` are pure; `selstats.ui.db.cached_query` applies them
+when the user's role asks for it (`Access.suppression_applies`). Known limit: suppression is
+per cell, not complementary; a total shown next to suppressed parts can reveal a part by
+subtraction.
 """
 
 from __future__ import annotations
@@ -30,21 +35,21 @@ import logging
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
 import polars as pl
 
 from selstats import query
+from selstats.figures import Catalogue, Privacy, catalogue
 
 MIN_CELL_ENV: Final = "SELSTATS_MIN_CELL"
 DEFAULT_MIN_CELL: Final = 5
 
-ACCESS_LEVELS: Final = ("figures", "candidates", "audit")
+ACCESS_LEVELS: Final = ("figures", "candidates", "audit", "reference")
 
-_DIRECTIVE = re.compile(r"--\s*(suppress|access)\s*:\s*(.*)$")
-_RATE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\(([^)]*)\))?")
+_DIRECTIVE = re.compile(r"--\s*access\s*:\s*(.*)$")
 
 _log = logging.getLogger(__name__)
 
@@ -68,16 +73,9 @@ def small_label(threshold: int) -> str:
 
 @dataclass(frozen=True)
 class QueryPolicy:
-    """What a query's header declares. `rates`: rate column -> the counts it depends on
-    (empty tuple: every declared count)."""
+    """What a query's header declares: what it returns as a whole."""
 
-    counts: tuple[str, ...] = ()
-    rates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     level: str = "figures"  # one of ACCESS_LEVELS
-
-    @property
-    def suppressible(self) -> bool:
-        return bool(self.counts)
 
     @property
     def candidate_level(self) -> bool:
@@ -88,31 +86,8 @@ class PolicyError(ValueError):
     """A header line that cannot be read."""
 
 
-def _names(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-def _parse_suppress(text: str) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
-    counts: tuple[str, ...] = ()
-    rates: dict[str, tuple[str, ...]] = {}
-    # "counts=a,b rates=r(a,b),s": split on the keywords, not on blanks inside parentheses.
-    found = re.findall(r"(counts|rates)\s*=\s*((?:[^\s(]|\([^)]*\))+)", text)
-    if not found:
-        raise PolicyError(f"suppress line without counts= or rates=: {text!r}")
-    for key, value in found:
-        if key == "counts":
-            counts += _names(value)
-        else:
-            for match in _RATE.finditer(value):
-                rates[match.group(1)] = _names(match.group(2) or "")
-    return counts, rates
-
-
 def parse_policy(sql: str) -> QueryPolicy:
-    """The directives in the leading comment lines of a query text. Several `suppress:`
-    lines add up (for long lists)."""
-    counts: tuple[str, ...] = ()
-    rates: dict[str, tuple[str, ...]] = {}
+    """The `access:` directive in the leading comment lines of a query text."""
     level = "figures"
     for line in sql.splitlines():
         stripped = line.strip()
@@ -123,27 +98,37 @@ def parse_policy(sql: str) -> QueryPolicy:
         directive = _DIRECTIVE.match(stripped)
         if directive is None:
             continue
-        kind, text = directive.group(1), directive.group(2).strip()
-        if kind == "suppress":
-            more_counts, more_rates = _parse_suppress(text)
-            counts += more_counts
-            rates.update(more_rates)
-        elif text in ACCESS_LEVELS:
-            level = text
-        else:
+        text = directive.group(1).strip()
+        if text not in ACCESS_LEVELS:
             raise PolicyError(f"unknown access level {text!r} (expected one of {ACCESS_LEVELS})")
-    if rates and not counts:
-        raise PolicyError("rates= without counts=: a rate is hidden when its counts are small")
-    unknown = sorted({dep for deps in rates.values() for dep in deps} - set(counts))
-    if unknown:
-        raise PolicyError(f"rates depend on counts not declared in counts=: {unknown}")
-    return QueryPolicy(counts=tuple(dict.fromkeys(counts)), rates=rates, level=level)
+        level = text
+    return QueryPolicy(level=level)
 
 
 @cache
 def query_policy(name: str) -> QueryPolicy:
     """The declared policy of `queries/<name>.sql`."""
     return parse_policy(query.load_sql(name))
+
+
+def small_cell_rules(
+    columns: Sequence[str], figures: Catalogue | None = None
+) -> tuple[list[str], dict[str, tuple[str, str]]]:
+    """The count columns among `columns` and their rates (rate -> (numerator,
+    denominator)), as the catalogue declares them."""
+    figures = figures or catalogue()
+    counts = figures.with_privacy(columns, Privacy.COUNT)
+    rates = {}
+    for name in figures.with_privacy(columns, Privacy.RATE):
+        ratio = figures[name].ratio
+        if ratio is not None:
+            rates[name] = ratio
+    return counts, rates
+
+
+def personal_columns(columns: Sequence[str], figures: Catalogue | None = None) -> list[str]:
+    """The columns among `columns` that name a person."""
+    return (figures or catalogue()).with_privacy(columns, Privacy.PERSON)
 
 
 def suppress(
@@ -188,22 +173,7 @@ def suppress(
     return frame.with_columns(exprs)
 
 
-def apply_policy(frame: pl.DataFrame, policy: QueryPolicy, threshold: int) -> pl.DataFrame:
-    return suppress(frame, policy.counts, policy.rates, threshold)
-
-
-def is_suppressed_value(value: object) -> bool:
-    """True for a count shown as "<5" (for pages that format counts themselves)."""
-    return isinstance(value, str) and value.startswith("<")
-
-
-def as_numbers(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
-    """For charts and sums: the given count columns as numbers again, a suppressed "<5" as
-    null (so it is left out rather than drawn as a figure). Numeric columns are unchanged,
-    so a page may call it on every frame, suppressed or not."""
-    exprs = [
-        pl.col(c).cast(pl.Int64, strict=False)
-        for c in columns
-        if c in frame.columns and frame.schema[c] == pl.String
-    ]
-    return frame.with_columns(exprs) if exprs else frame
+def suppress_small_cells(frame: pl.DataFrame, threshold: int) -> pl.DataFrame:
+    """`suppress` with the counts and rates the catalogue declares for `frame`'s columns."""
+    counts, rates = small_cell_rules(frame.columns)
+    return suppress(frame, counts, rates, threshold)

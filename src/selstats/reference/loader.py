@@ -30,7 +30,13 @@ from selstats.domain.models import (
 )
 from selstats.paths import REFERENCE_DIR
 from selstats.reference.csvfile import Problem, Row, read_table, validate_rows
-from selstats.reference.models import CertificationTask, NationalFigures, SalaryPosting
+from selstats.reference.models import (
+    CertificationTask,
+    NationalFigures,
+    NationalValue,
+    ReferenceSource,
+    SalaryPosting,
+)
 from selstats.rules.certification import CertificationThresholds
 from selstats.rules.coefficients import is_published_step, nearest_step
 
@@ -48,6 +54,7 @@ INDEX_COEFFICIENTS = "index_coefficients.csv"
 NATIONAL_FIGURES = "national_figures.csv"
 CERTIFICATION_TASKS = "certification_tasks.csv"
 CERTIFICATION_RULES = "certification_rules.csv"
+SOURCES = "sources.csv"
 
 
 class ReferenceDataError(ValueError):
@@ -77,6 +84,10 @@ class Reference:
     thresholds: CertificationThresholds
     # Salary amounts as the postings published them (the unpublished ones with no amount).
     salary_postings: tuple[SalaryPosting, ...] = ()
+    # Each national figure with its source (national_figures above holds them per year).
+    national_values: tuple[NationalValue, ...] = ()
+    # The sources of the files that have no source column of their own.
+    sources: tuple[ReferenceSource, ...] = ()
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The store's reference tables (named and shaped as in schema.sql), plus
@@ -344,6 +355,35 @@ def _check_postings(
             )
 
 
+def _national_figures(
+    load: _Loader, values: list[tuple[Row, NationalValue]]
+) -> tuple[NationalFigures, ...]:
+    """The values of each year side by side; a year whose figures do not narrow (more
+    laureates than tested, ...) is reported at its last line and left out."""
+    by_year: dict[int, list[tuple[Row, NationalValue]]] = defaultdict(list)
+    for row, value in values:
+        by_year[value.year].append((row, value))
+    figures = []
+    for year, rows in sorted(by_year.items()):
+        known = {value.figure.value: value.value for _, value in rows}
+        try:
+            figures.append(NationalFigures(year=year, **known))
+        except ValidationError as error:
+            row = max((r for r, _ in rows), key=lambda r: r.line)
+            message = error.errors()[0]["msg"].removeprefix("Value error, ")
+            load.add(NATIONAL_FIGURES, row, None, f"{year}: {message}")
+    return tuple(figures)
+
+
+def _check_sources(
+    load: _Loader, directory: Path, sources: list[tuple[Row, ReferenceSource]]
+) -> None:
+    """A source names a reference file of this folder."""
+    for row, source in sources:
+        if not (directory / source.file).is_file():
+            load.add(SOURCES, row, "file", f"{source.file!r} is not a file of {directory.name}/")
+
+
 def _load(directory: Path) -> tuple[Reference, list[Problem]]:
     load = _Loader(directory)
     orgs = load.read(ORGANISATIONS, Organisation, lambda o: o.org_id, "org_id")
@@ -359,9 +399,12 @@ def _load(directory: Path) -> tuple[Reference, list[Problem]]:
         lambda p: (p.posting, p.period, p.bound),
         "posting",
     )
-    figures = load.read(NATIONAL_FIGURES, NationalFigures, lambda f: f.year, "year")
+    national = load.read(NATIONAL_FIGURES, NationalValue, lambda v: (v.year, v.figure), "figure")
+    figures = _national_figures(load, national)
     tasks = load.read(CERTIFICATION_TASKS, CertificationTask, lambda t: t.task_id, "task_id")
     thresholds = load.thresholds()
+    sources = load.read(SOURCES, ReferenceSource, lambda s: (s.file, s.item), "item")
+    _check_sources(load, directory, sources)
 
     _check_procedures(
         load,
@@ -388,10 +431,12 @@ def _load(directory: Path) -> tuple[Reference, list[Problem]]:
         steps=tuple(sorted(records(steps), key=lambda s: (s.procedure_code, s.step_no))),
         salary_scales=records(scales),
         coefficients=tuple(sorted(records(coefficients), key=lambda c: c.in_force_from)),
-        national_figures=tuple(sorted(records(figures), key=lambda f: f.year)),
+        national_figures=figures,
         tasks=records(tasks),
         thresholds=thresholds,
         salary_postings=records(postings),
+        national_values=tuple(sorted(records(national), key=lambda v: (v.year, v.figure))),
+        sources=records(sources),
     )
     return reference, load.problems
 

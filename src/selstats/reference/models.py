@@ -14,6 +14,39 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class ReferenceSource(_Model):
+    """The publication an item of a reference file without a source column of its own rests
+    on (data/reference/sources.csv): `item` is a key of that file (an org_id, a procedure
+    code) or "all"."""
+
+    file: str = Field(min_length=1)
+    item: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    url: str | None = None
+    note: str | None = None
+
+
+class NationalFigure(StrEnum):
+    """What a national key figure counts (BOSA counts persons)."""
+
+    VACANCIES = "vacancies"
+    APPLICANTS = "applicants"
+    TESTED = "tested"
+    LAUREATES = "laureates"
+
+
+class NationalValue(_Model):
+    """One of BOSA's published key figures: a year, what it counts, the value and where it
+    was published (a source is required: an unsourced value is left out, never guessed)."""
+
+    year: int = Field(ge=1900, le=2100)
+    figure: NationalFigure
+    value: int = Field(ge=0)
+    source: str = Field(min_length=1)
+    url: str | None = None
+    note: str | None = None
+
+
 class NationalFigures(_Model):
     """BOSA's key figures of federal recruitment for one year; None = not published."""
 

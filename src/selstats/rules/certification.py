@@ -54,6 +54,9 @@ TOO_FEW_CERTIFIED = "too_few_certified"
 NO_PRO_PARTNER = "no_pro_partner"
 QCHECK_BELOW = "qcheck_below_80"  # the code keeps its name if the threshold is edited
 NO_QCHECKS = "no_qchecks"
+# A yearly review is "due" from this many days before it (overdue ones included): the one
+# horizon of the certification page, its queries ($review_horizon_days) and the advice.
+REVIEW_HORIZON_DAYS = 90
 REASON_CODES: tuple[str, ...] = (
     *MISSING_AZ.values(),
     *MISSING_TESTS.values(),

@@ -45,6 +45,7 @@ from selstats.rules.certification import (
     NO_QCHECKS,
     QCHECK_BELOW,
     REASON_CODES,
+    REVIEW_HORIZON_DAYS,
     TOO_FEW_CERTIFIED,
     CertificationStatus,
     CertificationThresholds,
@@ -62,7 +63,6 @@ from selstats.rules.certification import (
 
 MAX_SCORE = 100.0
 RECENT_MONTHS = 3
-REVIEW_HORIZON_DAYS = 90
 # Above this many further checks the advice says "not within reach" rather than count on.
 MAX_CHECKS = 1_000
 

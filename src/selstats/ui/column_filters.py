@@ -4,14 +4,17 @@ empty restricts nothing, so empty cells stay until the user narrows a filter."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import cast
 
 import polars as pl
 import streamlit as st
 
+from selstats.figures import catalogue
+from selstats.figures.present import value_text
 from selstats.ui.format import UNKNOWN
-from selstats.ui.i18n import t
+from selstats.ui.i18n import current_lang, t
 from selstats.ui.table_filter import (
     Between,
     ColumnFilter,
@@ -31,26 +34,37 @@ def filterable_columns(frame: pl.DataFrame) -> dict[str, FilterKind]:
     return {name: kind for name, kind in kinds.items() if kind is not None}
 
 
-def _choice_label(value: object) -> str:
-    if value is None:
-        return UNKNOWN
-    if isinstance(value, bool):
-        return t("explore.yes") if value else t("explore.no")
-    return str(value)
+def _label(column: str) -> str:
+    """The column's label in the session's language (the figure catalogue)."""
+    return catalogue().label(column, current_lang())
+
+
+def _choice_label(column: str) -> Callable[[object], str]:
+    """How one value of `column` is named in a widget: codes by their names, yes / no,
+    numbers and dates in the language's format (the figure catalogue)."""
+
+    def name(value: object) -> str:
+        if value is None:
+            return UNKNOWN
+        return value_text(column, value, current_lang())
+
+    return name
 
 
 def _contains(frame: pl.DataFrame, column: str, key: str) -> ColumnFilter:
     text = st.text_input(
-        t("explore.filter_contains", column=column), key=key, placeholder=t("explore.any")
+        t("explore.filter_contains", column=_label(column)),
+        key=key,
+        placeholder=t("explore.any"),
     )
     return Contains(column, text)
 
 
 def _value_in(frame: pl.DataFrame, column: str, key: str) -> ColumnFilter:
     chosen = st.multiselect(
-        t("explore.filter_in", column=column),
+        t("explore.filter_in", column=_label(column)),
         choices(frame, column),
-        format_func=_choice_label,
+        format_func=_choice_label(column),
         key=key,
         placeholder=t("explore.any"),
     )
@@ -59,9 +73,9 @@ def _value_in(frame: pl.DataFrame, column: str, key: str) -> ColumnFilter:
 
 def _between(frame: pl.DataFrame, column: str, key: str) -> ColumnFilter:
     low, high = bounds(frame, column)
-    label = t("explore.filter_range", column=column)
+    label = t("explore.filter_range", column=_label(column))
     if low is None or high is None or low == high:
-        st.caption(f"{label}: {_choice_label(low)}")
+        st.caption(f"{label}: {_choice_label(column)(low)}")
         return Between(column)
     start: object
     end: object
@@ -95,6 +109,7 @@ def column_filters(frame: pl.DataFrame, key: str) -> list[ColumnFilter]:
     picked = st.multiselect(
         t("explore.filter_columns"),
         list(kinds),
+        format_func=_label,
         key=f"{key}_columns",
         placeholder=t("explore.filter_columns_placeholder"),
         help=t("explore.filter_columns_help"),

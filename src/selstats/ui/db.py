@@ -11,8 +11,9 @@ Access (`selstats.access`) is enforced here, where data is read: `cached_query` 
 query's `$allowed` to what the logged-in user may see (figures, or candidate-level rows for
 a query whose header says `-- access: candidates`), so no page and no URL can widen it, and
 the cache, keyed on the parameters, never hands one user's rows to another. It then applies
-the query's declared small-cell suppression (`-- suppress: ...`) when the user's role asks for
-it (see `selstats.access.suppression`).
+the small-cell suppression the figure catalogue declares for the query's columns when the
+user's role asks for it, and drops columns that name a person for a role without candidate
+rows (see `selstats.access.suppression`).
 
 The cache is this module's own (`_Frames`), not `st.cache_data` around the query: a hit
 there costs Streamlit's argument hashing and an unpickled copy of the frame, several times
@@ -50,7 +51,12 @@ from selstats import query
 from selstats.access.identity import current_access, note_once, require_access
 from selstats.access.roles import Permission
 from selstats.access.scope import intersect
-from selstats.access.suppression import apply_policy, min_cell, query_policy
+from selstats.access.suppression import (
+    min_cell,
+    personal_columns,
+    query_policy,
+    suppress_small_cells,
+)
 from selstats.store.connection import db_path, snapshot_id
 from selstats.ui.i18n import t
 
@@ -242,7 +248,8 @@ def cached_query(name: str, **params: object) -> pl.DataFrame:
     `$allowed` is narrowed to the logged-in user's scope whatever the caller passes; a
     candidate-level query gives an empty frame (and a sentence) to a role without candidate
     rows, an `audit` query an empty frame to anyone who neither imports nor audits;
-    declared counts are suppressed for roles that need it."""
+    columns naming a person are dropped for a role without candidate rows, and counts are
+    suppressed for roles that need it, as the figure catalogue declares them."""
     version = _store_version()  # stops the page with a sentence when there is no store
     access = current_access() or require_access()
     policy = query_policy(name)
@@ -270,12 +277,16 @@ def cached_query(name: str, **params: object) -> pl.DataFrame:
     frame = _FRAMES.get(generation, text, run)
     if policy.level == "audit":
         return frame.clone() if audits else frame.clear()
-    if policy.suppressible and access.suppression_applies(dict(key)):
+    personal = personal_columns(frame.columns)
+    if personal and not access.may(Permission.VIEW_CANDIDATES):
+        frame = frame.drop(personal)  # who a figure hangs on is not for this role
+        text = f"{text} without {personal}"
+    if access.suppression_applies(dict(key)):
         threshold = min_cell()
         raw = frame
         frame = _FRAMES.get(
             generation,
             f"{text} suppressed below {threshold}",
-            lambda: apply_policy(raw, policy, threshold),
+            lambda: suppress_small_cells(raw, threshold),
         )
     return frame.clone()

@@ -5,7 +5,8 @@
   allen)".
 - `state_text`: what a step's state means ("niet gehouden — te weinig kandidaten over").
 - `funnel_table`, `aggregate_table`, `compare_table`: the frames the page shows and offers
-  for download, contract columns first; `chart_steps` and `aggregate_chart_steps`: the
+  for download (codes still codes: `selstats.ui.table.show_table` names them), contract
+  columns first; `chart_steps` and `aggregate_chart_steps`: the
   frames the funnel chart draws.
 """
 
@@ -35,9 +36,8 @@ CONTRACT_COLUMNS: Final = (
 FUNNEL_TABLE_COLUMNS: Final = (
     *CONTRACT_COLUMNS,
     "state",
-    "status",
     "rule",
-    "pass_rate",
+    "advance_rate",
     "share_reached",
     "conversion",
 )
@@ -45,7 +45,7 @@ COMPARE_TABLE_COLUMNS: Final = (
     "procedure_code",
     "step_no",
     "step_name",
-    "status",
+    "state",
     "reached",
     "passed",
     "applicants",
@@ -54,13 +54,13 @@ COMPARE_TABLE_COLUMNS: Final = (
 )
 AGGREGATE_TABLE_COLUMNS: Final = (
     "step_no",
-    "procedures",
+    "procedures_with_step",
     "held_in",
     "not_held_in",
     "pending_in",
     "reached",
     *OUTCOMES,
-    "pass_rate",
+    "advance_rate",
     "share_reached",
     "conversion",
     "applicants",
@@ -99,7 +99,7 @@ def _pass_mark(step: Mapping[str, object], lang: str) -> str:
     return translate(lang, "funnel.rule.min_points", mark=_number(mark, lang))
 
 
-def _steps_list(total_of_steps: str) -> str:
+def steps_list(total_of_steps: str) -> str:
     """'2,3' -> '2 + 3'."""
     return " + ".join(part.strip() for part in total_of_steps.split(",") if part.strip())
 
@@ -124,7 +124,7 @@ def rule_text(step: Mapping[str, object], lang: str) -> str:
                 lang,
                 "funnel.rule.total",
                 pct=fmt_pct(total_pct / 100, lang, 0),
-                steps=_steps_list(total_of),
+                steps=steps_list(total_of),
             )
         )
     if step.get("eliminating") is False:
@@ -134,18 +134,8 @@ def rule_text(step: Mapping[str, object], lang: str) -> str:
 
 def state_text(state: str, lang: str) -> str:
     """What a step's state means: "afgenomen", "niet gehouden — te weinig kandidaten over",
-    "nog geen resultaten"."""
-    if state == StepState.NOT_HELD:
-        return translate(lang, "funnel.not_held")
-    if state == StepState.PENDING:
-        return translate(lang, "step_state.pending")
+    "nog geen resultaten" (the names of the `state` figure's values)."""
     return translate(lang, f"step_state.{state}")
-
-
-def _with_status(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
-    return funnel.with_columns(
-        pl.Series("status", [state_text(s, lang) for s in funnel["state"]], dtype=pl.String)
-    )
 
 
 def funnel_table(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -153,28 +143,24 @@ def funnel_table(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
     state in words, the rule in words and the conversion figures. This frame is what the
     page shows and what the download holds."""
     rules = pl.Series("rule", [rule_text(row, lang) for row in funnel.iter_rows(named=True)])
-    return (
-        _with_status(funnel, lang).with_columns(rules.cast(pl.String)).select(FUNNEL_TABLE_COLUMNS)
-    )
+    return funnel.with_columns(rules.cast(pl.String)).select(FUNNEL_TABLE_COLUMNS)
 
 
-def compare_table(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
+def compare_table(funnel: pl.DataFrame) -> pl.DataFrame:
     """The side-by-side table: per procedure and step, who reached it and the share of the
     procedure's applicants that did."""
-    return _with_status(funnel, lang).select(COMPARE_TABLE_COLUMNS)
+    return funnel.select(COMPARE_TABLE_COLUMNS)
 
 
 def kinds_text(kinds: Sequence[str] | None, lang: str) -> str:
     """The step kinds behind a step number, in words: "schriftelijke proef, screening"."""
-    return ", ".join(translate(lang, f"funnel.kind.{kind}") for kind in kinds or ())
+    return ", ".join(translate(lang, f"step_kind.{kind}") for kind in kinds or ())
 
 
-def aggregate_table(aggregate: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """The table of the funnel summed over the filter, with the step kinds in words."""
-    kinds = pl.Series(
-        "kinds", [kinds_text(k, lang) for k in aggregate["kinds"].to_list()], pl.String
-    )
-    return aggregate.with_columns(kinds).select(AGGREGATE_TABLE_COLUMNS)
+def aggregate_table(aggregate: pl.DataFrame) -> pl.DataFrame:
+    """The table of the funnel summed over the filter (the kinds of step stay codes: the
+    table translates them, as every category)."""
+    return aggregate.select(AGGREGATE_TABLE_COLUMNS)
 
 
 def _step_label(step_no: int, name: str) -> str:
@@ -223,7 +209,7 @@ def aggregate_chart_steps(aggregate: pl.DataFrame, lang: str) -> pl.DataFrame:
     rule; no top-N marks."""
     labels = [
         translate(lang, "funnel.aggregate.step_label", step=fmt_int(no, lang), n=fmt_int(n, lang))
-        for no, n in zip(aggregate["step_no"], aggregate["procedures"], strict=True)
+        for no, n in zip(aggregate["step_no"], aggregate["procedures_with_step"], strict=True)
     ]
     counted = as_numbers(aggregate, ("reached", *OUTCOMES))
     states = [

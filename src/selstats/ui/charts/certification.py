@@ -70,7 +70,7 @@ def qcheck_average_chart(
         )
         .with_columns(
             standing_label=pl.col("standing").replace_strict(dict(standing_labels)),
-            label=pl.concat_str(pl.col("name"), pl.lit(" ("), pl.col("org_id"), pl.lit(")")),
+            label=pl.concat_str(pl.col("org_name"), pl.lit(" ("), pl.col("org_id"), pl.lit(")")),
         )
         .select("label", "qcheck_figure", "qcheck_count", "standing", "standing_label")
     )
@@ -114,15 +114,16 @@ def qcheck_trend_chart(
     """One organisation's Q-check average per year (the `qchecks_trend` query), a line with
     points, against the line at `threshold`. labels: year, average (naming the mode, for
     the tooltip), axis (the y axis), checks, consultants, line."""
-    data = frame.select("year", "qcheck_average", "qchecks", "consultants").to_dicts()
+    columns = ("check_year", "qcheck_year_average", "qchecks_in_year", "consultants_in_year")
+    data = frame.select(columns).to_dicts()
     base = alt.Chart(alt.Data(values=data)).encode(
-        x=alt.X("year:O", title=labels["year"], axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("qcheck_average:Q", title=labels["axis"], scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("check_year:O", title=labels["year"], axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("qcheck_year_average:Q", title=labels["axis"], scale=alt.Scale(domain=[0, 100])),
         tooltip=[
-            alt.Tooltip("year:O", title=labels["year"]),
-            alt.Tooltip("qcheck_average:Q", title=labels["average"], format=".2f"),
-            alt.Tooltip("qchecks:Q", title=labels["checks"]),
-            alt.Tooltip("consultants:Q", title=labels["consultants"]),
+            alt.Tooltip("check_year:O", title=labels["year"]),
+            alt.Tooltip("qcheck_year_average:Q", title=labels["average"], format=".2f"),
+            alt.Tooltip("qchecks_in_year:Q", title=labels["checks"]),
+            alt.Tooltip("consultants_in_year:Q", title=labels["consultants"]),
         ],
     )
     line = base.mark_line(color=STANDING_COLOURS["qualifies"], strokeWidth=2)

@@ -1,8 +1,8 @@
 """Charts of the overview page, from the rows of queries/overview.sql (one per year).
 
 - `volume_chart`: applicants, tested and laureates of the selection per year.
-- `ratio_chart`: a ratio per year (laureates per applicant, ...) of the selection next to
-  the national BOSA figure of the same year, where BOSA published one.
+- `ratio_chart`: a ratio per year of the selection (laureates per tested) next to BOSA's own
+  figure of that ratio, each drawn for the years it exists.
 Rows without a year (permanently open procedures) are left out of both: they have no place
 on a time axis; the table shows them.
 """
@@ -79,39 +79,49 @@ def volume_chart(per_year: pl.DataFrame, labels: VolumeLabels, lang: str) -> alt
 @dataclass(frozen=True)
 class RatioLabels:
     year: str
-    ratio: str  # the axis: "Laureaten per sollicitant"
+    ratio: str  # the axis: the ratio's label
     source: str  # the legend's title
     selection: str  # "Deze selectie"
-    national: str  # "Nationaal (BOSA, federaal)"
+    national: str  # "BOSA (federaal)"
 
 
 def ratio_rows(
-    per_year: pl.DataFrame, column: str, national_column: str, labels: RatioLabels
+    selection: pl.DataFrame,
+    national: pl.DataFrame,
+    column: str,
+    national_column: str,
+    labels: RatioLabels,
 ) -> pl.DataFrame:
-    """year, source, value: the selection's ratio and the national one of the same year;
-    a missing value (no national figure, no applicants) is left out, never drawn as 0."""
-    dated = _dated(per_year)
+    """year, source, value: the selection's ratio per year and the national one per year
+    BOSA published it (the two may cover different years: each is drawn where it exists);
+    a missing value is left out, never drawn as 0."""
     both = pl.concat(
         [
-            dated.select("year", pl.lit(labels.selection).alias("source"), pl.col(column)),
-            dated.select(
-                "year", pl.lit(labels.national).alias("source"), pl.col(national_column)
-            ).rename({national_column: column}),
-        ]
+            _dated(selection).select(
+                "year", pl.lit(labels.selection).alias("source"), pl.col(column).alias("value")
+            ),
+            _dated(national).select(
+                "year",
+                pl.lit(labels.national).alias("source"),
+                pl.col(national_column).alias("value"),
+            ),
+        ],
+        how="vertical_relaxed",
     )
-    return both.rename({column: "value"}).filter(pl.col("value").is_not_null())
+    return both.filter(pl.col("value").is_not_null()).sort("year", "source")
 
 
 def ratio_chart(
-    per_year: pl.DataFrame,
+    selection: pl.DataFrame,
+    national: pl.DataFrame,
     column: str,
     national_column: str,
     labels: RatioLabels,
     lang: str,
 ) -> alt.Chart:
-    """Grouped bars per year: the selection's `column` next to the national
-    `national_column` (both fractions; the axis in percent)."""
-    rows = ratio_rows(per_year, column, national_column, labels)
+    """Per year, the selection's `column` and BOSA's `national_column` (both fractions, the
+    axis in percent): bars side by side where both exist, one bar where only one does."""
+    rows = ratio_rows(selection, national, column, national_column, labels)
     rows = rows.with_columns(
         pl.Series("value_text", [fmt_pct(v, lang) for v in rows["value"]], pl.String)
     )

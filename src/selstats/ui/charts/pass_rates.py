@@ -23,6 +23,7 @@ import altair as alt
 import polars as pl
 
 from selstats.domain.enums import StepKind
+from selstats.figures import catalogue
 from selstats.ui.charts.palette import LINE_COLOUR, OUTCOME_COLOURS, OUTCOME_ORDER
 from selstats.ui.format import fmt_int, fmt_num, fmt_pct
 
@@ -121,26 +122,28 @@ class PassRateTexts:
     outcomes: Mapping[str, str]  # Outcome value -> name
 
     @classmethod
-    def from_catalogue(cls, t: Callable[..., str]) -> PassRateTexts:
+    def from_catalogue(cls, t: Callable[..., str], lang: str) -> PassRateTexts:
         """Build from a `t(key, **placeholders)` function (`selstats.ui.i18n.t`, or
-        `translate` bound to a language)."""
+        `translate` bound to a language) for the chart's own words, and the figure
+        catalogue for the figures' labels in `lang`."""
+        figures = catalogue()
         return cls(
-            pass_rate=t("pass_rates.axis_pass_rate"),
-            no_show_rate=t("pass_rates.axis_no_show_rate"),
+            pass_rate=figures.label("pass_rate", lang),
+            no_show_rate=figures.label("no_show_rate", lang),
             measure=t("pass_rates.axis_measure"),
-            kind=t("pass_rates.axis_kind"),
-            year=t("pass_rates.axis_year"),
-            organisation=t("pass_rates.axis_organisation"),
+            kind=figures.label("kind", lang),
+            year=figures.label("year", lang),
+            organisation=figures.label("org_name", lang),
             score=t("pass_rates.axis_score"),
-            candidates=t("pass_rates.axis_candidates"),
-            outcome=t("pass_rates.axis_outcome"),
-            pass_mark=t("pass_rates.rule_pass_mark"),
+            candidates=figures.label("candidates", lang),
+            outcome=figures.label("outcome", lang),
+            pass_mark=figures.label("pass_mark", lang),
             cut=t("pass_rates.rule_cut", n="{n}"),  # filled in by the chart
             all_kinds=t("pass_rates.all_kinds"),
-            sat=t("pass_rates.col.sat"),
-            met_mark=t("pass_rates.col.met_mark"),
-            reached=t("pass_rates.col.reached"),
-            kinds={kind: t(f"pass_rates.kind.{kind}") for kind in KIND_ORDER},
+            sat=figures.label("sat", lang),
+            met_mark=figures.label("met_mark", lang),
+            reached=figures.label("reached", lang),
+            kinds={kind: t(f"step_kind.{kind}") for kind in KIND_ORDER},
             outcomes={outcome: t(f"outcome.{outcome}") for outcome in OUTCOME_ORDER},
         )
 

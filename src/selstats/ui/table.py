@@ -1,0 +1,136 @@
+"""Tables and key figures as every page draws them, from the figure catalogue
+(`selstats.figures`): headers, tooltips (the definition), formats and translated values come
+from there, so no page configures a column or names a figure itself.
+
+    from selstats.ui.table import metric, show_table
+
+    metric(st, "applicants", totals["applicants"])          # label, value, definition
+    show_table(frame, key="funnel", download="funnel", detail=filters.params())
+
+A column without a catalogue entry raises `UnknownFigure`: the page tests run every page, so
+a figure cannot reach a screen without its definition. Downloads hold exactly what the table
+shows: the translated values under the labels of the chosen language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import polars as pl
+import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
+
+from selstats.access.suppression import min_cell
+from selstats.figures import Figure, Unit, catalogue
+from selstats.figures.present import decimals, labelled, translated, value_text
+from selstats.ui.download import download_buttons
+from selstats.ui.format import UNKNOWN
+from selstats.ui.i18n import current_lang, t, translate
+
+DATE_FORMATS: Final = {"nl": "DD/MM/YYYY", "fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
+
+
+def date_format(lang: str) -> str:
+    """The date format of st.date_input and date columns in `lang` (30/05/2023, 2023-05-30)."""
+    return DATE_FORMATS.get(lang, DATE_FORMATS["nl"])
+
+
+def _number_format(figure: Figure, lang: str) -> str:
+    unit = figure.unit
+    if unit is Unit.COUNT:
+        return "localized"
+    if unit is Unit.RATE:
+        return "percent"
+    if unit is Unit.EURO:
+        return "euro"
+    if unit in (Unit.NUMBER, Unit.YEAR):
+        return "%d"
+    if unit is Unit.PERCENT:
+        return f"%.{decimals(figure)}f %%"
+    if unit is Unit.DAYS:  # "32.5 dagen": the unit in the cell, as in the key figures
+        return translate(lang, "common.days", days=f"%.{decimals(figure)}f")
+    return f"%.{decimals(figure)}f"
+
+
+def column(figure: Figure, dtype: pl.DataType, lang: str) -> ColumnConfig:
+    """The st.dataframe column of one figure holding values of `dtype`."""
+    label, help_text = figure.label(lang), figure.definition(lang)
+    if figure.unit is Unit.FLAG:
+        return st.column_config.CheckboxColumn(label, help=help_text)
+    if figure.unit is Unit.DATE:
+        return st.column_config.DateColumn(label, help=help_text, format=date_format(lang))
+    if figure.unit is Unit.DATETIME:
+        return st.column_config.DatetimeColumn(
+            label, help=help_text, format=f"{date_format(lang)} HH:mm"
+        )
+    if figure.unit is Unit.LINK:
+        return st.column_config.LinkColumn(label, help=help_text)
+    if dtype.is_numeric():
+        return st.column_config.NumberColumn(
+            label, help=help_text, format=_number_format(figure, lang)
+        )
+    if figure.unit in (Unit.COUNT, Unit.RATE):  # "<5" after small-cell suppression
+        return st.column_config.TextColumn(label, help=help_text, alignment="right")
+    return st.column_config.TextColumn(label, help=help_text)
+
+
+def column_config(frame: pl.DataFrame, lang: str) -> dict[str, ColumnConfig]:
+    figures = catalogue()
+    return {name: column(figures[name], dtype, lang) for name, dtype in frame.schema.items()}
+
+
+def suppressed(frame: pl.DataFrame) -> bool:
+    """Whether small-cell suppression turned some count of `frame` into text."""
+    figures = catalogue()
+    return any(
+        dtype == pl.String and name in figures and figures[name].unit is Unit.COUNT
+        for name, dtype in frame.schema.items()
+    )
+
+
+def show_table(
+    frame: pl.DataFrame,
+    *,
+    key: str,
+    download: str | None = None,
+    detail: Mapping[str, object] | None = None,
+    height: int | None = None,
+) -> None:
+    """`frame` as a table: translated values, the catalogue's labels and definitions, formats
+    by unit; a sentence when small counts were hidden; with `download`, the four download
+    buttons (`download` is the file's base name, `key` their widget keys' prefix) holding the
+    same table under its labels."""
+    lang = current_lang()
+    shown = translated(frame, lang)
+    options: dict[str, Any] = {"height": height} if height is not None else {}
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config=column_config(shown, lang),
+        placeholder=UNKNOWN,
+        **options,
+    )
+    if suppressed(frame):
+        st.caption(t("access.suppressed_note", n=min_cell()))
+    if download is not None:
+        download_buttons(labelled(shown, lang), download, key=key, detail=detail)
+
+
+def metric(
+    container: Any,
+    name: str,
+    value: object,
+    *,
+    label: str | None = None,
+    help: str | None = None,
+) -> None:
+    """`st.metric` of figure `name`: its label (or `label`, e.g. with a date in it), the value
+    in the language's format, its definition as the tooltip (or `help`)."""
+    lang = current_lang()
+    figure = catalogue()[name]
+    container.metric(
+        label or figure.label(lang),
+        value_text(name, value, lang),
+        help=help or figure.definition(lang),
+    )
