@@ -146,6 +146,7 @@ COLUMNS = {
             "az_certified",
             "tests_certified",
             "assessment_certified",
+            "chair_certified",
             "pro_partner",
             "counted",
         )
@@ -382,6 +383,7 @@ else:
             "az_certified",
             "tests_certified",
             "assessment_certified",
+            "chair_certified",
             "pro_partner",
             "qchecks_counted",
             "own_average",
