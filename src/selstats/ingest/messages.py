@@ -347,6 +347,33 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "fr": "erreur dans les données de référence : {detail}",
         "en": "error in the reference data: {detail}",
     },
+    "score_out_of_range": {
+        "nl": "'{value}' ligt buiten het bereik van stap {step} van procedure {procedure} "
+        "(verwacht: een score van 0 tot en met {maximum}, de maximumscore van die stap)",
+        "fr": "'{value}' est hors de la plage de l'étape {step} de la procédure {procedure} "
+        "(attendu : un score de 0 à {maximum}, le score maximal de cette étape)",
+        "en": "'{value}' is outside the range of step {step} of procedure {procedure} "
+        "(expected: a score from 0 to {maximum}, the step's maximum score)",
+    },
+    "score_out_of_range.stored": {
+        "nl": "de score {value} van kandidaat {candidate} voor stap {step} van procedure "
+        "{procedure} ligt buiten het bereik van die stap (verwacht: {expected})",
+        "fr": "le score {value} du candidat {candidate} pour l'étape {step} de la procédure "
+        "{procedure} est hors de la plage de cette étape (attendu : {expected})",
+        "en": "the score {value} of candidate {candidate} for step {step} of procedure "
+        "{procedure} is outside the step's range (expected: {expected})",
+    },
+    "max_score_below_scores": {
+        "nl": "'{value}' is lager dan scores die al voor stap {step} van procedure {procedure} "
+        "bewaard zijn (hoogste: {found}, in {count} resultaat/resultaten); verbeter die "
+        "scores in dezelfde import of kies een hoger maximum",
+        "fr": "'{value}' est inférieur à des scores déjà enregistrés pour l'étape {step} de la "
+        "procédure {procedure} (le plus élevé : {found}, dans {count} résultat(s)) ; corrigez "
+        "ces scores dans le même import ou choisissez un maximum plus élevé",
+        "en": "'{value}' is below scores already stored for step {step} of procedure "
+        "{procedure} (highest: {found}, in {count} result(s)); correct those scores in the "
+        "same import or choose a higher maximum",
+    },
     "invalid_step": {
         "nl": "stap {step} van procedure {procedure} is ongeldig ({detail})",
         "fr": "l'étape {step} de la procédure {procedure} n'est pas valide ({detail})",
