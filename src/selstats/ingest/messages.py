@@ -125,6 +125,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "fr": "colonne inconnue, ignorée (colonnes connues : {expected})",
         "en": "unknown column, ignored (known columns: {expected})",
     },
+    "unknown_column.suggestion": {
+        "nl": "onbekende kolom, wordt genegeerd; bedoelde u {suggestion}? (gekende kolommen: "
+        "{expected})",
+        "fr": "colonne inconnue, ignorée ; vouliez-vous dire {suggestion} ? (colonnes "
+        "connues : {expected})",
+        "en": "unknown column, ignored; did you mean {suggestion}? (known columns: {expected})",
+    },
     "unsupported_type": {
         "nl": "de kolom heeft een gegevenstype dat niet gelezen kan worden ({dtype})",
         "fr": "la colonne a un type de données illisible ({dtype})",
@@ -381,6 +388,20 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
 }
 
+# Warnings (an unknown column) do not stop an import: said as such, before the sentence.
+WARNING_PREFIX: dict[str, str] = {
+    "nl": "WAARSCHUWING: ",
+    "fr": "AVERTISSEMENT : ",
+    "en": "WARNING: ",
+}
+WARNINGS_SUMMARY: dict[str, str] = {
+    "nl": "{count} waarschuwing(en): die kolommen worden niet gebruikt; ze houden de import "
+    "niet tegen",
+    "fr": "{count} avertissement(s) : ces colonnes ne sont pas utilisées ; ils n'empêchent "
+    "pas l'import",
+    "en": "{count} warning(s): those columns are not used; they do not stop the import",
+}
+
 # Text added to a template when a problem's params name a hint.
 HINTS: dict[str, dict[str, str]] = {
     "outcome_word": {
@@ -431,6 +452,17 @@ def template_key(code: str, params: dict[str, object] | None = None) -> str:
     if variant is not None and f"{code}.{variant}" in TEMPLATES:
         return f"{code}.{variant}"
     return code
+
+
+def render_warning(problem: Problem, lang: str = DEFAULT_LANG) -> str:
+    """A warning's sentence in `lang`, marked as a warning (`WAARSCHUWING: ...`)."""
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    return WARNING_PREFIX[lang] + render(problem, lang)
+
+
+def warnings_summary(count: int, lang: str = DEFAULT_LANG) -> str:
+    """One line over `count` warnings, in `lang`."""
+    return WARNINGS_SUMMARY[lang if lang in LANGS else DEFAULT_LANG].format(count=count)
 
 
 def render(problem: Problem, lang: str = DEFAULT_LANG) -> str:

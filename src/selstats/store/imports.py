@@ -74,6 +74,12 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """What does not stop the import but the user should know: columns of the files
+        that are not used (each named with its file, in the files' order)."""
+        return [warning for read in self.files for warning in read.warnings]
+
 
 def import_paths(
     paths: Sequence[Path],
