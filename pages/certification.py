@@ -309,6 +309,7 @@ else:
             "az_certified",
             "tests_certified",
             "assessment_certified",
+            "chair_certified",
             "pro_partner",
             "qchecks_counted",
             "own_average",

@@ -1,7 +1,8 @@
 -- The consultants of one organisation ($org, within the filter and access scope): language
--- role, certificates, PRO Partner, their Q-checks counted in the 12-month window (the
--- window written with the status) and their own average, and the conditions that hang on
--- them alone under $mode (from certification_status.fragile_roles).
+-- role, certificates (AZ, selection tests, assessment techniques, interview chair), PRO
+-- Partner, their Q-checks counted in the 12-month window (the window written with the
+-- status) and their own average, and the conditions that hang on them alone under $mode
+-- (from certification_status.fragile_roles).
 -- One row per consultant: person-level rows, shown only to roles that see candidates.
 -- access: candidates
 with scope as (
@@ -52,6 +53,7 @@ select
     staff.az_certified,
     staff.tests_certified,
     staff.assessment_certified,
+    staff.chair_certified,
     staff.pro_partner,
     coalesce(counted.qchecks_counted, 0) as qchecks_counted,
     counted.own_average,

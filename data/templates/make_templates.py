@@ -334,6 +334,15 @@ MEANINGS: dict[str, dict[str, tuple[str, str, str, str]]] = {
             "certified for assessment techniques? yes or no",
             "nee",
         ),
+        "chair_certified": (
+            "gecertificeerd als interviewvoorzitter? ja of nee (telt mee voor de 4 "
+            "gecertificeerden van klantcertificering)",
+            "certifié président d'entretien ? oui ou non (compte parmi les 4 certifiés de la "
+            "certification client)",
+            "certified as interview chair? yes or no (counts toward the 4 certified staff of "
+            "client certification)",
+            "nee",
+        ),
     },
     "qchecks": {
         "consultant_ref": (
@@ -448,6 +457,13 @@ CSV: komma of puntkomma, decimale komma of punt, UTF-8 (met of zonder BOM) of Wi
 Datums als dd/mm/jjjj of jjjj-mm-dd. Ja/nee: ja/nee, oui/non, true/false, 1/0.
 CSV : virgule ou point-virgule, virgule ou point décimal, UTF-8 (avec ou sans BOM) ou
 Windows-1252. Dates en jj/mm/aaaa ou aaaa-mm-jj. Oui/non : oui/non, ja/nee, true/false, 1/0.
+
+Een kolom die geen van de kolommen hieronder is, wordt genegeerd; de import noemt ze in een
+waarschuwing (met de kolom die je waarschijnlijk bedoelde, zoals `tests_certified` voor
+`test_certified`) en gaat door.
+Une colonne qui n'est aucune des colonnes ci-dessous est ignorée ; l'import la signale dans un
+avertissement (avec la colonne probablement voulue, comme `tests_certified` pour
+`test_certified`) et continue.
 
 Regels die met `#` beginnen vóór de kopregel zijn commentaar en worden overgeslagen; de
 rijnummers in de meldingen tellen ze mee, zoals je ze in het bestand ziet.

@@ -17,6 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from selstats.domain.enums import QcheckMode
+from selstats.ingest.problems import Problem
 from selstats.store.connection import db_path
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -167,6 +168,7 @@ def _import(db: Path, paths: list[Path], user: str | None, lang: str) -> int:
             bar.update(1)
 
         report = import_paths(paths, db, imported_by=user, progress=progress)
+    _print_warnings(report.warnings, lang)
     if not report.ok:
         for problem in report.problems:
             print(problem.message(lang), file=sys.stderr)
@@ -175,6 +177,17 @@ def _import(db: Path, paths: list[Path], user: str | None, lang: str) -> int:
     for table, rows in report.rows_by_table.items():
         print(f"{table}: {rows} rows")
     return EXIT_OK
+
+
+def _print_warnings(warnings: Sequence[Problem], lang: str) -> None:
+    """Columns not used, one line each (file and column), on stderr: they do not change
+    the exit status."""
+    from selstats.ingest.messages import render_warning, warnings_summary
+
+    for warning in warnings:
+        print(render_warning(warning, lang), file=sys.stderr)
+    if warnings:
+        print(warnings_summary(len(warnings), lang), file=sys.stderr)
 
 
 def _count_message(n: int, lang: str) -> str:

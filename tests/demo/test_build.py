@@ -458,6 +458,47 @@ def test_consultants(con: duckdb.DuckDBPyConnection) -> None:
     assert all(1 <= az <= 2 and pro >= 1 for _, az, pro in individual)
 
 
+def test_interview_chairs(con: duckdb.DuckDBPyConnection) -> None:
+    """Interview chairs (source 004) among the consultants, as staff.py designs them: some
+    certified consultants of client organisations hold the chair certificate too, some
+    client and individual organisations have a person certified only as chair, and an
+    organisation without certification has no consultants at all."""
+    rows = con.sql(
+        """
+        select o.certification,
+               count(*) filter (where c.chair_certified and (c.az_certified or c.tests_certified)),
+               count(*) filter (
+                   where c.chair_certified and not c.az_certified and not c.tests_certified
+                     and not c.assessment_certified and not c.pro_partner
+               )
+        from consultants c join organisations o using (org_id)
+        group by 1 order by 1
+        """
+    ).fetchall()
+    by_level = {level: (also, only) for level, also, only in rows}
+    assert set(by_level) == {"client", "individual"}
+    client_also, client_only = by_level["client"]
+    individual_also, individual_only = by_level["individual"]
+    assert client_also >= 1 and client_only >= 1
+    assert individual_also == 0 and individual_only >= 1
+    # A chair-only person is one of the certified staff the status counts: in each
+    # organisation, certified_staff is the number of people with any certificate, once each.
+    mismatched = one(
+        con,
+        """
+        select count(*) from certification_status s
+        join (
+            select org_id, count(*) filter (
+                where az_certified or tests_certified or assessment_certified or chair_certified
+            ) as people
+            from consultants group by 1
+        ) c using (org_id)
+        where s.certified_staff <> c.people
+        """,
+    )
+    assert mismatched == 0
+
+
 # --- determinism and atomicity --------------------------------------------------------------
 
 

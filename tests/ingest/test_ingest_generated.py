@@ -295,3 +295,39 @@ def test_national_numbers_are_masked_in_any_problem_value(tmp_path: Path) -> Non
     path.write_text(HEADER + "P1;C1;1;;;;85.07.30-033.28\n", encoding="utf-8")
     read = read_table_file(path)
     assert [(p.code, p.value) for p in read.problems] == [("ragged_row", "***********")]
+
+
+def test_unknown_columns_are_named_with_a_suggestion_where_one_is_close(tmp_path: Path) -> None:
+    """A misspelt column is not read; the warning names file and column and the known
+    column it most likely meant. `test_certified` is `tests_certified` less one letter;
+    `az_certifed` is `az_certified` less one letter; `Opmerking` is like no column. A name
+    the file already has is not suggested (`language` is close to `language_role`, which
+    the file has)."""
+    path = tmp_path / "consultants.csv"
+    path.write_text(
+        "consultant_ref,org_id,language_role,Test Certified,az_certifed,Opmerking,language\n"
+        "C1,O1,nl,ja,ja,x,nl\n",
+        encoding="utf-8",
+    )
+    read = read_table_file(path)
+    assert read.problems == []
+    assert read.ignored_columns == ["Test Certified", "az_certifed", "Opmerking", "language"]
+    assert [(w.file, w.column, w.params.get("suggestion")) for w in read.warnings] == [
+        ("consultants.csv", "Test Certified", "tests_certified"),
+        ("consultants.csv", "az_certifed", "az_certified"),
+        ("consultants.csv", "Opmerking", None),
+        ("consultants.csv", "language", None),
+    ]
+    # The ignored columns are not read: the certificates stay unset.
+    assert read.frame.select("tests_certified", "az_certified").rows() == [(None, None)]
+    assert (
+        read.warnings[0]
+        .message("nl")
+        .startswith(
+            "consultants.csv, kolom Test Certified: onbekende kolom, wordt genegeerd; bedoelde u "
+            "tests_certified? (gekende kolommen: consultant_ref, org_id, language_role, "
+        )
+    )
+    assert "vouliez-vous dire tests_certified ?" in read.warnings[0].message("fr")
+    assert "did you mean az_certified?" in read.warnings[1].message("en")
+    assert "did you mean" not in read.warnings[2].message("en")

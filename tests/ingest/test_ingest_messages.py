@@ -6,7 +6,18 @@ import string
 
 import pytest
 
-from selstats.ingest.messages import FORMAT_NAMES, HINTS, LANGS, LOCATION, TEMPLATES, render
+from selstats.ingest.messages import (
+    FORMAT_NAMES,
+    HINTS,
+    LANGS,
+    LOCATION,
+    TEMPLATES,
+    WARNING_PREFIX,
+    WARNINGS_SUMMARY,
+    render,
+    render_warning,
+    warnings_summary,
+)
 from selstats.ingest.problems import MAX_VALUE_CHARS, Code, Problem
 
 
@@ -104,3 +115,21 @@ def test_store_and_rule_codes_render_in_three_languages() -> None:
         "procedure P1, maar slaagde niet voor de vorige stap"
     )
     assert "C7" in p.message("fr") and "C7" in p.message("en")
+
+
+def test_warnings_are_marked_in_each_language() -> None:
+    warning = Problem(
+        file="consultants.csv",
+        column="test_certified",
+        code=Code.UNKNOWN_COLUMN,
+        params={"variant": "suggestion", "suggestion": "tests_certified", "expected": "..."},
+    )
+    assert set(WARNING_PREFIX) == set(WARNINGS_SUMMARY) == set(LANGS)
+    assert render_warning(warning, "nl") == (
+        "WAARSCHUWING: consultants.csv, kolom test_certified: onbekende kolom, wordt "
+        "genegeerd; bedoelde u tests_certified? (gekende kolommen: ...)"
+    )
+    assert render_warning(warning, "fr").startswith("AVERTISSEMENT : consultants.csv, colonne")
+    assert render_warning(warning, "en").startswith("WARNING: consultants.csv, column")
+    assert render_warning(warning, "de") == render_warning(warning, "nl")
+    assert warnings_summary(2, "en").startswith("2 warning(s)")

@@ -248,6 +248,11 @@ def test_consultants_and_their_qchecks(small_con: duckdb.DuckDBPyConnection) -> 
     assert by_ref["CA1"]["stakes"] == "missing_az_nl,too_few_certified,qcheck_below_80"
     assert by_ref["CA5"]["stakes"] == "no_pro_partner"
     assert by_ref["CA5"]["pro_partner"] and not by_ref["CA5"]["az_certified"]
+    # The interview-chair certificate has its column, after assessment techniques; nobody
+    # of ORG-A holds it.
+    columns = staff.columns
+    assert columns.index("chair_certified") == columns.index("assessment_certified") + 1
+    assert not any(r["chair_certified"] for r in by_ref.values())
 
     checks = run(small_con, "qchecks_organisation", "all_checks", org="ORG-A")
     assert checks.select(
@@ -491,10 +496,11 @@ def test_page_shows_the_hand_computed_figures(
         "Tellen mee: Q-checks van AZ-gecertificeerde consultanten na 10/05/2025 tot en met "
         "10/05/2026, de 12 maanden tot de laatste." in captions
     )
-    # the task split: 14 tasks, in Dutch
+    # the task split: 15 tasks (chairing interviews among them, source 004), in Dutch
     tasks = at.dataframe[-1].value
-    assert len(tasks) == 14
+    assert len(tasks) == 15
     assert tasks["task"].iloc[0].startswith("Eigen selectietests")
+    assert "Interviews voorzitten" in list(tasks["task"])
     assert "In volle kleur: het niveau van de gekozen organisatie (klantcertificering)." in (
         " ".join(captions)
     )

@@ -410,6 +410,27 @@ def test_rejected_upload_shows_the_problems_row_by_row(
     assert translate("nl", "explore.import_log_empty") in [i.value for i in at.info]
 
 
+def test_upload_names_the_columns_it_does_not_use(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A consultants file with `test_certified` (meant: tests_certified): imported, and the
+    column is named under a warning, with the suggestion, one row per column."""
+    at = _page(small_db, monkeypatch, role="admin")
+    upload = b"consultant_ref,org_id,language_role,test_certified\nCB1,ORG-B,nl,ja\n"
+    at.file_uploader[0].set_value(("consultants.csv", upload, "text/csv")).run()
+    at.button(key="explore_import_run").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [translate("nl", "explore.import_succeeded", files=1)]
+    summary = (
+        "1 waarschuwing(en): die kolommen worden niet gebruikt; ze houden de import niet tegen"
+    )
+    assert summary in [w.value for w in at.warning]
+    shown = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert list(shown.columns) == ["file", "column", "message"]
+    assert list(shown["column"]) == ["test_certified"]
+    assert "bedoelde u tests_certified?" in shown["message"].iloc[0]
+
+
 def test_page_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "empty.duckdb"
     with write_store(path, fresh=True):

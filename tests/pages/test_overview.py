@@ -26,6 +26,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from selstats import query
+from selstats.figures import catalogue
 from selstats.tables import Scope
 from selstats.ui.charts.overview import (
     RatioLabels,
@@ -34,7 +35,6 @@ from selstats.ui.charts.overview import (
     ratio_rows,
     volume_chart,
 )
-from selstats.figures import catalogue
 from selstats.ui.i18n import translate
 
 APP = "../../app.py"  # AppTest resolves it against this file

@@ -145,6 +145,16 @@ def test_certification_tasks(ref: Reference) -> None:
     assert tasks["qchecks"].client is Responsible.DGRO
     assert tasks["assessments"].client is Responsible.ORGANISATION_IF_CERTIFIED
     assert tasks["assessments"].condition
+    # Source 004: chairing interviews is a task of an individually certified organisation's
+    # certified staff; without certification DG R&O chairs.
+    chair = tasks["chair_interviews"]
+    assert chair.area is TaskArea.INTERVIEWS
+    assert (chair.none, chair.individual, chair.client) == (
+        Responsible.DGRO,
+        Responsible.ORGANISATION_IF_CERTIFIED,
+        Responsible.ORGANISATION_IF_CERTIFIED,
+    )
+    assert chair.condition is not None and "Source 004" in chair.condition
     assert all(t.task_nl and t.task_fr and t.task_en for t in ref.tasks)
 
 

@@ -19,6 +19,10 @@ from selstats.rules.certification import (
     add_months,
     certification_status,
     certification_statuses,
+    certification_table,
+    consultant_frame,
+    organisation_frame,
+    qcheck_frame,
 )
 
 ORG = "ORG"
@@ -32,6 +36,7 @@ def consultant(
     az: bool = False,
     tests: bool = False,
     assessment: bool = False,
+    chair: bool = False,
     pro: bool = False,
     org: str = ORG,
 ) -> Consultant:
@@ -42,6 +47,7 @@ def consultant(
         az_certified=az,
         tests_certified=tests,
         assessment_certified=assessment,
+        chair_certified=chair,
         pro_partner=pro,
     )
 
@@ -148,6 +154,45 @@ def test_only_three_certified() -> None:
     # A fourth certificate (the partner becomes AZ) makes 4.
     team[3] = consultant("partner", "fr", pro=True, az=True)
     assert certification_status(CLIENT_ORG, team, [check("nl", 95)]).qualifies_client
+
+
+def test_interview_chairs_are_certified_staff() -> None:
+    # Source 004: "interviews voorzitten" is a task of certified staff. Two people hold AZ
+    # and tests (nl, fr: every role covered, but only 2 certified people), the PRO Partner
+    # has no certificate. 2 < 4 -> too_few_certified. Two interview chairs make 2 + 2 = 4.
+    team = [
+        consultant("nl", "nl", az=True, tests=True),
+        consultant("fr", "fr", az=True, tests=True),
+        consultant("partner", "nl", pro=True),
+    ]
+    checks = [check("nl", 85), check("fr", 80)]  # (85 + 80) / 2 = 82.5 >= 80
+    before = certification_status(CLIENT_ORG, team, checks)
+    assert before.reasons == ("too_few_certified",)
+    chairs = [consultant("chair1", "nl", chair=True), consultant("chair2", "fr", chair=True)]
+    after = certification_status(CLIENT_ORG, [*team, *chairs], checks)
+    assert after.qualifies_client and after.reasons == ()
+    # One chair is not enough: 2 + 1 = 3 < 4.
+    assert certification_status(CLIENT_ORG, [*team, chairs[0]], checks).reasons == (
+        "too_few_certified",
+    )
+
+
+def test_a_consultant_with_az_and_chair_counts_once() -> None:
+    # nl holds AZ and the interview-chair certificate: one person, so one of the certified
+    # staff. nl, fr (AZ + tests each) and the chair-and-AZ person "both" = 3 people < 4,
+    # though 2 + 2 + 2 = 6 certificates are held among them.
+    team = [
+        consultant("nl", "nl", az=True, tests=True, pro=True),
+        consultant("fr", "fr", az=True, tests=True),
+        consultant("both", "nl", az=True, chair=True),
+    ]
+    status = certification_status(CLIENT_ORG, team, [check("nl", 90)])
+    assert status.reasons == ("too_few_certified",)
+    (row,) = certification_table(
+        organisation_frame([CLIENT_ORG]), consultant_frame(team), qcheck_frame([])
+    ).iter_rows(named=True)
+    assert row["certified_staff"] == 3
+    assert team[2].certified and not consultant("partner", "fr", pro=True).certified
 
 
 def test_no_pro_partner() -> None:

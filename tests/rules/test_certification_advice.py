@@ -193,6 +193,26 @@ def test_a_fifth_certified_removes_the_headcount_risk() -> None:
     ]
 
 
+def test_an_interview_chair_is_fifth_certified_and_can_be_the_fourth() -> None:
+    # A chair-only person as a fifth certified: 5 certified, so nobody's leaving drops the
+    # headcount under 4 (as with a fifth AZ consultant above).
+    team = [*TEAM, consultant("chair", "nl", chair_certified=True)]
+    assert [f for f in fragility(team) if f.stake == "too_few_certified"] == []
+    # Two people with AZ + tests (nl, fr) and two chairs: 4 certified, the chairs among
+    # them. Losing either chair leaves 3 < 4, so each chair carries the headcount; the AZ
+    # roles each hang on one person as well.
+    team = [
+        consultant("nl", "nl", az_certified=True, tests_certified=True, pro_partner=True),
+        consultant("fr", "fr", az_certified=True, tests_certified=True),
+        consultant("chair1", "nl", chair_certified=True),
+        consultant("chair2", "fr", chair_certified=True),
+    ]
+    stakes = {(f.consultant_ref, f.stake) for f in fragility(team)}
+    assert ("chair1", "too_few_certified") in stakes
+    assert ("chair2", "too_few_certified") in stakes
+    assert {stake for ref, stake in stakes if ref.startswith("chair")} == {"too_few_certified"}
+
+
 def test_a_consultant_who_carries_the_qcheck_average() -> None:
     # All: (95 + 70) / 2 = 82.5 meets 80. Without nl_az only fr_az's 70 is left: below.
     # Without fr_az only 95 is left: still met. fr_tests has no checks: no Q-check stake.

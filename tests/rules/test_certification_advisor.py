@@ -354,7 +354,7 @@ def test_reviews_due_put_the_ones_that_would_fail_first() -> None:
 )
 def test_task_split_in_each_language(lang: str, first: str) -> None:
     split = task_split(load_reference().tasks, lang)
-    assert split.height == 14  # the rows of data/reference/certification_tasks.csv
+    assert split.height == 15  # the rows of data/reference/certification_tasks.csv
     row = split.row(0, named=True)
     assert row["task"] == first
     assert (row["none"], row["individual"], row["client"]) == (
@@ -365,3 +365,12 @@ def test_task_split_in_each_language(lang: str, first: str) -> None:
     # Q-checks stay with DG R&O at every level.
     qchecks = split.filter(pl.col("task_id") == "qchecks").row(0, named=True)
     assert {qchecks[level] for level in ("none", "individual", "client")} == {"dgro"}
+    # Chairing interviews (source 004): DG R&O without certification; the organisation
+    # when it has a certified interview chair under either level of certification.
+    chair = split.filter(pl.col("task_id") == "chair_interviews").row(0, named=True)
+    assert (chair["none"], chair["individual"], chair["client"]) == (
+        "dgro",
+        "organisation_if_certified",
+        "organisation_if_certified",
+    )
+    assert "004" in chair["note"] and "chair_certified" in chair["note"]

@@ -283,6 +283,7 @@ def scenarios(draw: st.DrawFn) -> tuple[list[Organisation], list[Consultant], li
                 tests_certified=draw(st.booleans()),
                 pro_partner=draw(st.booleans()),
                 assessment_certified=draw(st.booleans()),
+                chair_certified=draw(st.booleans()),
             )
         )
     checks = [
@@ -325,6 +326,7 @@ def test_thousands_of_organisations_agree() -> None:
             tests_certified=rng.random() < 0.5,
             pro_partner=rng.random() < 0.3,
             assessment_certified=rng.random() < 0.1,
+            chair_certified=rng.random() < 0.15,
         )
         for i in range(15000)
     ]

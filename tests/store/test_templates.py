@@ -20,6 +20,8 @@ The example (data/templates/example/), procedure VB-2025-001 of GEM-VOORBEELD:
         second anniversary). K01 hired on 2025-06-01, K03 available.
   certification (individual): AZ consultant CONS-01 has the Q-checks 85 and 78,5
         -> qcheck_average (85 + 78.5) / 2 = 81.75, 2 checks; not client -> not at risk.
+        Certified staff: CONS-01 (AZ and interview chair: one person, counted once) and
+        CONS-02 (selection tests); CONS-03 is the PRO Partner without a certificate -> 2.
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ CONTRACT_COLUMNS: dict[str, list[str]] = {
         "az_certified",
         "tests_certified",
         "pro_partner",
+        "assessment_certified",
+        "chair_certified",
     ],
     "qchecks": ["consultant_ref", "procedure_code", "check_date", "score_percent"],
 }
@@ -253,6 +257,7 @@ def test_example_imports_cleanly_and_gives_the_hand_computed_figures(tmp_path: P
     assert len(certification) == 2
     row = certification[1]
     assert row[:7] == ["GEM-VOORBEELD", "individual", "false", "81.75", "81.75", "2", "false"]
+    assert dict(zip(certification[0], row, strict=True))["certified_staff"] == "2"
 
 
 def _export(tmp: Path, db: Path, *args: str) -> list[list[str]]:

@@ -1,7 +1,11 @@
 """Consultants of the certified organisations and the Q-checks DG R&O did on their selections.
 
 Client organisations have AZ and selection-tests consultants in both language roles and a PRO
-Partner; individual ones 1-2 AZ consultants and a PRO Partner. Each AZ consultant gets 2-8
+Partner; individual ones 1-2 AZ consultants and a PRO Partner. Interview chairs (source 004:
+"interviews voorzitten" is a task of certified staff): in a client organisation about a third
+of the AZ and selection-tests consultants also hold the interview-chair certificate, and half
+of the client and individual organisations have one more person certified only as interview
+chair. Each AZ consultant gets 2-8
 Q-checks a year over the last three years, on closed procedures of their own organisation,
 scored around the organisation's mean (normal, clipped to 40-100, rounded to 0.5).
 
@@ -22,6 +26,9 @@ import polars as pl
 from selstats.demo.catalogue import OrgSpec
 
 QCHECK_YEARS = 3
+# Interview chairs (see the module docstring).
+CHAIR_SHARE_OF_CONSULTANTS = 0.35  # client organisations: AZ and tests consultants
+CHAIR_ONLY_SHARE = 0.5  # client and individual organisations: one chair-only person
 QCHECK_SD = 6.0
 WINDOW_MONTHS = 12
 # No Q-check within this many days of the edge of an organisation's 12-month window, so the
@@ -45,6 +52,7 @@ def _consultant(
     tests: bool = False,
     pro: bool = False,
     assessment: bool = False,
+    chair: bool = False,
 ) -> dict[str, object]:
     return {
         "consultant_ref": ref,
@@ -54,6 +62,7 @@ def _consultant(
         "tests_certified": tests,
         "pro_partner": pro,
         "assessment_certified": assessment,
+        "chair_certified": chair,
     }
 
 
@@ -66,6 +75,11 @@ def _main_language(org: OrgSpec, rng: np.random.Generator) -> str:
 
 
 def consultants(orgs: list[OrgSpec], rng: np.random.Generator) -> pl.DataFrame:
+    # The interview chairs draw from a child stream of `rng` (spawning leaves `rng`'s own
+    # state untouched), and chair-only people are added after everyone else: so the other
+    # consultants keep their refs and every Q-check and figure drawn after them stays as
+    # it was before chairs existed.
+    chair_rng = rng.spawn(1)[0]
     rows: list[dict[str, object]] = []
 
     def ref() -> str:
@@ -92,6 +106,7 @@ def consultants(orgs: list[OrgSpec], rng: np.random.Generator) -> pl.DataFrame:
             for _ in range(int(rng.integers(1, 3))):
                 rows.append(_consultant(ref(), org.org_id, language, az=True))
             rows.append(_consultant(ref(), org.org_id, language, pro=True))
+    _add_interview_chairs(orgs, rows, chair_rng)
     return pl.DataFrame(
         rows,
         schema={
@@ -102,8 +117,26 @@ def consultants(orgs: list[OrgSpec], rng: np.random.Generator) -> pl.DataFrame:
             "tests_certified": pl.Boolean,
             "pro_partner": pl.Boolean,
             "assessment_certified": pl.Boolean,
+            "chair_certified": pl.Boolean,
         },
     )
+
+
+def _add_interview_chairs(
+    orgs: list[OrgSpec], rows: list[dict[str, object]], rng: np.random.Generator
+) -> None:
+    """Mark some certified consultants of client organisations as interview chairs too, and
+    give some client and individual organisations a person certified only as chair."""
+    client = {org.org_id for org in orgs if org.certification == "client"}
+    for row in rows:
+        certified = row["az_certified"] or row["tests_certified"]
+        if row["org_id"] in client and certified:
+            row["chair_certified"] = bool(rng.random() < CHAIR_SHARE_OF_CONSULTANTS)
+    for org in orgs:
+        if org.certification == "none" or rng.random() >= CHAIR_ONLY_SHARE:
+            continue
+        ref = f"CONS-{len(rows) + 1:04d}"
+        rows.append(_consultant(ref, org.org_id, _main_language(org, rng), chair=True))
 
 
 def _round_half(values: np.ndarray) -> np.ndarray:

@@ -128,11 +128,19 @@ class Consultant(_Model):
     tests_certified: bool = False
     pro_partner: bool = False
     assessment_certified: bool = False
+    chair_certified: bool = False  # certified interview chair ("interviews voorzitten")
 
     @property
     def certified(self) -> bool:
-        """Counts towards the 4 certified staff (a PRO Partner needs no certificate)."""
-        return self.az_certified or self.tests_certified or self.assessment_certified
+        """Counts (once, whatever they hold) towards the 4 certified staff: any PRO Academy
+        certificate (AZ, selection tests, assessment techniques, interview chair). A PRO
+        Partner needs no certificate and counts only when also certified."""
+        return (
+            self.az_certified
+            or self.tests_certified
+            or self.assessment_certified
+            or self.chair_certified
+        )
 
 
 class QCheck(_Model):

@@ -238,6 +238,7 @@ TABLES: dict[str, TableSpec] = {
                 _opt("tests_certified", Kind.BOOL),
                 _opt("pro_partner", Kind.BOOL),
                 _opt("assessment_certified", Kind.BOOL),
+                _opt("chair_certified", Kind.BOOL),  # interview chair (source 004)
             ),
             key=("consultant_ref",),
         ),

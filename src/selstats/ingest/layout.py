@@ -9,6 +9,7 @@ none of that should stop an import, while data in a column nobody named should.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from dataclasses import dataclass, field
 
@@ -21,6 +22,11 @@ from selstats.ingest.problems import MAX_PROBLEMS_PER_KIND, Code, Problem, too_m
 log = logging.getLogger(__name__)
 
 FOOTER_WORDS = ("totaal", "total", "totaux")
+# How alike (difflib's ratio, 0-1) an unknown header and a column name must be for the
+# warning to suggest the column: a letter left out or doubled (`test_certified`,
+# `az_certifed`) or a word left off (`candidate` for candidate_ref) is above it; unrelated
+# names (`comment`, `opmerking`) are far below.
+SUGGESTION_CUTOFF = 0.75
 
 
 @dataclass
@@ -87,6 +93,7 @@ def lay_out(grid: RawGrid, spec: TableSpec, file: str) -> Laid | Problem:
     last_named = max(named, default=-1)
 
     mapping: dict[str, str] = {}  # grid column -> canonical name
+    unknown: list[tuple[str, str]] = []  # (header as written, its key) of unknown columns
     for i, (column, key) in enumerate(zip(columns, keys, strict=True)):
         if not key:
             if i < last_named:
@@ -100,16 +107,11 @@ def lay_out(grid: RawGrid, spec: TableSpec, file: str) -> Laid | Problem:
             else:
                 mapping[column] = key
         else:
-            raw_name = str(header[i])
-            laid.ignored_columns.append(raw_name)
-            laid.warnings.append(
-                Problem(
-                    file=file,
-                    column=raw_name,
-                    code=Code.UNKNOWN_COLUMN,
-                    params={"expected": ", ".join(c.name for c in spec.columns)},
-                )
-            )
+            unknown.append((str(header[i]), key))
+    laid.ignored_columns = [raw for raw, _ in unknown]
+    laid.warnings = [
+        _unknown_column(file, raw, key, spec, set(mapping.values())) for raw, key in unknown
+    ]
     laid.problems.extend(_ragged(data, columns[last_named + 1 :], last_named + 1, file))
 
     for name in spec.required:
@@ -142,6 +144,23 @@ def lay_out(grid: RawGrid, spec: TableSpec, file: str) -> Laid | Problem:
     laid.frame = data.select([pl.col(c).alias(n) for c, n in mapping.items()] + [pl.col(ROW)])
     laid.present_columns = [c.name for c in spec.columns if c.name in mapping.values()]
     return laid
+
+
+def suggest_column(key: str, candidates: list[str]) -> str | None:
+    """The known column a header was most likely meant to be (`test_certified` ->
+    `tests_certified`), or None when none is close enough to be worth saying."""
+    found = difflib.get_close_matches(key, candidates, n=1, cutoff=SUGGESTION_CUTOFF)
+    return found[0] if found else None
+
+
+def _unknown_column(file: str, raw: str, key: str, spec: TableSpec, present: set[str]) -> Problem:
+    """A warning: the column is not used. The suggestion is among the table's columns the
+    file does not have already (one that is there is not what was meant)."""
+    params: dict[str, object] = {"expected": ", ".join(c.name for c in spec.columns)}
+    suggestion = suggest_column(key, [c.name for c in spec.columns if c.name not in present])
+    if suggestion is not None:
+        params.update(variant="suggestion", suggestion=suggestion)
+    return Problem(file=file, column=raw, code=Code.UNKNOWN_COLUMN, params=params)
 
 
 def _unnamed(laid: Laid, data: pl.DataFrame, column: str, label: str, file: str) -> None:

@@ -125,6 +125,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "fr": "colonne inconnue, ignorée (colonnes connues : {expected})",
         "en": "unknown column, ignored (known columns: {expected})",
     },
+    "unknown_column.suggestion": {
+        "nl": "onbekende kolom, wordt genegeerd; bedoelde u {suggestion}? (gekende kolommen: "
+        "{expected})",
+        "fr": "colonne inconnue, ignorée ; vouliez-vous dire {suggestion} ? (colonnes "
+        "connues : {expected})",
+        "en": "unknown column, ignored; did you mean {suggestion}? (known columns: {expected})",
+    },
     "unsupported_type": {
         "nl": "de kolom heeft een gegevenstype dat niet gelezen kan worden ({dtype})",
         "fr": "la colonne a un type de données illisible ({dtype})",
@@ -347,11 +354,52 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "fr": "erreur dans les données de référence : {detail}",
         "en": "error in the reference data: {detail}",
     },
+    "score_out_of_range": {
+        "nl": "'{value}' ligt buiten het bereik van stap {step} van procedure {procedure} "
+        "(verwacht: een score van 0 tot en met {maximum}, de maximumscore van die stap)",
+        "fr": "'{value}' est hors de la plage de l'étape {step} de la procédure {procedure} "
+        "(attendu : un score de 0 à {maximum}, le score maximal de cette étape)",
+        "en": "'{value}' is outside the range of step {step} of procedure {procedure} "
+        "(expected: a score from 0 to {maximum}, the step's maximum score)",
+    },
+    "score_out_of_range.stored": {
+        "nl": "de score {value} van kandidaat {candidate} voor stap {step} van procedure "
+        "{procedure} ligt buiten het bereik van die stap (verwacht: {expected})",
+        "fr": "le score {value} du candidat {candidate} pour l'étape {step} de la procédure "
+        "{procedure} est hors de la plage de cette étape (attendu : {expected})",
+        "en": "the score {value} of candidate {candidate} for step {step} of procedure "
+        "{procedure} is outside the step's range (expected: {expected})",
+    },
+    "max_score_below_scores": {
+        "nl": "'{value}' is lager dan scores die al voor stap {step} van procedure {procedure} "
+        "bewaard zijn (hoogste: {found}, in {count} resultaat/resultaten); verbeter die "
+        "scores in dezelfde import of kies een hoger maximum",
+        "fr": "'{value}' est inférieur à des scores déjà enregistrés pour l'étape {step} de la "
+        "procédure {procedure} (le plus élevé : {found}, dans {count} résultat(s)) ; corrigez "
+        "ces scores dans le même import ou choisissez un maximum plus élevé",
+        "en": "'{value}' is below scores already stored for step {step} of procedure "
+        "{procedure} (highest: {found}, in {count} result(s)); correct those scores in the "
+        "same import or choose a higher maximum",
+    },
     "invalid_step": {
         "nl": "stap {step} van procedure {procedure} is ongeldig ({detail})",
         "fr": "l'étape {step} de la procédure {procedure} n'est pas valide ({detail})",
         "en": "step {step} of procedure {procedure} is not valid ({detail})",
     },
+}
+
+# Warnings (an unknown column) do not stop an import: said as such, before the sentence.
+WARNING_PREFIX: dict[str, str] = {
+    "nl": "WAARSCHUWING: ",
+    "fr": "AVERTISSEMENT : ",
+    "en": "WARNING: ",
+}
+WARNINGS_SUMMARY: dict[str, str] = {
+    "nl": "{count} waarschuwing(en): die kolommen worden niet gebruikt; ze houden de import "
+    "niet tegen",
+    "fr": "{count} avertissement(s) : ces colonnes ne sont pas utilisées ; ils n'empêchent "
+    "pas l'import",
+    "en": "{count} warning(s): those columns are not used; they do not stop the import",
 }
 
 # Text added to a template when a problem's params name a hint.
@@ -404,6 +452,17 @@ def template_key(code: str, params: dict[str, object] | None = None) -> str:
     if variant is not None and f"{code}.{variant}" in TEMPLATES:
         return f"{code}.{variant}"
     return code
+
+
+def render_warning(problem: Problem, lang: str = DEFAULT_LANG) -> str:
+    """A warning's sentence in `lang`, marked as a warning (`WAARSCHUWING: ...`)."""
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    return WARNING_PREFIX[lang] + render(problem, lang)
+
+
+def warnings_summary(count: int, lang: str = DEFAULT_LANG) -> str:
+    """One line over `count` warnings, in `lang`."""
+    return WARNINGS_SUMMARY[lang if lang in LANGS else DEFAULT_LANG].format(count=count)
 
 
 def render(problem: Problem, lang: str = DEFAULT_LANG) -> str:

@@ -70,6 +70,8 @@ class Code(StrEnum):
     SCHEMA_VERSION = "schema_version"
     REFERENCE_ERROR = "reference_error"
     INVALID_STEP = "invalid_step"
+    SCORE_OUT_OF_RANGE = "score_out_of_range"  # above the step's max_score (or below 0)
+    MAX_SCORE_BELOW_SCORES = "max_score_below_scores"  # a new maximum under stored scores
 
 
 def truncate(text: str, limit: int = MAX_VALUE_CHARS) -> str:

@@ -76,6 +76,7 @@ class TaskArea(StrEnum):
     PRO_PORTAL = "pro_portal"
     PC_PLANNING = "pc_planning"
     ASSESSMENTS = "assessments"
+    INTERVIEWS = "interviews"  # chairing interviews (source 004)
     TOOLS = "tools"
     REASONABLE_ACCOMMODATIONS = "reasonable_accommodations"
     SIGNING_REPORTS = "signing_reports"

@@ -9,8 +9,11 @@ The rules, as DG R&O states them:
   the organisation's AZ-certified consultants, NL and FR together.
 
 Choices where the source leaves room (they are also in data/reference/README.md):
-- "Certified staff" are consultants with an AZ, selection-tests or assessment-techniques
-  certificate. A PRO Partner needs no certificate and so counts only when also certified.
+- "Certified staff" are consultants with any PRO Academy certificate: AZ, selection tests,
+  assessment techniques or interview chair ("interviews voorzitten" is a task of an
+  individually certified organisation's own certified staff, source 004). Each person counts
+  once, whatever they hold (`CERTIFICATES`). A PRO Partner needs no certificate and so counts
+  only when also certified.
 - Only Q-checks of consultants who are AZ-certified now count; the others are ignored, also
   for finding the last check.
 - The Q-checks counted are those in the 12 months up to the organisation's last counted
@@ -191,6 +194,7 @@ CONSULTANT_SCHEMA: dict[str, pl.DataType] = {
     "tests_certified": pl.Boolean(),
     "pro_partner": pl.Boolean(),
     "assessment_certified": pl.Boolean(),
+    "chair_certified": pl.Boolean(),
 }
 QCHECK_SCHEMA: dict[str, pl.DataType] = {
     "consultant_ref": pl.String(),
@@ -198,7 +202,14 @@ QCHECK_SCHEMA: dict[str, pl.DataType] = {
     "score_percent": pl.Float64(),
 }
 _REQUIRED = {"org_id", "consultant_ref", "language_role", "check_date", "score_percent"}
-_FLAGS = ["az_certified", "tests_certified", "pro_partner", "assessment_certified"]
+# The certificates that make a consultant one of the certified staff (a person counts once).
+CERTIFICATES: tuple[str, ...] = (
+    "az_certified",
+    "tests_certified",
+    "assessment_certified",
+    "chair_certified",
+)
+_FLAGS = [*CERTIFICATES, "pro_partner"]
 
 
 def _conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
@@ -242,6 +253,7 @@ def consultant_frame(consultants: Iterable[Consultant]) -> pl.DataFrame:
             c.tests_certified,
             c.pro_partner,
             c.assessment_certified,
+            c.chair_certified,
         )
         for c in consultants
     ]
@@ -290,7 +302,7 @@ def _staff_counts(cons: pl.DataFrame) -> pl.DataFrame:
     az, tests = pl.col("az_certified"), pl.col("tests_certified")
     nl, fr = (pl.col("language_role") == r.value for r in (LanguageRole.NL, LanguageRole.FR))
     return cons.group_by("org_id").agg(
-        certified_staff=(az | tests | pl.col("assessment_certified")).sum(),
+        certified_staff=pl.any_horizontal(CERTIFICATES).sum(),
         az=az.sum(),
         az_nl=(az & nl).sum(),
         az_fr=(az & fr).sum(),
@@ -311,9 +323,10 @@ def certification_table(
 
     Inputs are frames with the store's columns (orgs: org_id, certification, review_date;
     consultants: consultant_ref, org_id, language_role, az_certified, tests_certified,
-    pro_partner, assessment_certified; qchecks: consultant_ref, check_date, score_percent);
-    optional columns may be absent. Output columns: TABLE_COLUMNS, the CONTRACT export
-    first; `reasons` is a comma-separated string of codes, "" when the organisation qualifies.
+    pro_partner, assessment_certified, chair_certified; qchecks: consultant_ref, check_date,
+    score_percent); optional columns may be absent. Output columns: TABLE_COLUMNS, the
+    CONTRACT export first; `reasons` is a comma-separated string of codes, "" when the
+    organisation qualifies.
     """
     t = thresholds
     orgs = conform_organisations(orgs)

@@ -37,6 +37,7 @@ import polars as pl
 from selstats.domain.enums import Certification, LanguageRole, QcheckMode
 from selstats.domain.models import Consultant, Organisation, QCheck
 from selstats.rules.certification import (
+    CERTIFICATES,
     DEFAULT_THRESHOLDS,
     EPSILON,
     MISSING_AZ,
@@ -404,9 +405,7 @@ def fragility_table(
     orgs = conform_organisations(orgs)
     cons = conform_consultants(consultants).join(orgs.select("org_id"), on="org_id", how="semi")
     # Someone with no certificate and no PRO Partner role changes nothing by leaving.
-    roles = pl.any_horizontal(
-        "az_certified", "tests_certified", "pro_partner", "assessment_certified"
-    )
+    roles = pl.any_horizontal(*CERTIFICATES, "pro_partner")
     pairs = (
         cons.filter(roles)
         .select("org_id", removed="consultant_ref")

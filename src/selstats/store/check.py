@@ -15,9 +15,10 @@ import polars as pl
 from pydantic import ValidationError
 
 from selstats.domain.models import Step
-from selstats.ingest.problems import Problem
+from selstats.ingest.problems import Code, Problem
 from selstats.reference import ReferenceError, load_reference
 from selstats.rules.derive import derive
+from selstats.rules.score_range import expected_range, format_score, scores_out_of_range
 from selstats.store.connection import open_reader
 from selstats.store.migrations import SCHEMA_VERSION, schema_version
 
@@ -43,7 +44,9 @@ def check_store(db: Path) -> list[Problem]:
                 )
             )
             return problems
-        problems.extend(_check_steps(con.sql("select * from steps").pl()))
+        steps = con.sql("select * from steps").pl()
+        problems.extend(_check_steps(steps))
+        problems.extend(_check_scores(con, steps))
         problems.extend(_check_derivation(con))
     finally:
         con.close()
@@ -80,6 +83,31 @@ def _check_steps(steps: pl.DataFrame) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _check_scores(con: duckdb.DuckDBPyConnection, steps: pl.DataFrame) -> list[Problem]:
+    """Stored scores outside their step's range: stores written before the import refused
+    them (a score of 19 on a step out of 18)."""
+    stored = con.sql(
+        "select procedure_code, candidate_ref, step_no, score from results where score is not null"
+    ).pl()
+    return [
+        Problem(
+            file=STORE,
+            value=format_score(rec["score"]),
+            code=Code.SCORE_OUT_OF_RANGE,
+            params={
+                "variant": "stored",
+                "procedure": rec["procedure_code"],
+                "candidate": rec["candidate_ref"],
+                "step": rec["step_no"],
+                "expected": expected_range(rec["max_score"]),
+            },
+        )
+        for rec in scores_out_of_range(stored, steps)
+        .sort("procedure_code", "step_no", "candidate_ref")
+        .iter_rows(named=True)
+    ]
 
 
 def _check_derivation(con: duckdb.DuckDBPyConnection) -> list[Problem]:

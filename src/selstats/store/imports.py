@@ -18,9 +18,10 @@ from pathlib import Path
 import polars as pl
 
 from selstats.ingest.files import collect_files
-from selstats.ingest.problems import Problem
+from selstats.ingest.problems import Code, Problem
 from selstats.ingest.readers import TableRead, read_table_file
 from selstats.rules.outcomes import BLOCKING_PROBLEMS
+from selstats.rules.score_range import expected_range, format_score, scores_out_of_range
 from selstats.store.certification import rederive_certification
 from selstats.store.reference_sync import sync_reference
 from selstats.store.writer import KEYS, StoreWriter, write_store
@@ -72,6 +73,12 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """What does not stop the import but the user should know: columns of the files
+        that are not used (each named with its file, in the files' order)."""
+        return [warning for read in self.files for warning in read.warnings]
 
 
 def import_paths(
@@ -138,6 +145,8 @@ def _write(writer: StoreWriter, report: ImportReport, imported_by: str | None) -
             rederive.update(frame.get_column("procedure_code").unique().to_list())
         report.rows_by_table[table] = read.rows
         writer.log_import(report.import_id, _name(read), table, read.sha256, read.rows, imported_by)
+    # Every step is in the store by now (stored, reference or this import's steps file).
+    problems.extend(_check_scores(writer, by_table))
     # Rows with unknown references are left out of the derivation by the rules engine, so
     # the rule problems of the other rows are found in the same run.
     if rederive:
@@ -188,6 +197,77 @@ def _check_references(writer: StoreWriter, read: TableRead) -> list[Problem]:
                     params={"value": str(row[1]), "procedure": row[2]},
                 )
             )
+    return problems
+
+
+def _check_scores(writer: StoreWriter, by_table: dict[str, TableRead]) -> list[Problem]:
+    """Scores outside their step's range (0 to max_score), whichever way the maximum came:
+    stored, from the reference procedures, or from a steps file of this import (written to
+    the store before this runs). A score in the results file is pointed at by its row and
+    the `score` column; a new, lower maximum in the steps file that stored scores exceed
+    (results not replaced by this import) is pointed at by its row and `max_score`."""
+    steps = writer.con.sql("select procedure_code, step_no, max_score from steps").pl()
+    results = by_table.get("results")
+    problems: list[Problem] = []
+    if results is not None:
+        bad = scores_out_of_range(
+            results.frame.select("_row", "procedure_code", "step_no", "score"), steps
+        )
+        for rec in bad.sort("_row").iter_rows(named=True):
+            value = format_score(rec["score"])
+            problems.append(
+                Problem(
+                    file=_name(results),
+                    row=rec["_row"],
+                    column="score",
+                    value=value,
+                    code=Code.SCORE_OUT_OF_RANGE,
+                    params={
+                        "procedure": rec["procedure_code"],
+                        "step": rec["step_no"],
+                        "maximum": format_score(rec["max_score"]),
+                        "expected": expected_range(rec["max_score"]),
+                    },
+                )
+            )
+    new_steps = by_table.get("steps")
+    if new_steps is None:
+        return problems
+    codes = new_steps.frame.get_column("procedure_code").unique().to_list()
+    stored = writer.raw_results(codes).select("procedure_code", "candidate_ref", "step_no", "score")
+    if results is not None:  # rows this import replaces are judged above, as given
+        stored = stored.join(
+            results.frame.select("procedure_code", "candidate_ref", "step_no").with_columns(
+                pl.col("step_no").cast(stored.schema["step_no"])
+            ),
+            on=["procedure_code", "candidate_ref", "step_no"],
+            how="anti",
+        )
+    exceeding = (
+        scores_out_of_range(stored, steps)
+        .group_by("procedure_code", "step_no")
+        .agg(pl.col("score").max().alias("highest"), pl.len().alias("count"))
+        .join(
+            new_steps.frame.select("_row", "procedure_code", "step_no", "max_score"),
+            on=["procedure_code", "step_no"],
+        )
+    )
+    for rec in exceeding.sort("_row").iter_rows(named=True):
+        problems.append(
+            Problem(
+                file=_name(new_steps),
+                row=rec["_row"],
+                column="max_score",
+                value=format_score(rec["max_score"]),
+                code=Code.MAX_SCORE_BELOW_SCORES,
+                params={
+                    "procedure": rec["procedure_code"],
+                    "step": rec["step_no"],
+                    "found": format_score(rec["highest"]),
+                    "count": rec["count"],
+                },
+            )
+        )
     return problems
 
 

@@ -30,6 +30,7 @@ def refresh_summaries_sql() -> str:
 MIGRATIONS: dict[int, Callable[[], str]] = {
     1: lambda: _sql("schema.sql"),
     2: _schema_v2,
+    3: lambda: _sql("schema_v3.sql"),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

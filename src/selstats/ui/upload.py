@@ -23,10 +23,12 @@ from typing import Final, Protocol
 
 import polars as pl
 import streamlit as st
+from streamlit.elements.lib.column_types import ColumnConfig
 
 from selstats.access.identity import current_access
 from selstats.access.roles import Permission
 from selstats.access.scope import Access
+from selstats.ingest.messages import warnings_summary
 from selstats.ingest.problems import Problem
 from selstats.store.imports import TABLE_ORDER, import_paths
 from selstats.ui.i18n import current_lang, t
@@ -60,6 +62,7 @@ class ImportOutcome:
     files: tuple[str, ...]
     rows_by_table: tuple[tuple[str, int], ...]  # in import order
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()  # columns not used: shown, never blocking
 
     @property
     def ok(self) -> bool:
@@ -109,6 +112,7 @@ def import_uploads(
         files=tuple(path.name for path in paths),
         rows_by_table=tuple(rows) if report.ok else (),
         problems=tuple(report.problems),
+        warnings=tuple(report.warnings),
     )
 
 
@@ -190,8 +194,31 @@ def _request_import(requested_key: str) -> None:
     st.session_state[requested_key] = True
 
 
+def _problem_columns(frame: pl.DataFrame) -> dict[str, ColumnConfig]:
+    """The headers of a `problems_frame` (of those of its columns shown)."""
+    config = {
+        "file": st.column_config.TextColumn(t("explore.col_file")),
+        "row": st.column_config.NumberColumn(t("explore.col_row"), format="%d"),
+        "column": st.column_config.TextColumn(t("explore.col_column")),
+        "value": st.column_config.TextColumn(t("explore.col_value")),
+        "message": st.column_config.TextColumn(t("explore.col_message"), width="large"),
+    }
+    return {name: config[name] for name in frame.columns}
+
+
+def show_warnings(warnings: Sequence[Problem], lang: str) -> None:
+    """The columns an import did not use, one row each (file, column, the sentence with a
+    suggestion where a known column is close), under a warning that says so."""
+    if not warnings:
+        return
+    st.warning(warnings_summary(len(warnings), lang))
+    shown = problems_frame(warnings, lang).drop("row", "value")  # a column has neither
+    st.dataframe(shown, hide_index=True, column_config=_problem_columns(shown))
+
+
 def show_outcome(outcome: ImportOutcome, lang: str) -> None:
-    """The summary of a successful import, or its problems one row per problem."""
+    """The summary of a successful import, or its problems one row per problem; and the
+    columns it did not use, either way."""
     if outcome.ok:
         st.success(t("explore.import_succeeded", files=len(outcome.files)))
         st.dataframe(
@@ -202,19 +229,12 @@ def show_outcome(outcome: ImportOutcome, lang: str) -> None:
                 "rows": st.column_config.NumberColumn(t("explore.col_rows")),
             },
         )
+        show_warnings(outcome.warnings, lang)
         return
     st.error(t("explore.import_failed", count=len(outcome.problems)))
-    st.dataframe(
-        problems_frame(outcome.problems, lang),
-        hide_index=True,
-        column_config={
-            "file": st.column_config.TextColumn(t("explore.col_file")),
-            "row": st.column_config.NumberColumn(t("explore.col_row"), format="%d"),
-            "column": st.column_config.TextColumn(t("explore.col_column")),
-            "value": st.column_config.TextColumn(t("explore.col_value")),
-            "message": st.column_config.TextColumn(t("explore.col_message"), width="large"),
-        },
-    )
+    shown = problems_frame(outcome.problems, lang)
+    st.dataframe(shown, hide_index=True, column_config=_problem_columns(shown))
+    show_warnings(outcome.warnings, lang)
 
 
 def import_panel(db: Path, key: str) -> None:
