@@ -1,5 +1,5 @@
--- Rebuild the summaries of schema_v2.sql from the tables they summarise; run by the writer
--- inside every write transaction, after everything else is written.
+-- Rebuild the summaries (schema_v2.sql, schema_v5.sql) from the tables they summarise; run
+-- by the writer inside every write transaction, after everything else is written.
 
 -- Rows in year order (then procedure and step), so that a year filter reads few row groups.
 delete from step_facts;
@@ -39,12 +39,30 @@ left join step_states as ss using (procedure_code, step_no)
 left join procedure_stats as ps using (procedure_code)
 order by ps_scope.year nulls first, st.procedure_code, st.step_no;
 
+-- Each laureate's own reserve: from its first day (laureates.list_date) through its own end
+-- or the laureate's later extension (an extension replaces the end when it is later,
+-- selstats.rules.validity.valid_until), grouped into the periods the laureates share.
+delete from list_periods;
+
+insert into list_periods by name
+select
+    la.procedure_code,
+    la.list_date as valid_from,
+    greatest(la.valid_until, le.extended_until) as valid_through,
+    count(*) as laureates,
+    count(*) filter (where coalesce(le.status, 'available') = 'available') as available
+from laureates as la
+left join list_entries as le using (procedure_code, candidate_ref)
+group by all
+order by all;
+
 delete from list_states;
 
-insert into list_states
+insert into list_states by name
 with per_list as (
     select
         la.procedure_code,
+        min(la.list_date) as first_day,
         max(le.extended_until) as latest_extension,
         count(*) filter (where coalesce(le.status, 'available') = 'available') as available,
         count(*) filter (where le.status = 'hired') as hired,
@@ -70,7 +88,9 @@ select
     coalesce(pl.available, 0) as available,
     coalesce(pl.hired, 0) as hired,
     coalesce(pl.declined, 0) as declined,
-    coalesce(pl.withdrawn, 0) as withdrawn
+    coalesce(pl.withdrawn, 0) as withdrawn,
+    coalesce(li.list_date, pl.first_day) as valid_from,
+    coalesce(li.permanently_open, false) as permanently_open
 from lists as li
 left join per_list as pl using (procedure_code)
 order by li.procedure_code;
