@@ -61,10 +61,20 @@ cols[4].metric(
     count(summary["available"]),
     help=t("reserve_lists.metric_available_help", laureates=count(summary["laureates"])),
 )
+# The laureates with status available on every list, expired ones too: a figure of its own.
+st.caption(
+    t(
+        "reserve_lists.available_all_lists",
+        count=count(summary["available_all_lists"]),
+        date=fmt_date(as_of, lang),
+    )
+)
 
 STATUS_LABELS = {s.value: t(f"reserve_lists.status.{s.value}") for s in ListStatus}
 GOVERNMENT_LABELS = {g.value: t(f"government.{g.value}") for g in Government}
-VALIDITY_LABELS = {v: t(f"reserve_lists.validity.{v}") for v in ("valid", "expired", "open")}
+VALIDITY_LABELS = {
+    v: t(f"reserve_lists.validity.{v}") for v in ("valid", "expired", "open", "not_started")
+}
 COLUMNS = {
     "procedure_code": st.column_config.TextColumn(t("reserve_lists.col.procedure_code")),
     "title": st.column_config.TextColumn(t("reserve_lists.col.title")),
@@ -78,7 +88,13 @@ COLUMNS = {
     "level": st.column_config.TextColumn(t("reserve_lists.col.level")),
     # counts: a plain column, as they may be "<5" text for a role with suppression
     "size": st.column_config.Column(t("reserve_lists.col.size")),
+    "laureates_valid": st.column_config.Column(t("reserve_lists.col.laureates_valid")),
+    "available_not_valid": st.column_config.Column(t("reserve_lists.col.available_not_valid")),
     "ranked": st.column_config.CheckboxColumn(t("reserve_lists.col.ranked")),
+    "permanently_open": st.column_config.CheckboxColumn(t("reserve_lists.col.permanently_open")),
+    "valid_from": st.column_config.DateColumn(
+        t("reserve_lists.col.valid_from"), format=DATE_FORMAT
+    ),
     "list_date": st.column_config.DateColumn(t("reserve_lists.col.list_date"), format=DATE_FORMAT),
     "validity_months": st.column_config.NumberColumn(t("reserve_lists.col.validity_months")),
     "valid_until": st.column_config.DateColumn(
@@ -131,6 +147,9 @@ CHART_LABELS = {
     "as_of": t("reserve_lists.chart_as_of", date=fmt_date(as_of, lang)),
     "laureates": t("reserve_lists.chart_laureates"),
     "status": t("reserve_lists.col.status"),
+    "valid_from": t("reserve_lists.col.valid_from"),
+    "laureates_valid": t("reserve_lists.col.laureates_valid"),
+    "available_not_valid": t("reserve_lists.col.available_not_valid"),
     **VALIDITY_LABELS,
     **STATUS_LABELS,
 }
@@ -186,6 +205,16 @@ cols[2].metric(
 cols[3].metric(
     t("reserve_lists.validity_on", date=fmt_date(as_of, lang)), VALIDITY_LABELS[chosen["validity"]]
 )
+if chosen["permanently_open"]:
+    st.info(
+        t(
+            "reserve_lists.permanently_open",
+            months=chosen["validity_months"] if chosen["validity_months"] is not None else "—",
+            date=fmt_date(as_of, lang),
+            valid=count(chosen["laureates_valid"]),
+            size=count(chosen["size"]),
+        )
+    )
 if not chosen["ranked"]:
     st.info(t("reserve_lists.unranked"))
 if not current_access().may(Permission.VIEW_CANDIDATES):
