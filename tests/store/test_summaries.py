@@ -92,7 +92,6 @@ def test_a_failed_write_leaves_the_facts_as_they_were(tmp_path: Path) -> None:
 DERIVED_SQL = {
     "step_facts": "select * from step_facts order by procedure_code, step_no",
     "list_states": "select * from list_states order by procedure_code",
-    "list_periods": "select * from list_periods order by all",
     "laureates": "select * from laureates order by procedure_code, candidate_ref",
     "lists": "select * from lists order by procedure_code",
 }
@@ -107,7 +106,6 @@ def _back_to_version_2(con: duckdb.DuckDBPyConnection) -> None:
     their rows, as version 2 wrote them."""
     con.execute("drop macro table list_states_on")
     con.execute("drop macro reserve_validity")
-    con.execute("drop table list_periods")
     con.execute("drop table list_states")
     con.execute("alter table laureates drop column list_date")
     con.execute("alter table laureates drop column valid_until")
@@ -165,10 +163,9 @@ def test_a_version_1_store_is_migrated_and_filled(tmp_path: Path) -> None:
     assert got == expected
     kinds = _rows(
         path,
-        "select table_name, table_type from information_schema.tables "
-        "where table_name in ('list_states', 'list_periods') order by 1",
+        "select table_type from information_schema.tables where table_name = 'list_states'",
     )
-    assert kinds == [("list_periods", "BASE TABLE"), ("list_states", "BASE TABLE")]
+    assert kinds == [("BASE TABLE",)]
 
 
 def test_a_version_2_store_gets_each_laureates_own_reserve(tmp_path: Path) -> None:
@@ -317,7 +314,7 @@ def test_the_filters_narrow_as_worked_out_by_hand(small: Path) -> None:
         con.close()
 
 
-def test_list_periods_and_states_of_a_permanently_open_reserve(tmp_path: Path) -> None:
+def test_list_states_of_a_permanently_open_reserve(tmp_path: Path) -> None:
     """tests/fixtures/open_reserve.py: each P-O1 laureate's reserve is a period of its own
     (first day the interview, last day the day before the anniversary, O2 through its
     extension); the ordinary lists have one period each. P-O1's list: no list date, its own
@@ -325,7 +322,12 @@ def test_list_periods_and_states_of_a_permanently_open_reserve(tmp_path: Path) -
     list), its first day O2's 29/02/2024; status available O1, O2, O4, hired O3, declined
     O6."""
     path = build_open_reserve_store(tmp_path / "o.duckdb")
-    assert _rows(path, "select * from list_periods order by all") == [
+    periods = _rows(
+        path,
+        "select procedure_code, p.valid_from, p.valid_through, p.laureates, p.available "
+        "from (select procedure_code, unnest(periods) as p from list_states) order by all",
+    )
+    assert periods == [
         # procedure, first day, last day, laureates, of them available
         ("P-A1", date(2025, 4, 5), date(2026, 4, 4), 2, 1),  # A01 hired, A03 available
         ("P-B1", date(2026, 7, 9), date(2028, 7, 8), 1, 1),

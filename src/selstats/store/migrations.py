@@ -17,9 +17,9 @@ def _sql(name: str) -> str:
 
 
 def refresh_summaries_sql() -> str:
-    """Rebuilds the derived summaries (`step_facts`, `list_states`, `list_periods`) from what
-    they sum up. Written for the latest version: `migrate` runs it once, after the last
-    migration (a migration that ran it would read tables of versions still to come)."""
+    """Rebuilds the derived summaries (`step_facts`, `list_states`) from what they sum up.
+    Written for the latest version: `migrate` runs it once, after the last migration (a
+    migration that ran it would read tables of versions still to come)."""
     return _sql("summaries.sql")
 
 
