@@ -48,7 +48,7 @@ if "as_of" in used:
     )
 params = table_params(get_connection(), Scope(**filters.params()), as_of=as_of)
 if "mode" in used:
-    st.caption(t("explore.mode_note", mode=t(f"explore.mode.{params['mode']}")))
+    st.caption(t("explore.mode_note", mode=t(f"certification.mode.{params['mode']}")))
 if "coefficient" in used:
     st.caption(t("explore.coefficient_note", coefficient=fmt_num(params["coefficient"], lang, 4)))
 # export_table's query with export_table's parameters, read through cached_query, which

@@ -1,45 +1,44 @@
 """Reserve lists: every list of laureates / recruitment reserve in the filter, its validity
 on a chosen date, the lists that lapse soon, what became of their laureates, and the
-laureates of one list."""
+laureates of one list. Labels, formats and definitions from the figure catalogue: a
+laureate is available when their status is available AND their own reserve is valid on the
+chosen date; the laureates with status available on every list are a figure of their own."""
 
 import polars as pl
 import streamlit as st
 
 from selstats.access.identity import note_once
 from selstats.access.roles import Permission
-from selstats.domain.enums import Government, ListStatus
+from selstats.figures import catalogue
+from selstats.figures.present import value_text
 from selstats.ui.charts.reserve_lists import (
+    STATUS_ORDER,
     localised,
     status_bars,
     timeline_rows,
     validity_timeline,
 )
 from selstats.ui.db import cached_query
-from selstats.ui.download import download_buttons
 from selstats.ui.format import fmt_date, fmt_int
 from selstats.ui.frame import current_access, current_filters, page_title
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.table import date_format, metric, show_table
 
 filters = current_filters()
 page_title("reserve_lists")
 lang = current_lang()
-DATE_FORMAT = "YYYY-MM-DD" if lang == "en" else "DD/MM/YYYY"
-
-
-def count(value: object) -> str:
-    """A count, or the "<5" of small-cell suppression as it is (selstats.access)."""
-    return value if isinstance(value, str) else fmt_int(value, lang)
-
+figures = catalogue()
 
 as_of = st.date_input(
     t("reserve_lists.as_of"),
     value="today",
     key="as_of",
     bind="query-params",
-    format=DATE_FORMAT,
+    format=date_format(lang),
     help=t("reserve_lists.as_of_help"),
     width=220,
 )
+on_date = fmt_date(as_of, lang)
 summary = cached_query("reserve_lists_summary", **filters.params(), as_of=as_of).row(0, named=True)
 lists = cached_query("reserve_lists", **filters.params(), as_of=as_of)
 if lists.is_empty():
@@ -48,91 +47,50 @@ if lists.is_empty():
 
 # ---- key figures -----------------------------------------------------------------------
 cols = st.columns(5)
-cols[0].metric(t("reserve_lists.metric_lists"), count(summary["lists"]))
-cols[1].metric(
-    t("reserve_lists.metric_valid", date=fmt_date(as_of, lang)),
-    count(summary["valid"]),
-    help=t("reserve_lists.metric_valid_help"),
+metric(cols[0], "lists", summary["lists"])
+for container, name in zip(
+    cols[1:], ("valid", "expiring_30", "expiring_90", "available"), strict=True
+):
+    metric(container, name, summary[name], label=f"{figures.label(name, lang)} ({on_date})")
+# The laureates with status available on every list, expired ones too: a figure of its own.
+st.caption(
+    t(
+        "reserve_lists.available_all_lists",
+        count=value_text("available_all_lists", summary["available_all_lists"], lang),
+        date=on_date,
+    )
 )
-cols[2].metric(t("reserve_lists.metric_expiring_30"), count(summary["expiring_30"]))
-cols[3].metric(t("reserve_lists.metric_expiring_90"), count(summary["expiring_90"]))
-cols[4].metric(
-    t("reserve_lists.metric_available"),
-    count(summary["available"]),
-    help=t("reserve_lists.metric_available_help", laureates=count(summary["laureates"])),
-)
-
-STATUS_LABELS = {s.value: t(f"reserve_lists.status.{s.value}") for s in ListStatus}
-GOVERNMENT_LABELS = {g.value: t(f"government.{g.value}") for g in Government}
-VALIDITY_LABELS = {v: t(f"reserve_lists.validity.{v}") for v in ("valid", "expired", "open")}
-COLUMNS = {
-    "procedure_code": st.column_config.TextColumn(t("reserve_lists.col.procedure_code")),
-    "title": st.column_config.TextColumn(t("reserve_lists.col.title")),
-    "org_id": st.column_config.TextColumn(t("reserve_lists.col.org_id")),
-    "org_name": st.column_config.TextColumn(t("reserve_lists.col.organisation")),
-    "government": st.column_config.SelectboxColumn(
-        t("reserve_lists.col.government"),
-        options=list(GOVERNMENT_LABELS),
-        format_func=lambda g: GOVERNMENT_LABELS.get(g, g),
-    ),
-    "level": st.column_config.TextColumn(t("reserve_lists.col.level")),
-    # counts: a plain column, as they may be "<5" text for a role with suppression
-    "size": st.column_config.Column(t("reserve_lists.col.size")),
-    "ranked": st.column_config.CheckboxColumn(t("reserve_lists.col.ranked")),
-    "list_date": st.column_config.DateColumn(t("reserve_lists.col.list_date"), format=DATE_FORMAT),
-    "validity_months": st.column_config.NumberColumn(t("reserve_lists.col.validity_months")),
-    "valid_until": st.column_config.DateColumn(
-        t("reserve_lists.col.valid_until"), format=DATE_FORMAT
-    ),
-    "extended_until": st.column_config.DateColumn(
-        t("reserve_lists.col.extended_until"), format=DATE_FORMAT
-    ),
-    "extended": st.column_config.CheckboxColumn(t("reserve_lists.col.extended")),
-    "valid_through": st.column_config.DateColumn(
-        t("reserve_lists.col.valid_through"), format=DATE_FORMAT
-    ),
-    "validity": st.column_config.SelectboxColumn(
-        t("reserve_lists.col.validity"),
-        options=list(VALIDITY_LABELS),
-        format_func=lambda v: VALIDITY_LABELS.get(v, v),
-    ),
-    "days_left": st.column_config.NumberColumn(t("reserve_lists.col.days_left")),
-    "within_30": st.column_config.CheckboxColumn(t("reserve_lists.col.within_30")),
-    **{s: st.column_config.Column(label) for s, label in STATUS_LABELS.items()},
-    "candidate_ref": st.column_config.TextColumn(t("reserve_lists.col.candidate_ref")),
-    "rank": st.column_config.NumberColumn(t("reserve_lists.col.rank"), format="%d"),
-    "status": st.column_config.SelectboxColumn(
-        t("reserve_lists.col.status"),
-        options=list(STATUS_LABELS),
-        format_func=lambda s: STATUS_LABELS.get(s, s),
-    ),
-    "status_date": st.column_config.DateColumn(
-        t("reserve_lists.col.status_date"), format=DATE_FORMAT
-    ),
-    "final_score": st.column_config.NumberColumn(t("reserve_lists.col.final_score")),
+VALIDITY_LABELS = {
+    v: t(f"reserve_lists.validity.{v}") for v in ("valid", "expired", "open", "not_started")
 }
 
 # ---- every list ------------------------------------------------------------------------
 st.subheader(t("reserve_lists.all_lists"))
-st.dataframe(lists, hide_index=True, column_config=COLUMNS, placeholder="—")
-download_buttons(lists, "reserve_lists", key="reserve_lists_all")
+show_table(lists, key="reserve_lists_all", download="reserve_lists", detail=filters.params())
 
 # ---- timeline --------------------------------------------------------------------------
 st.subheader(t("reserve_lists.timeline"))
 drawn = timeline_rows(lists)
 CHART_LABELS = {
-    "list": t("reserve_lists.col.procedure_code"),
-    "organisation": t("reserve_lists.col.organisation"),
-    "title": t("reserve_lists.col.title"),
-    "list_date": t("reserve_lists.col.list_date"),
-    "valid_until": t("reserve_lists.col.valid_until"),
-    "extended_until": t("reserve_lists.col.extended_until"),
-    "validity": t("reserve_lists.col.validity"),
-    "as_of": t("reserve_lists.chart_as_of", date=fmt_date(as_of, lang)),
+    "list": figures.label("procedure_code", lang),
+    "organisation": figures.label("org_name", lang),
+    **{
+        name: figures.label(name, lang)
+        for name in (
+            "title",
+            "list_date",
+            "list_valid_until",
+            "extended_until",
+            "validity",
+            "valid_from",
+            "laureates_valid",
+            "status",
+            *STATUS_ORDER,
+        )
+    },
+    "as_of": t("reserve_lists.chart_as_of", date=on_date),
     "laureates": t("reserve_lists.chart_laureates"),
-    "status": t("reserve_lists.col.status"),
     **VALIDITY_LABELS,
-    **STATUS_LABELS,
 }
 if drawn.is_empty():
     st.info(t("reserve_lists.timeline_empty"))
@@ -148,10 +106,14 @@ if drawn.height < lists.height:
 st.subheader(t("reserve_lists.expiring"))
 expiring = cached_query("reserve_lists_expiring", **filters.params(), as_of=as_of)
 if expiring.is_empty():
-    st.info(t("reserve_lists.expiring_none", date=fmt_date(as_of, lang)))
+    st.info(t("reserve_lists.expiring_none", date=on_date))
 else:
-    st.dataframe(expiring, hide_index=True, column_config=COLUMNS, placeholder="—")
-    download_buttons(expiring, "reserve_lists_expiring", key="reserve_lists_expiring")
+    show_table(
+        expiring,
+        key="reserve_lists_expiring",
+        download="reserve_lists_expiring",
+        detail=filters.params(),
+    )
 
 # ---- what became of the laureates ------------------------------------------------------
 st.subheader(t("reserve_lists.statuses"))
@@ -177,15 +139,22 @@ code = st.selectbox(
 )
 chosen = lists.filter(lists["procedure_code"] == code).row(0, named=True)
 cols = st.columns(4)
-cols[0].metric(t("reserve_lists.col.size"), count(chosen["size"]))
-cols[1].metric(t("reserve_lists.col.valid_through"), fmt_date(chosen["valid_through"], lang))
-cols[2].metric(
-    t("reserve_lists.col.extended_until"),
-    fmt_date(chosen["extended_until"], lang) if chosen["extended"] else t("reserve_lists.no"),
+metric(cols[0], "size", chosen["size"])
+metric(cols[1], "valid_through", chosen["valid_through"])
+metric(cols[2], "extended_until", chosen["extended_until"])
+metric(
+    cols[3], "validity", chosen["validity"], label=f"{figures.label('validity', lang)} ({on_date})"
 )
-cols[3].metric(
-    t("reserve_lists.validity_on", date=fmt_date(as_of, lang)), VALIDITY_LABELS[chosen["validity"]]
-)
+if chosen["permanently_open"]:
+    st.info(
+        t(
+            "reserve_lists.permanently_open",
+            months=chosen["validity_months"] if chosen["validity_months"] is not None else "—",
+            date=on_date,
+            valid=value_text("laureates_valid", chosen["laureates_valid"], lang),
+            size=value_text("size", chosen["size"], lang),
+        )
+    )
 if not chosen["ranked"]:
     st.info(t("reserve_lists.unranked"))
 if not current_access().may(Permission.VIEW_CANDIDATES):
@@ -195,5 +164,7 @@ laureates = cached_query("laureates", **{**filters.params(), "procs": (code,)}, 
 if laureates.is_empty():
     st.info(t("reserve_lists.no_laureates"))
 else:
-    st.dataframe(laureates, hide_index=True, column_config=COLUMNS, placeholder="—")
-    download_buttons(laureates, f"laureates_{code}", key="reserve_lists_laureates")
+    detail = {**filters.params(), "procedure": code}
+    show_table(
+        laureates, key="reserve_lists_laureates", download=f"laureates_{code}", detail=detail
+    )

@@ -1,6 +1,9 @@
 -- The lists of laureates / recruitment reserves: one row per candidate on a list, with the
--- list's dates. valid_until is the list's end, or the candidate's extension when later.
--- validity says whether the list can still be used on $as_of (valid on its last day).
+-- laureate's own reserve. list_date is the day it starts: the list's date, or in a
+-- permanently open procedure the end of the laureate's own procedure (their latest result).
+-- valid_until is its last day: the list date's validity, or the laureate's extension when
+-- later. validity says whether the laureate's reserve can be used on $as_of ('valid' also
+-- on its last day; 'not_started' before list_date; 'open' without an end).
 -- access: candidates
 with scope as (
     select *
@@ -15,8 +18,8 @@ entries as (
         la.procedure_code,
         la.candidate_ref,
         la.rank,
-        li.list_date,
-        greatest(li.valid_until, le.extended_until) as valid_until,
+        la.list_date,
+        greatest(la.valid_until, le.extended_until) as valid_until,
         coalesce(le.status, 'available') as status,
         le.status_date,
         le.extended_until,
@@ -30,11 +33,7 @@ entries as (
 
 select
     entries.*,
-    case
-        when entries.valid_until is null then 'open'
-        when $as_of::date <= entries.valid_until then 'valid'
-        else 'expired'
-    end as validity,
+    reserve_validity(entries.list_date, entries.valid_until, $as_of::date) as validity,
     scope.org_id
 from entries
 inner join scope using (procedure_code)

@@ -1,11 +1,19 @@
 -- The lists of laureates / recruitment reserves in the filter, one row per list: its
 -- organisation, size, ranking, dates and what became of its laureates.
--- valid_until is the list's own last day (list date + validity, the day before the
+-- list_valid_until is the list's own last day (list date + validity, the day before the
 -- anniversary); extended_until the latest extension of one of its laureates when it is
 -- later than that; valid_through the last day any laureate can still be used (the later
--- of the two). validity on $as_of: 'valid' (also on the last day), 'expired', or 'open'
--- (no list date yet, so no end); days_left counts the days from $as_of to valid_through
--- (negative once expired). The list's dates and counts come from the `list_states` view.
+-- of the two). A permanently open procedure (permanently_open) has no list date: each
+-- laureate's reserve runs from their own last result (valid_from is the first laureate's),
+-- list_valid_until is then the latest laureate's own end.
+-- validity on $as_of: 'valid' (also on the last day), 'expired', 'not_started' (before
+-- valid_from) or 'open' (no end yet); a permanently open list is valid while at least one
+-- laureate's reserve is. days_left counts the days from $as_of to valid_through (negative
+-- once expired). laureates_valid: the laureates whose own reserve is valid on $as_of;
+-- available: those of them still available (not hired, declined or withdrawn);
+-- available_not_valid: laureates still available whose reserve is not valid on $as_of, so
+-- available + available_not_valid + hired + declined + withdrawn_from_list = size.
+-- The lists come from the `list_states_on` macro (schema_v5.sql).
 with scope as (
     select *
     from scoped_procedures(
@@ -16,7 +24,7 @@ with scope as (
 
 dated as (
     select ls.*
-    from list_states as ls
+    from list_states_on($as_of::date) as ls
     inner join scope using (procedure_code)
 )
 
@@ -24,21 +32,21 @@ select
     dated.procedure_code,
     scope.title,
     scope.org_name,
-    case
-        when dated.valid_through is null then 'open'
-        when $as_of::date <= dated.valid_through then 'valid'
-        else 'expired'
-    end as validity,
+    dated.validity,
     dated.valid_through,
-    dated.valid_through - $as_of::date as days_left,
+    dated.days_left,
     dated.size,
+    dated.laureates_valid,
     dated.ranked,
+    dated.permanently_open,
+    dated.valid_from,
     dated.list_date,
     dated.validity_months,
     dated.valid_until as list_valid_until,
     dated.extended_until is not null as extended,
     dated.extended_until,
-    dated.available,
+    dated.available_valid as available,
+    dated.available - dated.available_valid as available_not_valid,
     dated.hired,
     dated.declined,
     dated.withdrawn as withdrawn_from_list,
@@ -47,9 +55,9 @@ select
     scope.level
 from dated
 inner join scope using (procedure_code)
--- the lists still valid first, the nearest end first; then the open ones; then the
--- expired ones, the most recently expired first
+-- the lists still valid first, the nearest end first; then those not in force yet, the
+-- open ones, and the expired ones, the most recently expired first
 order by
-    case when dated.valid_through is null then 1 when days_left >= 0 then 0 else 2 end,
-    abs(days_left),
+    case dated.validity when 'valid' then 0 when 'not_started' then 1 when 'open' then 2 else 3 end,
+    abs(dated.days_left),
     dated.procedure_code

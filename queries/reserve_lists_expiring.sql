@@ -1,8 +1,9 @@
 -- The reserve lists that lapse soon: valid on $as_of and whose last day falls at most 90
 -- days later, nearest first; within_30 marks those whose last day is at most 30 days
--- away. A list's last day is the later of its own end and its laureates' extensions, as
--- in the `list_states` view (schema.sql); available counts the laureates still to be drawn
--- from it.
+-- away. A list's last day is the later of its own end and its laureates' extensions (for a
+-- permanently open procedure, the last laureate's), as in the `list_states_on` macro
+-- (schema_v5.sql); available counts the laureates still to be drawn from it on $as_of
+-- (status available, own reserve valid).
 with scope as (
     select *
     from scoped_procedures(
@@ -16,11 +17,11 @@ expiring as (
         ls.procedure_code,
         ls.size,
         ls.valid_through,
-        ls.available,
-        ls.valid_through - $as_of::date as days_left
-    from list_states as ls
+        ls.available_valid as available,
+        ls.days_left
+    from list_states_on($as_of::date) as ls
     inner join scope using (procedure_code)
-    where ls.valid_through - $as_of::date between 0 and 90
+    where ls.validity = 'valid' and ls.days_left <= 90
 )
 
 select

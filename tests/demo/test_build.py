@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -354,6 +355,52 @@ def test_list_entries(con: duckdb.DuckDBPyConnection) -> None:
         )
         == 0
     )
+
+
+def _one_year(day: date) -> date:
+    """The day before the first anniversary, the README's rule typed out: 15/09/2023 ->
+    14/09/2024; 29/02/2024 -> (no 29/02/2025: 01/03/2025) -> 28/02/2025."""
+    if (day.month, day.day) == (2, 29):
+        return date(day.year + 1, 3, 1) - timedelta(days=1)
+    return date(day.year + 1, day.month, day.day) - timedelta(days=1)
+
+
+def test_the_permanently_open_reserve_lapses_for_some_and_is_extended_for_others(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """req16131 (Opgroeien) has no deadline and no list date: each laureate's reserve runs
+    from their own latest result for one year (README, "Choices"). Of its laureates still
+    available, some reserves ended before the demo's today and lapsed, others were extended
+    after their own end."""
+    assert con.sql(
+        "select application_deadline, list_date from procedures where procedure_code = 'req16131'"
+    ).fetchall() == [(None, None)]
+    rows = con.sql(
+        """
+        select la.candidate_ref, la.list_date, la.valid_until, r.last_result, le.status,
+            le.extended_until
+        from laureates as la
+        join (
+            select procedure_code, candidate_ref, max(result_date) as last_result
+            from results group by all
+        ) as r using (procedure_code, candidate_ref)
+        join list_entries as le using (procedure_code, candidate_ref)
+        where la.procedure_code = 'req16131'
+        """
+    ).fetchall()
+    assert len(rows) >= 5
+    for ref, start, end, last_result, _, _ in rows:
+        assert (start, end) == (last_result, _one_year(last_result)), ref
+    available = [r for r in rows if r[4] == "available"]
+    lapsed = [r for r in available if max(r[2], r[5] or r[2]) < DEMO_TODAY]
+    extended = [r for r in rows if r[5] is not None and r[5] > r[2]]
+    assert lapsed, "no laureate's reserve lapsed"
+    assert extended, "no laureate's reserve was extended"
+    assert all(r[4] == "available" for r in extended)
+    # the list: permanently open, its own end the last laureate's
+    assert con.sql(
+        "select permanently_open, valid_until from lists where procedure_code = 'req16131'"
+    ).fetchall() == [(True, max(r[2] for r in rows))]
 
 
 # --- consultants and Q-checks ----------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from selstats.store.migrations import SCHEMA_VERSION
 from tests.fixtures.small_store import build_small_store
 
 from . import cli_env, read_table, run_cli, text, write_text
@@ -233,5 +234,5 @@ def test_a_version_2_store_gets_the_chair_column_on_its_next_import(tmp_path: Pa
         ).fetchall()
     finally:
         con.close()
-    assert version == [("3",)] and nullable == [("NO",)]
+    assert version == [(str(SCHEMA_VERSION),)] and nullable == [("NO",)]
     assert _certification(tmp_path, db, "ORG-A", "all_checks")["certified_staff"] == "5"

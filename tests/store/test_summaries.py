@@ -6,7 +6,8 @@ Expected rows come from the hand-worked small store (tests/fixtures/small_store.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from itertools import product
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from selstats.store.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from selstats.store.writer import write_store
+from tests.fixtures.open_reserve import OPEN, build_open_reserve_store
 from tests.fixtures.small_store import build_small_store
 
 COUNTS = "state, reached, passed, failed, absent, withdrawn, not_registered, cut_off"
@@ -87,36 +89,138 @@ def test_a_failed_write_leaves_the_facts_as_they_were(tmp_path: Path) -> None:
     assert _rows(path, "select * from step_facts order by procedure_code, step_no") == before
 
 
-def test_a_version_1_store_is_migrated_and_filled(tmp_path: Path) -> None:
-    """A store written before the summaries existed (list_states a view, no step_facts):
-    the migration builds both from what the store holds."""
-    path = build_small_store(tmp_path / "s.duckdb", with_reference=False)
-    facts_sql = "select * from step_facts order by procedure_code, step_no"
-    lists_sql = "select * from list_states order by procedure_code"
-    expected = _rows(path, facts_sql), _rows(path, lists_sql)
-    assert len(expected[0]) == 8 and len(expected[1]) == 2  # P-A1 and P-B1 have a list
+DERIVED_SQL = {
+    "step_facts": "select * from step_facts order by procedure_code, step_no",
+    "list_states": "select * from list_states order by procedure_code",
+    "laureates": "select * from laureates order by procedure_code, candidate_ref",
+    "lists": "select * from lists order by procedure_code",
+}
+
+
+def _derived(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ...]]]:
+    return {name: con.sql(sql).fetchall() for name, sql in DERIVED_SQL.items()}
+
+
+def _back_to_version_2(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo versions 3 and 5 (schema_v3.sql, schema_v5.sql) in a store of this version:
+    version 2's tables with their rows, as version 2 wrote them."""
+    con.execute("alter table consultants drop column chair_certified")  # version 3's
+    con.execute("drop macro table list_states_on")
+    con.execute("drop macro reserve_validity")
+    con.execute("drop table list_states")
+    con.execute("alter table laureates drop column list_date")
+    con.execute("alter table laureates drop column valid_until")
+    con.execute("alter table lists drop column permanently_open")
+    # version 2 had no per-laureate end: a permanently open list had no end either
+    con.execute(
+        "update lists set valid_until = null from procedures as p "
+        "where p.procedure_code = lists.procedure_code "
+        "and p.application_deadline is null and p.list_date is null"
+    )
+    con.execute(MIGRATIONS[2]())  # version 2's list_states table and macros
+    con.execute("update meta set value = '2' where key = 'schema_version'")
+
+
+def _migrated(
+    path: Path, downgrade: Callable[[duckdb.DuckDBPyConnection], None]
+) -> tuple[dict[str, list[tuple[object, ...]]], dict[str, list[tuple[object, ...]]]]:
+    """The derived tables of the store at `path`, and the same after `downgrade` and
+    `migrate` back to this version."""
     con = duckdb.connect(str(path))
     try:
+        expected = _derived(con)
+        downgrade(con)
+        con.execute("begin transaction")
+        assert migrate(con) == SCHEMA_VERSION
+        con.execute("commit")
+        return expected, _derived(con)
+    finally:
+        con.close()
+
+
+def test_a_version_1_store_is_migrated_and_filled(tmp_path: Path) -> None:
+    """A store written before the summaries existed (list_states a view, no step_facts):
+    the migrations build them from what the store holds."""
+    path = build_small_store(tmp_path / "s.duckdb", with_reference=False)
+    expected_lists = _rows(path, "select * from list_states order by procedure_code")
+    assert len(expected_lists) == 2  # P-A1 and P-B1 have a list
+
+    def to_version_1(con: duckdb.DuckDBPyConnection) -> None:
+        _back_to_version_2(con)
         con.execute("drop macro table scoped_step_facts")
         con.execute("drop macro in_scope")
         con.execute("drop table step_facts")
         con.execute("drop table list_states")
-        con.execute("alter table consultants drop column chair_certified")  # version 3's
         con.execute(MIGRATIONS[1]())  # version 1's view list_states and macros
         con.execute("update meta set value = '1' where key = 'schema_version'")
         assert schema_version(con) == 1
-        assert con.sql(lists_sql).fetchall() == expected[1]  # the view says the same
-        con.execute("begin transaction")
-        assert migrate(con) == SCHEMA_VERSION == 3
-        con.execute("commit")
-        got = con.sql(facts_sql).fetchall(), con.sql(lists_sql).fetchall()
-        kind = con.sql(
-            "select table_type from information_schema.tables where table_name = 'list_states'"
-        ).fetchall()
-    finally:
-        con.close()
+        # the view says what version 2's table said (version 5 added two columns)
+        assert con.sql("select * from list_states order by procedure_code").fetchall() == [
+            row[:12] for row in expected_lists
+        ]
+
+    expected, got = _migrated(path, to_version_1)
+    assert len(expected["step_facts"]) == 8
     assert got == expected
-    assert kind == [("BASE TABLE",)]
+    kinds = _rows(
+        path,
+        "select table_type from information_schema.tables where table_name = 'list_states'",
+    )
+    assert kinds == [("BASE TABLE",)]
+
+
+def test_a_version_2_store_gets_each_laureates_own_reserve(tmp_path: Path) -> None:
+    """Version 5 fills each laureate's reserve from the store: the open-reserve store's P-O1
+    laureates (O2's last result 29/02/2024 -> through 28/02/2025) as the rules engine wrote
+    them, and the lists and summaries with them."""
+    path = build_open_reserve_store(tmp_path / "o.duckdb")
+    expected, got = _migrated(path, _back_to_version_2)
+    assert got == expected
+    own = {
+        r[1]: r[-2:] for r in expected["laureates"] if r[0] == OPEN
+    }  # candidate -> (list_date, valid_until)
+    assert own["O2"] == (date(2024, 2, 29), date(2025, 2, 28))
+
+
+def test_the_migration_counts_a_year_as_the_rules_do(tmp_path: Path) -> None:
+    """The one copy of the validity rule in SQL (schema_v5.sql, for older stores) against the
+    rules engine: a permanently open procedure with a laureate for every day of 2023 and
+    2024 (29/02/2024, every 31st), valid 12 months, and one valid 1 month (31/01 + 1 month:
+    no 31/02 -> 01/03 - 1 day = 28/02 or 29/02)."""
+    days = [date(2023, 1, 1) + timedelta(days=i) for i in range(731)]
+    codes = ["P-X12", "P-X1"]
+    path = tmp_path / "x.duckdb"
+    with write_store(path, fresh=True) as writer:
+        writer.upsert("organisations", pl.DataFrame({"org_id": ["ORG-X"], "name": ["X"]}))
+        writer.upsert(
+            "procedures",
+            pl.DataFrame(
+                {"procedure_code": codes, "org_id": ["ORG-X"] * 2, "validity_months": [12, 1]}
+            ),
+        )
+        writer.upsert(
+            "steps",
+            pl.DataFrame({"procedure_code": codes, "step_no": [1, 1], "name": ["Gesprek"] * 2}),
+        )
+        writer.upsert_results(
+            pl.DataFrame(
+                {
+                    "procedure_code": [c for c in codes for _ in days],
+                    "candidate_ref": [f"C{i:03d}" for _ in codes for i in range(len(days))],
+                    "step_no": [1] * (2 * len(days)),
+                    "outcome_given": ["passed"] * (2 * len(days)),
+                    "result_date": days * 2,
+                }
+            )
+        )
+    expected, got = _migrated(path, _back_to_version_2)
+    assert got["laureates"] == expected["laureates"]
+    assert len(got["laureates"]) == 2 * 731
+    own = {(r[0], r[-2]): r[-1] for r in expected["laureates"]}
+    assert own[("P-X12", date(2024, 2, 29))] == date(2025, 2, 28)
+    assert own[("P-X1", date(2023, 1, 31))] == date(2023, 2, 28)
+    assert own[("P-X1", date(2024, 1, 31))] == date(2024, 2, 29)
+    assert got["lists"] == expected["lists"]
 
 
 def test_list_states_follow_a_list_entries_import(tmp_path: Path) -> None:
@@ -207,5 +311,86 @@ def test_the_filters_narrow_as_worked_out_by_hand(small: Path) -> None:
         assert codes(g=["federal"]) == ["P-A1"]
         assert codes(a=["ORG-B"], o=["ORG-A"]) == []  # a filter never widens the scope
         assert codes(a=[]) == []
+    finally:
+        con.close()
+
+
+def test_list_states_of_a_permanently_open_reserve(tmp_path: Path) -> None:
+    """tests/fixtures/open_reserve.py: each P-O1 laureate's reserve is a period of its own
+    (first day the interview, last day the day before the anniversary, O2 through its
+    extension); the ordinary lists have one period each. P-O1's list: no list date, its own
+    last day O4's 09/03/2027 (O2's extension to 30/06/2026 is earlier: no extension of the
+    list), its first day O2's 29/02/2024; status available O1, O2, O4, hired O3, declined
+    O6."""
+    path = build_open_reserve_store(tmp_path / "o.duckdb")
+    periods = _rows(
+        path,
+        "select procedure_code, p.valid_from, p.valid_through, p.laureates, p.available "
+        "from (select procedure_code, unnest(periods) as p from list_states) order by all",
+    )
+    assert periods == [
+        # procedure, first day, last day, laureates, of them available
+        ("P-A1", date(2025, 4, 5), date(2026, 4, 4), 2, 1),  # A01 hired, A03 available
+        ("P-B1", date(2026, 7, 9), date(2028, 7, 8), 1, 1),
+        ("P-O1", date(2024, 2, 29), date(2026, 6, 30), 1, 1),  # O2, extended
+        ("P-O1", date(2025, 2, 28), date(2026, 2, 27), 1, 1),  # O1
+        ("P-O1", date(2025, 6, 10), date(2026, 6, 9), 1, 0),  # O6 declined
+        ("P-O1", date(2025, 9, 15), date(2026, 9, 14), 1, 0),  # O3 hired
+        ("P-O1", date(2026, 3, 10), date(2027, 3, 9), 1, 1),  # O4
+    ]
+    dates = _rows(
+        path,
+        "select list_date, valid_until, extended_until, valid_through, valid_from, "
+        "permanently_open from list_states order by procedure_code",
+    )
+    assert dates == [
+        (date(2025, 4, 5), date(2026, 4, 4), None, date(2026, 4, 4), date(2025, 4, 5), False),
+        (date(2026, 7, 9), date(2028, 7, 8), None, date(2028, 7, 8), date(2026, 7, 9), False),
+        (None, date(2027, 3, 9), None, date(2027, 3, 9), date(2024, 2, 29), True),
+    ]
+    counts = _rows(
+        path,
+        "select size, available, hired, declined, withdrawn from list_states "
+        "order by procedure_code",
+    )
+    assert counts == [(2, 1, 1, 0, 0), (1, 1, 0, 0, 0), (5, 3, 1, 1, 0)]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        # P-O1 on the day before its first laureate (O2, 29/02/2024): not in force yet
+        (date(2024, 2, 28), ("not_started", 0, 0)),
+        # 29/02/2024: O2 alone, available
+        (date(2024, 2, 29), ("valid", 1, 1)),
+        # 27/02/2026, O1's last day: O1, O2 (extended), O6, O3 valid; O4 not in yet;
+        # available O1, O2
+        (date(2026, 2, 27), ("valid", 4, 2)),
+        # 28/02/2026: O1 has lapsed; O2, O6, O3 valid; available O2
+        (date(2026, 2, 28), ("valid", 3, 1)),
+        # 10/06/2026: O6 has lapsed (09/06/2026); O2, O3, O4 valid; available O2, O4
+        (date(2026, 6, 10), ("valid", 3, 2)),
+        # 09/03/2027, O4's last day: O4 alone
+        (date(2027, 3, 9), ("valid", 1, 1)),
+        (date(2027, 3, 10), ("expired", 0, 0)),
+    ],
+)
+def test_a_permanently_open_list_is_valid_while_a_laureates_reserve_is(
+    tmp_path: Path, as_of: date, expected: tuple[object, ...]
+) -> None:
+    path = build_open_reserve_store(tmp_path / "o.duckdb")
+    rows = _rows_with(
+        path,
+        "select validity, laureates_valid, available_valid from list_states_on($d) "
+        "where procedure_code = 'P-O1'",
+        d=as_of,
+    )
+    assert rows == [expected]
+
+
+def _rows_with(path: Path, sql: str, **params: object) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.sql(sql, params=params).fetchall()
     finally:
         con.close()

@@ -2,23 +2,31 @@
 
 The best `places` laureates of a list are hired a few weeks after the list date; of the
 others about one in ten declined an offer and a few accepted and then withdrew; the rest are
-available. Some Flemish reserves are extended by a year. Dates that would lie after the
+available. Some Flemish reserves are extended by a year. A permanently open procedure's
+reserve runs per laureate (selstats.rules.validity): of its laureates still available whose
+reserve ends before the demo's today or within two months of it, some are extended by a year
+at the organisation's request and the others' reserves lapse. Dates that would lie after the
 demo's today are not known yet, so those laureates are still available.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
 
 from selstats.domain.enums import ListStatus
 from selstats.rules.derive import Derivation
+from selstats.rules.validity import PERMANENTLY_OPEN
 
 DECLINED_SHARE = 0.10
 WITHDRAWN_SHARE = 0.03
 EXTENDED_SHARE = 0.3  # Flemish reserves extended by a year
+# Permanently open procedures: the share of the laureates whose reserve ends (or nearly ends)
+# by the demo's today that is extended, and how far ahead an extension is known.
+OPEN_EXTENDED_SHARE = 0.4
+OPEN_EXTENSION_NOTICE_DAYS = 60
 
 
 def list_entries(
@@ -30,7 +38,8 @@ def list_entries(
 ) -> pl.DataFrame:
     """procedure_code, candidate_ref, status, status_date, extended_until per laureate."""
     key = ["procedure_code", "candidate_ref"]
-    laureates = derivation.laureates.sort(key)
+    # valid_until: the laureate's own reserve end before any extension (the rules engine's)
+    laureates = derivation.laureates.select(*key, "final_score", "valid_until").sort(key)
     if laureates.is_empty():
         return pl.DataFrame(
             schema={
@@ -50,6 +59,7 @@ def list_entries(
         "list_date",
         "validity_months",
         pl.col("org_id").replace_strict(governments, default=None).alias("government"),
+        PERMANENTLY_OPEN.alias("permanently_open"),
     ).sort("procedure_code")
     extended = rng.random(procs.height) < EXTENDED_SHARE
     procs = procs.with_columns(
@@ -71,6 +81,7 @@ def list_entries(
             hired_after=pl.Series(rng.integers(14, 121, size=n)),
             declined_after=pl.Series(rng.integers(7, 91, size=n)),
             withdrawn_after=pl.Series(rng.integers(30, 241, size=n)),
+            extend_key=pl.Series(rng.random(n)),
         )
         .join(procs, on="procedure_code", how="left")
         .join(last_result, on=key, how="left")
@@ -100,7 +111,7 @@ def list_entries(
         .when(pl.col("status") == ListStatus.WITHDRAWN.value)
         .then(pl.col("withdrawn_after"))
     )
-    return (
+    entries = (
         frame.with_columns(status=status)
         .with_columns(status_date=pl.col("base") + pl.duration(days=after))
         .with_columns(
@@ -114,5 +125,33 @@ def list_entries(
             .then(None)
             .otherwise(pl.col("status_date"))
         )
-        .select(*key, "status", "status_date", "extended_until")
+    )
+    return _extend_open_reserves(entries, today).select(
+        *key, "status", "status_date", "extended_until"
+    )
+
+
+def _extend_open_reserves(entries: pl.DataFrame, today: date) -> pl.DataFrame:
+    """In a permanently open procedure, the laureates still available whose own reserve ends
+    at most OPEN_EXTENSION_NOTICE_DAYS after today: about OPEN_EXTENDED_SHARE of them (at
+    least one, and never all when there are two or more) are extended by 12 months after
+    their own end; the others' reserves lapse."""
+    notice = today + timedelta(days=OPEN_EXTENSION_NOTICE_DAYS)
+    due = (
+        pl.col("permanently_open").fill_null(False)
+        & (pl.col("status") == ListStatus.AVAILABLE.value)
+        & (pl.col("valid_until") <= pl.lit(notice))
+    )
+    n_due = due.sum().over("procedure_code")
+    # about the share of them, at least one, and never all of two or more
+    wanted = pl.min_horizontal(
+        (n_due * OPEN_EXTENDED_SHARE).round().cast(pl.Int64).clip(lower_bound=1),
+        (n_due - 1).clip(lower_bound=1),
+    )
+    order = pl.col("extend_key").rank(method="ordinal").over("procedure_code", due)
+    extended = due & (order <= wanted)
+    return entries.with_columns(
+        extended_until=pl.when(extended)
+        .then(pl.col("valid_until").dt.offset_by("12mo"))
+        .otherwise(pl.col("extended_until"))
     )

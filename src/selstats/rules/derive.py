@@ -12,12 +12,13 @@ import polars as pl
 
 from selstats.rules.lists import list_of_laureates
 from selstats.rules.outcomes import OUTCOME_COUNTS, STEP_SCHEMA, conform, derive_step_outcomes
-from selstats.rules.validity import valid_until
+from selstats.rules.validity import PERMANENTLY_OPEN, laureate_reserves
 
 PROCEDURE_RULES_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "procedure_code": pl.String,
     "list_max": pl.Int64,
     "ranked": pl.Boolean,
+    "application_deadline": pl.Date,  # none (and no list date): permanently open
     "list_date": pl.Date,
     "validity_months": pl.Int64,
 }
@@ -27,8 +28,11 @@ PROCEDURE_RULES_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
 class Derivation:
     results: pl.DataFrame  # raw columns + outcome
     step_states: pl.DataFrame  # procedure_code, step_no, state, reached, one count per outcome
-    laureates: pl.DataFrame  # procedure_code, candidate_ref, final_score, rank
-    lists: pl.DataFrame  # procedure_code, list_date, validity_months, valid_until, ranked, size
+    # procedure_code, candidate_ref, final_score, rank, and the laureate's own reserve:
+    # list_date (its first day), valid_until (its last day before any extension)
+    laureates: pl.DataFrame
+    # procedure_code, list_date, validity_months, valid_until, ranked, size, permanently_open
+    lists: pl.DataFrame
     procedure_stats: pl.DataFrame  # procedure_code, applicants, tested, laureates
     problems: pl.DataFrame  # procedure_code, candidate_ref, step_no, code, detail
 
@@ -51,35 +55,32 @@ def derive(steps: pl.DataFrame, results: pl.DataFrame, procedures: pl.DataFrame)
         .with_columns(pl.col(["reached", *OUTCOME_COUNTS]).fill_null(0).cast(pl.Int64))
         .sort("procedure_code", "step_no")
     )
+    laureates = laureate_reserves(lists.laureates, lists.results, procedures)
     return Derivation(
         results=lists.results,
         step_states=states,
-        laureates=lists.laureates,
-        lists=_lists(procedures, lists.laureates),
+        laureates=laureates,
+        lists=_lists(procedures, laureates),
         procedure_stats=_procedure_stats(steps, lists.results, lists.laureates),
         problems=step_outcomes.problems,
     )
 
 
 def _lists(procedures: pl.DataFrame, laureates: pl.DataFrame) -> pl.DataFrame:
-    """One row per procedure that has a list: its dates and size."""
-    sizes = laureates.group_by("procedure_code").agg(pl.len().cast(pl.Int64).alias("size"))
-    with_list = procedures.join(sizes, on="procedure_code", how="inner")
-    ends = [
-        valid_until(day, months)
-        for day, months in zip(
-            with_list.get_column("list_date").to_list(),
-            with_list.get_column("validity_months").to_list(),
-            strict=True,
-        )
-    ]
-    return with_list.select(
+    """One row per procedure that has a list: its dates and size. The list's own last day is
+    the last of its laureates' own ends: the end of the list date's validity, which every
+    laureate shares, or in a permanently open procedure the latest laureate's."""
+    sizes = laureates.group_by("procedure_code").agg(
+        pl.len().cast(pl.Int64).alias("size"), pl.col("valid_until").max()
+    )
+    return procedures.join(sizes, on="procedure_code", how="inner").select(
         "procedure_code",
         "list_date",
         "validity_months",
-        pl.Series("valid_until", ends, dtype=pl.Date),
+        "valid_until",
         pl.col("ranked").fill_null(True),
         "size",
+        PERMANENTLY_OPEN.alias("permanently_open"),
     )
 
 

@@ -16,21 +16,21 @@ def _sql(name: str) -> str:
     return resources.files("selstats.store").joinpath(name).read_text(encoding="utf-8")
 
 
-def _schema_v2() -> str:
-    # A version-1 store already has what the summaries add up: fill them from it.
-    return _sql("schema_v2.sql") + "\n" + refresh_summaries_sql()
-
-
 def refresh_summaries_sql() -> str:
-    """Rebuilds the derived summaries (`step_facts`, `list_states`) from what they sum up."""
+    """Rebuilds the derived summaries (`step_facts`, `list_states`) from what they sum up.
+    Written for the latest version: `migrate` runs it once, after the last migration (a
+    migration that ran it would read tables of versions still to come)."""
     return _sql("summaries.sql")
 
 
-# version -> SQL that brings a store from version - 1 to version
+# version -> SQL that brings a store from the version before it to this one. Versions are
+# applied in increasing order; a number may be missing (versions are handed out to changes
+# made side by side), so each migration touches only its own tables.
 MIGRATIONS: dict[int, Callable[[], str]] = {
     1: lambda: _sql("schema.sql"),
-    2: _schema_v2,
+    2: lambda: _sql("schema_v2.sql"),
     3: lambda: _sql("schema_v3.sql"),
+    5: lambda: _sql("schema_v5.sql"),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -56,11 +56,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         raise StoreVersionError(
             f"store has schema version {current}; this selstats knows up to {SCHEMA_VERSION}"
         )
-    for version in range(current + 1, SCHEMA_VERSION + 1):
+    pending = sorted(v for v in MIGRATIONS if v > current)
+    for version in pending:
         log.info("migrating store to schema version %d", version)
         con.execute(MIGRATIONS[version]())
         con.execute(
             "insert or replace into meta (key, value) values ('schema_version', $v)",
             {"v": str(version)},
         )
+    if pending:
+        # The summaries of an older store, filled from what it holds.
+        con.execute(refresh_summaries_sql())
     return SCHEMA_VERSION

@@ -1,5 +1,5 @@
--- Rebuild the summaries of schema_v2.sql from the tables they summarise; run by the writer
--- inside every write transaction, after everything else is written.
+-- Rebuild the summaries (schema_v2.sql, schema_v5.sql) from the tables they summarise; run
+-- by the writer inside every write transaction, after everything else is written.
 
 -- Rows in year order (then procedure and step), so that a year filter reads few row groups.
 delete from step_facts;
@@ -41,18 +41,59 @@ order by ps_scope.year nulls first, st.procedure_code, st.step_no;
 
 delete from list_states;
 
-insert into list_states
-with per_list as (
+-- Each laureate's own reserve runs from its first day (laureates.list_date) through its own
+-- end or the laureate's later extension (an extension replaces the end when it is later,
+-- selstats.rules.validity.valid_until); a list's periods group the laureates that share one.
+insert into list_states by name
+with per_laureate as (
     select
         la.procedure_code,
-        max(le.extended_until) as latest_extension,
-        count(*) filter (where coalesce(le.status, 'available') = 'available') as available,
-        count(*) filter (where le.status = 'hired') as hired,
-        count(*) filter (where le.status = 'declined') as declined,
-        count(*) filter (where le.status = 'withdrawn') as withdrawn
+        la.list_date as valid_from,
+        greatest(la.valid_until, le.extended_until) as valid_through,
+        le.extended_until,
+        coalesce(le.status, 'available') as status
     from laureates as la
     left join list_entries as le using (procedure_code, candidate_ref)
-    group by la.procedure_code
+),
+
+per_period as (
+    select
+        procedure_code,
+        valid_from,
+        valid_through,
+        count(*)::integer as laureates,
+        count(*) filter (where status = 'available')::integer as available
+    from per_laureate
+    group by procedure_code, valid_from, valid_through
+),
+
+periods as (
+    select
+        procedure_code,
+        list(
+            {
+                'valid_from': valid_from,
+                'valid_through': valid_through,
+                'laureates': laureates,
+                'available': available
+            }
+            order by valid_from, valid_through
+        ) as periods
+    from per_period
+    group by procedure_code
+),
+
+per_list as (
+    select
+        procedure_code,
+        min(valid_from) as first_day,
+        max(extended_until) as latest_extension,
+        count(*) filter (where status = 'available') as available,
+        count(*) filter (where status = 'hired') as hired,
+        count(*) filter (where status = 'declined') as declined,
+        count(*) filter (where status = 'withdrawn') as withdrawn
+    from per_laureate
+    group by procedure_code
 )
 
 select
@@ -70,7 +111,11 @@ select
     coalesce(pl.available, 0) as available,
     coalesce(pl.hired, 0) as hired,
     coalesce(pl.declined, 0) as declined,
-    coalesce(pl.withdrawn, 0) as withdrawn
+    coalesce(pl.withdrawn, 0) as withdrawn,
+    coalesce(li.list_date, pl.first_day) as valid_from,
+    coalesce(li.permanently_open, false) as permanently_open,
+    pr.periods
 from lists as li
 left join per_list as pl using (procedure_code)
+left join periods as pr using (procedure_code)
 order by li.procedure_code;

@@ -169,7 +169,8 @@ class StoreWriter:
             "select * from steps where list_contains($codes, procedure_code)", params=params
         ).pl()
         procedures = self.con.sql(
-            "select procedure_code, list_max, ranked, list_date, validity_months "
+            "select procedure_code, list_max, ranked, application_deadline, list_date, "
+            "validity_months "
             "from procedures where list_contains($codes, procedure_code)",
             params=params,
         ).pl()

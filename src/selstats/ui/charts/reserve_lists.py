@@ -13,19 +13,30 @@ import polars as pl
 
 from selstats.ui.charts.palette import ACCENT, LINE_COLOUR, MUTED
 
-# What became of a laureate (selstats.domain.enums.ListStatus), colour-blind-safe
-# (Okabe-Ito): still available blue, hired green, declined vermillion, withdrawn light grey.
+# What became of a list's laureates (the columns of queries/reserve_lists.sql, one per
+# selstats.domain.enums.ListStatus), colour-blind-safe (Okabe-Ito): still available blue,
+# hired green, declined vermillion, withdrawn light grey.
 STATUS_COLOURS: Final[dict[str, str]] = {
     "available": ACCENT,
     "hired": "#009E73",
     "declined": "#D55E00",
-    "withdrawn": "#BDBDBD",
+    "withdrawn_from_list": "#BDBDBD",
 }
-STATUS_ORDER: Final = tuple(STATUS_COLOURS)
+# Laureates with status available whose own reserve is not valid on the chosen date (expired,
+# not in force yet, or without an end): pale blue, next to the available ones.
+NOT_VALID_COLOUR: Final = "#A6CEE3"
+# The parts of a list's bar, in stacking order: the statuses, then the available laureates
+# whose reserve is not valid on the date (queries/reserve_lists.sql: they add up to its size).
+BAR_COLOURS: Final[dict[str, str]] = {**STATUS_COLOURS, "available_not_valid": NOT_VALID_COLOUR}
+STATUS_ORDER: Final = tuple(BAR_COLOURS)
 
 # A list's validity on the chosen date: the part before the list's own end, and the
-# extension granted to some of its laureates after it.
-VALIDITY_COLOURS: Final[dict[str, str]] = {"valid": ACCENT, "expired": MUTED}
+# extension granted to some of its laureates after it. A list not in force yet: orange.
+VALIDITY_COLOURS: Final[dict[str, str]] = {
+    "valid": ACCENT,
+    "expired": MUTED,
+    "not_started": "#E69F00",
+}
 EXTENSION_COLOUR: Final = "#56B4E9"  # sky blue: lighter than the valid bar
 
 ROW_STEP: Final = 22  # pixels per list
@@ -137,8 +148,9 @@ def _in_row_order() -> alt.EncodingSortField:
 
 
 def timeline_rows(lists: pl.DataFrame) -> pl.DataFrame:
-    """The lists that can be drawn on a timeline: those with a list date and an end."""
-    return lists.filter(pl.col("list_date").is_not_null() & pl.col("valid_through").is_not_null())
+    """The lists that can be drawn on a timeline: those with a first day (the list date, or a
+    permanently open procedure's first laureate's) and an end."""
+    return lists.filter(pl.col("valid_from").is_not_null() & pl.col("valid_through").is_not_null())
 
 
 def validity_timeline(
@@ -147,13 +159,14 @@ def validity_timeline(
     labels: Mapping[str, str],
     lang: str,
 ) -> alt.LayerChart:
-    """One bar per list from its list date to its own last day (coloured by its validity on
-    `as_of`), a lighter bar on to an extension, and a rule at `as_of`. The latest end comes
-    first, so that the lists still in use are at the top; the date axis is at the top too.
+    """One bar per list from its first day (valid_from: the list date, or a permanently open
+    procedure's first laureate's) to its own last day (coloured by its validity on `as_of`),
+    a lighter bar on to an extension, and a rule at `as_of`. The latest end comes first, so
+    that the lists still in use are at the top; the date axis is at the top too.
 
-    `lists`: rows of queries/reserve_lists.sql. `labels`: "list", "list_date",
-    "valid_until", "extended_until", "validity", "as_of" and the validity states
-    "valid", "expired"."""
+    `lists`: rows of queries/reserve_lists.sql. `labels`: "list", "valid_from",
+    "list_valid_until", "extended_until", "validity", "laureates_valid", "as_of" and the validity
+    states "valid", "expired", "not_started"."""
     fmt = date_format(lang)
     rows = timeline_rows(lists).with_columns(
         pl.concat_str(
@@ -178,19 +191,20 @@ def validity_timeline(
     tooltip = [
         alt.Tooltip("procedure_code:N", title=labels["list"]),
         alt.Tooltip("org_name:N", title=labels["organisation"]),
-        alt.Tooltip("list_date:T", title=labels["list_date"], format=fmt),
-        alt.Tooltip("valid_until:T", title=labels["valid_until"], format=fmt),
+        alt.Tooltip("valid_from:T", title=labels["valid_from"], format=fmt),
+        alt.Tooltip("list_valid_until:T", title=labels["list_valid_until"], format=fmt),
         alt.Tooltip("extended_until:T", title=labels["extended_until"], format=fmt),
         alt.Tooltip("validity_label:N", title=labels["validity"]),
+        alt.Tooltip("laureates_valid:N", title=labels["laureates_valid"]),
     ]
     base = alt.Chart(rows.with_row_index(ROW_ORDER))
     bars = base.mark_bar(height=ROW_STEP - 6).encode(
         x=alt.X(
-            "list_date:T",
+            "valid_from:T",
             title=None,
             axis=alt.Axis(format=month_format(lang), orient="top", grid=True),
         ),
-        x2=alt.X2("valid_until:T"),
+        x2=alt.X2("list_valid_until:T"),
         y=y,
         color=alt.Color(
             "validity_label:N",
@@ -206,7 +220,7 @@ def validity_timeline(
     extensions = (
         base.transform_filter("isValid(datum.extended_until)")
         .mark_bar(height=ROW_STEP - 6, color=EXTENSION_COLOUR)
-        .encode(x=alt.X("valid_until:T"), x2=alt.X2("extended_until:T"), y=y, tooltip=tooltip)
+        .encode(x=alt.X("list_valid_until:T"), x2=alt.X2("extended_until:T"), y=y, tooltip=tooltip)
     )
     today = pl.DataFrame({"as_of": [as_of], "label": [labels["as_of"]]})
     rule = (
@@ -221,7 +235,9 @@ def validity_timeline(
 
 
 def status_long(lists: pl.DataFrame, statuses: Sequence[str] = STATUS_ORDER) -> pl.DataFrame:
-    """One row per list and status with its count (zero counts left out)."""
+    """One row per list and status with its count (zero counts left out); a status column
+    the frame does not have is left out."""
+    statuses = [s for s in statuses if s in lists.columns]
     return (
         lists.select("procedure_code", "title", *statuses)
         .unpivot(index=["procedure_code", "title"], variable_name="status", value_name="count")
@@ -230,11 +246,13 @@ def status_long(lists: pl.DataFrame, statuses: Sequence[str] = STATUS_ORDER) -> 
 
 
 def status_bars(lists: pl.DataFrame, labels: Mapping[str, str]) -> alt.Chart:
-    """Per list, its laureates stacked by what became of them: available, hired, declined,
-    withdrawn, in fixed colours.
+    """Per list, its laureates stacked by what became of them: available (reserve valid on
+    the date), hired, declined, withdrawn, and available with a reserve not valid on the
+    date, in fixed colours.
 
     `lists`: rows of queries/reserve_lists.sql. `labels`: "list", "laureates", "status"
-    and the statuses "available", "hired", "declined", "withdrawn"."""
+    and the columns "available", "hired", "declined", "withdrawn_from_list",
+    "available_not_valid"."""
     rows = status_long(lists).with_columns(
         pl.col("status")
         .replace_strict({s: labels[s] for s in STATUS_ORDER}, default=pl.col("status"))
@@ -263,7 +281,7 @@ def status_bars(lists: pl.DataFrame, labels: Mapping[str, str]) -> alt.Chart:
                 title=labels["status"],
                 scale=alt.Scale(
                     domain=[labels[s] for s in STATUS_ORDER],
-                    range=list(STATUS_COLOURS.values()),
+                    range=list(BAR_COLOURS.values()),
                 ),
                 legend=alt.Legend(orient="top"),
             ),
