@@ -16,20 +16,18 @@ def _sql(name: str) -> str:
     return resources.files("selstats.store").joinpath(name).read_text(encoding="utf-8")
 
 
-def _schema_v2() -> str:
-    # A version-1 store already has what the summaries add up: fill them from it.
-    return _sql("schema_v2.sql") + "\n" + refresh_summaries_sql()
-
-
 def refresh_summaries_sql() -> str:
     """Rebuilds the derived summaries (`step_facts`, `list_states`) from what they sum up."""
     return _sql("summaries.sql")
 
 
-# version -> SQL that brings a store from version - 1 to version
+# version -> SQL that brings a store from the version before it to this version. The
+# summaries are not rebuilt inside a migration (they follow the newest schema): `migrate`
+# rebuilds them once after the last one, from what the store holds.
 MIGRATIONS: dict[int, Callable[[], str]] = {
     1: lambda: _sql("schema.sql"),
-    2: _schema_v2,
+    2: lambda: _sql("schema_v2.sql"),
+    4: lambda: _sql("schema_v4.sql"),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -49,17 +47,24 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring the store to SCHEMA_VERSION inside the caller's transaction; returns the version."""
+    """Bring the store to SCHEMA_VERSION inside the caller's transaction; returns the version.
+
+    The versions are applied in order; a number without a migration is skipped (each
+    migration stands on its own). When any ran, the summaries are rebuilt from what the store
+    holds (a version-1 store had none; a later version may add a column to them)."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
         raise StoreVersionError(
             f"store has schema version {current}; this selstats knows up to {SCHEMA_VERSION}"
         )
-    for version in range(current + 1, SCHEMA_VERSION + 1):
+    pending = sorted(version for version in MIGRATIONS if version > current)
+    for version in pending:
         log.info("migrating store to schema version %d", version)
         con.execute(MIGRATIONS[version]())
         con.execute(
             "insert or replace into meta (key, value) values ('schema_version', $v)",
             {"v": str(version)},
         )
+    if pending:
+        con.execute(refresh_summaries_sql())
     return SCHEMA_VERSION
