@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from itertools import pairwise
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from selstats.domain.enums import Government
 
@@ -158,14 +158,14 @@ class DiplomaLevelRule(_Model):
     source: str = Field(min_length=1)
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _compiles(self) -> DiplomaLevelRule:
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
         try:
-            re.compile(self.pattern)
+            re.compile(pattern)
         except re.error as error:
-            message = f"pattern {self.pattern!r} is not a regular expression ({error})"
-            raise ValueError(message) from None
-        return self
+            raise ValueError(f"not a regular expression ({error})") from None
+        return pattern
 
     def matches(self, level: str) -> bool:
         """The same test the store applies (`regexp_full_match(level, pattern, 'i')`)."""

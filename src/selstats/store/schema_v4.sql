@@ -9,7 +9,7 @@
 -- reference data: a salary scale belongs to a whole government (org_id null: federal,
 -- Flemish) or to the one organisation that set it (a local government's own scale).
 -- A local scale of an older store goes to the organisation whose posting names it.
-create table salary_scales_v4 (
+create or replace table salary_scales_v4 (
     scale varchar not null,
     level varchar not null,
     government varchar not null,
@@ -45,7 +45,7 @@ alter table salary_scales_v4 rename to salary_scales;
 
 -- reference data: each government applies a coefficient from its own month.
 -- An older store had one date for all: it is kept for each government.
-create table index_coefficients_v4 (
+create or replace table index_coefficients_v4 (
     government varchar not null,    -- federal | flemish | local
     in_force_from date not null,
     coefficient double not null,
@@ -70,7 +70,7 @@ drop table index_coefficients;
 alter table index_coefficients_v4 rename to index_coefficients;
 
 -- reference data: the posting each published amount comes from
-alter table salary_postings add column source varchar;
+alter table salary_postings add column if not exists source varchar;
 
 -- reference data: how the government that pays an amount brings it to the cent
 create table if not exists salary_rounding (
@@ -154,7 +154,7 @@ left join level_diplomas as ld
     on ld.government = o.government and ld.org_id = p.org_id and ld.level = p.level;
 
 -- derived (summaries.sql): each step's procedure's diploma level
-alter table step_facts add column diploma_level varchar;
+alter table step_facts add column if not exists diploma_level varchar;
 
 -- The sidebar filter and the access scope as in version 2, except that `levels` are now
 -- DIPLOMA levels (A, B, C, D): the filter on "C" takes federal level C, a Flemish rank C1 and
