@@ -129,9 +129,17 @@ for known, sentence in (
     missing = scales.filter(pl.col("amounts_known") == known)
     if not missing.is_empty():
         rows = missing.select("scale", "level", "government").with_columns(owners(missing))
-        labels = [scale_label(s, lv, g, texts, o) for s, lv, g, o in rows.rows()]
+        if known == "not_in_reference":  # often many towns: their scales grouped per town
+            grouped: dict[str, list[str]] = {}
+            for scale, _level, government, owner in rows.rows():
+                name = owner or texts.governments.get(government, government)
+                grouped.setdefault(name, []).append(scale)
+            labels = [f"{name}: {', '.join(found)}" for name, found in sorted(grouped.items())]
+            listed = "; ".join(labels)
+        else:
+            listed = ", ".join(scale_label(s, lv, g, texts, o) for s, lv, g, o in rows.rows())
         # scale and organisation names are data: plain text, never Markdown
-        st.text(t(f"salaries.{sentence}", scales=", ".join(labels)))
+        st.text(t(f"salaries.{sentence}", scales=listed))
 show_table(
     scales.select(
         "scale",

@@ -473,3 +473,24 @@ def test_demo_store(demo_store: Path) -> None:
     at = _page(as_of="2026-11-20")
     assert not at.exception
     assert at.date_input(key="as_of").value == date(2026, 11, 20)
+
+
+def test_towns_without_a_scale_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tests/rules/test_salaries.py's store: Stad Gent names C1-C3 (Maaseik's scale name) but
+    # has no scale of its own; Stad Leuven has its own B1-B3; FOD X names D1, not in the files
+    from tests.rules.test_salaries import build_salary_store
+
+    monkeypatch.setenv("SELSTATS_DB", str(build_salary_store(tmp_path / "t.duckdb")))
+    at = _page(as_of="2026-03-01")
+    assert not at.exception
+    sentence = translate("nl", "salaries.unknown_unlisted", scales="Federaal: D1; Stad Gent: C1-C3")
+    assert sentence in [x.value for x in at.text]
+    rows = {(r["scale"], r["org_name"]): r for r in _table(at, "scale")}
+    gent = rows[("C1-C3", "Stad Gent")]
+    assert _unknown(gent["monthly_min"])  # never Maaseik's 2,444.31
+    assert gent["amounts_known"] == "onbekend — schaal niet in de referentiegegevens"
+    assert rows[("C1-C3", "Stad Maaseik")]["monthly_min"] == 2444.31
+    # 17,000 x 2.1647 = 36,799.90; / 12 = 3,066.6583 -> 3,066.66 (local: half up)
+    assert rows[("B1-B3", "Stad Leuven")]["monthly_min"] == 3066.66
