@@ -1,60 +1,28 @@
-"""Salary scales: the scales of levels A2, B1, C1 and C (federal, Flemish, local) at one index
-coefficient, per year and per month, from minimum to maximum, against the amounts the
-postings published. Figures: queries/salary_coefficients.sql, queries/salaries.sql (the
-amounts, also the `salaries` export) and queries/salary_postings.sql."""
+"""Salary scales on one date: each scale at the index coefficient its government applies that
+day (each from its own month), brought to the cent as that government does, per year and per
+month, from minimum to maximum, against the amounts the postings published. A local scale
+belongs to the local government that set it. Figures: queries/salary_coefficients.sql (the
+coefficient and rounding per government), queries/salaries.sql (the amounts, also the
+`salaries` export) and queries/salary_postings.sql."""
 
-from collections.abc import Mapping
+from datetime import date
 
 import duckdb
 import polars as pl
 import streamlit as st
 
-from selstats.ui.charts.salaries import SalaryTexts, salary_ranges, scale_label
+from selstats.ui.charts.salaries import SalaryTexts, owners, salary_ranges, scale_label
 from selstats.ui.db import cached_query
-from selstats.ui.download import download_buttons
-from selstats.ui.format import fmt_date, fmt_num
+from selstats.ui.format import fmt_date
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.i18n import current_lang, t
-
-AMOUNTS = [
-    "annual_min_100",
-    "annual_max_100",
-    "annual_min",
-    "annual_max",
-    "monthly_min",
-    "monthly_max",
-    "published_amount",
-    "annual_100",
-    "computed_amount",
-    "difference",
-]
+from selstats.ui.table import date_format, show_table
 
 
-def show_table(frame: pl.DataFrame, name: str, detail: Mapping[str, object]) -> None:
-    """The table with headers in the language, an unknown amount written as unknown (never
-    0), and its downloads: the same frame."""
-    config = {}
-    for column in frame.columns:
-        label = t(f"salaries.col.{column}")
-        if column in AMOUNTS:  # wide enough for "onbekend — niet gepubliceerd"
-            config[column] = st.column_config.NumberColumn(label, format="euro", width=200)
-        elif column in ("coefficient", "posting_coefficient"):
-            config[column] = st.column_config.NumberColumn(label, format="%.4f")
-        elif column == "source_year":
-            config[column] = st.column_config.NumberColumn(label, format="%d")
-        elif column == "in_force_from":
-            date_format = "YYYY-MM-DD" if lang == "en" else "DD/MM/YYYY"
-            config[column] = st.column_config.DateColumn(label, format=date_format)
-        else:
-            config[column] = st.column_config.TextColumn(label)
-    st.dataframe(frame, hide_index=True, column_config=config, placeholder=t("salaries.unknown"))
-    download_buttons(frame, f"salaries_{name}", key=f"salaries_{name}", detail=detail)
-
-
-def named(frame: pl.DataFrame, column: str, prefix: str) -> pl.Expr:
-    """The codes in `column` by their names in the catalogue (`t(f"{prefix}.{code}")`)."""
-    names = {code: t(f"{prefix}.{code}") for code in frame[column].drop_nulls().unique()}
-    return pl.col(column).replace_strict(names, default=pl.col(column))
+def table(frame: pl.DataFrame, name: str, detail: dict[str, object]) -> None:
+    """The table (labels, formats, names of codes and definitions from the figure catalogue;
+    an unknown amount is "—", never 0) and its downloads: the same table."""
+    show_table(frame, key=f"salaries_{name}", download=f"salaries_{name}", detail=detail)
 
 
 filters = current_filters()
@@ -64,22 +32,43 @@ texts = SalaryTexts.from_catalogue(t)
 st.markdown(t("salaries.formula"))
 st.caption(t("salaries.filters_note"))
 
-coefficients = cached_query("salary_coefficients")
-if coefficients.is_empty():
-    st.info(t("salaries.no_coefficients"))
-    st.stop()
-in_force = dict(coefficients.select("in_force_from", "coefficient").iter_rows())
-chosen_date = st.selectbox(
-    t("salaries.coefficient"),
-    list(in_force),  # newest first: the default is the latest
-    format_func=lambda d: f"{fmt_num(in_force[d], lang, 4)} ({fmt_date(d, lang)})",
-    help=t("salaries.coefficient_help"),
-    key="coefficient",
+as_of = st.date_input(
+    t("salaries.as_of"),
+    value=date.today(),
+    help=t("salaries.as_of_help"),
+    format=date_format(lang),
+    key="as_of",
     bind="query-params",
 )
-coefficient = in_force[chosen_date]
+if not isinstance(as_of, date):  # the field was emptied: today
+    as_of = date.today()
+day = fmt_date(as_of, lang)
 
-scales = cached_query("salaries", **filters.params(), coefficient=coefficient)
+pay = cached_query("salary_coefficients", as_of=as_of)
+if pay.is_empty():
+    st.info(t("salaries.no_coefficients"))
+    st.stop()
+st.subheader(t("salaries.pay_title", date=day))
+st.caption(t("salaries.pay_caption"))
+table(
+    pay.select(
+        "government",
+        "coefficient",
+        "in_force_from",
+        "annual_rounding",
+        "monthly_rounding",
+        "coefficient_source",
+        "rounding_source",
+    ),
+    "coefficients",
+    {"as_of": as_of},
+)
+without = pay.filter(pl.col("coefficient").is_null())["government"].to_list()
+if without:
+    governments = ", ".join(t(f"government.{g}") for g in without)
+    st.warning(t("salaries.no_coefficient_on_date", date=day, governments=governments))
+
+scales = cached_query("salaries", **filters.params(), as_of=as_of, coefficient=None)
 if scales.is_empty():
     st.info(t("salaries.no_scales"))
     st.stop()
@@ -88,7 +77,7 @@ try:
 except duckdb.CatalogException:  # a store built before the table existed
     postings = None
 
-st.subheader(t("salaries.scales_title", coefficient=fmt_num(coefficient, lang, 4)))
+st.subheader(t("salaries.scales_title", date=day))
 left, right = st.columns(2)
 left.markdown(f"**{t('salaries.annual')}**")
 left.altair_chart(salary_ranges(scales, postings, "annual", texts, lang), width="stretch")
@@ -97,33 +86,45 @@ right.altair_chart(salary_ranges(scales, postings, "monthly", texts, lang), widt
 st.caption(t("salaries.chart_note"))
 for known, sentence in (
     ("none", "unknown_scales"),
+    ("not_in_reference", "unknown_unlisted"),
     ("min_only", "unknown_max"),
     ("max_only", "unknown_min"),
 ):
     missing = scales.filter(pl.col("amounts_known") == known)
     if not missing.is_empty():
-        labels = [
-            scale_label(scale, level, government, texts)
-            for scale, level, government in missing.select("scale", "level", "government").rows()
-        ]
-        # scale names are data: plain text, never Markdown
-        st.text(t(f"salaries.{sentence}", scales=", ".join(labels)))
-show_table(
+        rows = missing.select("scale", "level", "government").with_columns(owners(missing))
+        if known == "not_in_reference":  # often many towns: their scales grouped per town
+            grouped: dict[str, list[str]] = {}
+            for scale, _level, government, owner in rows.rows():
+                name = owner or texts.governments.get(government, government)
+                grouped.setdefault(name, []).append(scale)
+            labels = [f"{name}: {', '.join(found)}" for name, found in sorted(grouped.items())]
+            listed = "; ".join(labels)
+        else:
+            listed = ", ".join(scale_label(s, lv, g, texts, o) for s, lv, g, o in rows.rows())
+        # scale and organisation names are data: plain text, never Markdown
+        st.text(t(f"salaries.{sentence}", scales=listed))
+table(
     scales.select(
         "scale",
         "level",
-        named(scales, "government", "government"),
+        "diploma_level",
+        "government",
+        "org_name",
         "annual_min_100",
         "annual_max_100",
         "coefficient",
+        "coefficient_from",
         "annual_min",
         "annual_max",
         "monthly_min",
         "monthly_max",
-        named(scales, "amounts_known", "salaries.known"),
+        "monthly_rounding",
+        "amounts_known",
+        "source",
     ),
     "scales",
-    filters.params(),
+    {**filters.params(), "as_of": as_of},
 )
 
 st.subheader(t("salaries.postings_title"))
@@ -141,19 +142,20 @@ if not unpublished.is_empty():
         for p, o, s in unpublished.select("posting", "org_name", "scale").iter_rows()
     ]
     st.text(t("salaries.unpublished_postings", postings="; ".join(names)))  # data: plain text
-show_table(
+table(
     postings.select(
         "posting",
         "org_name",
         "scale",
-        named(postings, "bound", "salaries.bound"),
-        named(postings, "period", "salaries.period"),
+        "bound",
+        "period",
         "published_amount",
-        pl.col("coefficient").alias("posting_coefficient"),
+        "posting_coefficient",
         "computed_amount",
         "difference",
-        named(postings, "status", "salaries.status"),
+        "posting_check",
         "in_force_from",
+        "rounding",
         "source_year",
     ),
     "postings",

@@ -1,8 +1,10 @@
 """`selstats export` (and the CLI's usage errors) as a real process on the fixture store.
 
 Expected figures are those worked out by hand in tests/fixtures/small_store.py; the salary
-figures are worked out below from data/reference/salary_scales.csv and the latest index
-coefficient in data/reference/index_coefficients.csv (2.1647, in force from 2026-01-01).
+figures are worked out below from data/reference/salary_scales.csv, the index coefficients of
+data/reference/index_coefficients.csv (2.1647 for every government on 2026-03-01; federal
+pay at 2.1223 until 2026-02-28) and the rounding per government of salary_rounding.csv
+(federal truncated, local half up).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ SALARIES = [
     "scale",
     "level",
     "government",
+    "org_id",
     "annual_min_100",
     "annual_max_100",
     "coefficient",
@@ -159,13 +162,16 @@ def test_certification_gives_the_contract_columns_in_both_modes(
 def test_salaries_gives_the_contract_columns_and_indexed_amounts(
     store: Path, tmp_path: Path
 ) -> None:
-    rows = {(r[0], r[2]): r for r in _rows(_export(tmp_path, store, "salaries"), SALARIES)}
-    # C1-C3 (local): 13550 x 2.1647 = 29331.685 -> 29331.69; 24800 x 2.1647 = 53684.56;
+    march = _rows(_export(tmp_path, store, "salaries", "--as-of", "2026-03-01"), SALARIES)
+    rows = {(r[0], r[2]): r for r in march}
+    # C1-C3 is Maaseik's own scale (org_id MAASEIK), paid by a local government: half up.
+    # 13550 x 2.1647 = 29331.685 -> 29331.69; 24800 x 2.1647 = 53684.56;
     # monthly 29331.685 / 12 = 2444.307... -> 2444.31; 53684.56 / 12 = 4473.713... -> 4473.71
     assert rows[("C1-C3", "local")] == [
         "C1-C3",
         "C1",
         "local",
+        "MAASEIK",
         "13550.0",
         "24800.0",
         "2.1647",
@@ -174,15 +180,31 @@ def test_salaries_gives_the_contract_columns_and_indexed_amounts(
         "2444.31",
         "4473.71",
     ]
-    # NA23 (federal): 33072 x 2.1647 = 71590.9584 -> 71590.96; / 12 = 5965.913... -> 5965.91;
+    # NA23 (federal, a scale of the whole government: no org_id), truncated to the cent:
+    # 33072 x 2.1647 = 71590.9584 -> 71590.95; / 12 = 5965.913... -> 5965.91;
     # the maximum is not published: empty, never invented.
-    assert rows[("NA23", "federal")][3:] == ["33072.0", "", "2.1647", "71590.96", "", "5965.91", ""]
-    # C1 (federal): 14274 x 2.1647 = 30898.9278 -> 30898.93; / 12 = 2574.91...
-    assert rows[("C1", "federal")][6:] == ["30898.93", "", "2574.91", ""]
-    # At another coefficient: 13550 x 2 = 27100.00, / 12 = 2258.333... -> 2258.33
+    assert rows[("NA23", "federal")][3:] == [
+        "",
+        "33072.0",
+        "",
+        "2.1647",
+        "71590.95",
+        "",
+        "5965.91",
+        "",
+    ]
+    # C1 (federal): 14274 x 2.1647 = 30898.9278 -> 30898.92 (truncated; half up: .93);
+    # / 12 = 2574.9106... -> 2574.91
+    assert rows[("C1", "federal")][7:] == ["30898.92", "", "2574.91", ""]
+    # Federal pay on 28 February 2026 is still at 2.1223 (the 2025 programme law: the third
+    # month after December 2025): 33072 x 2.1223 = 70188.7056 -> 70188.70
+    february = _rows(_export(tmp_path, store, "salaries", "--as-of", "2026-02-28"), SALARIES)
+    na23 = next(r for r in february if r[0] == "NA23")
+    assert na23[6:8] == ["2.1223", "70188.7"]
+    # At one coefficient for every scale: 13550 x 2 = 27100.00, / 12 = 2258.333... -> 2258.33
     other = _rows(_export(tmp_path, store, "salaries", "--coefficient", "2"), SALARIES)
     c1c3 = next(r for r in other if r[0] == "C1-C3")
-    assert c1c3[5:] == ["2.0", "27100.0", "49600.0", "2258.33", "4133.33"]
+    assert c1c3[6:] == ["2.0", "27100.0", "49600.0", "2258.33", "4133.33"]
 
 
 # --- filters and formats -----------------------------------------------------------------------
@@ -258,13 +280,17 @@ def test_excel_csv_has_semicolons_decimal_commas_and_a_bom(store: Path, tmp_path
     assert lines[0].startswith(";".join(CERTIFICATION))
     assert lines[1].startswith("ORG-A;client;true;81,25;77,5;4;false;")
     out = tmp_path / "salaries.csv"
-    done = run_cli(["export", "salaries", "--excel", "--out", out, "--db", store], tmp_path)
+    done = run_cli(
+        ["export", "salaries", "--as-of", "2026-03-01", "--excel", "--out", out, "--db", store],
+        tmp_path,
+    )
     assert done.returncode == 0, text(done.stderr)
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert "C1-C3;C1;local;13550,0;24800,0;2,1647;29331,69;53684,56;2444,31;4473,71" in data[
-        3:
-    ].decode("utf-8")
+    assert (
+        "C1-C3;C1;local;MAASEIK;13550,0;24800,0;2,1647;29331,69;53684,56;2444,31;4473,71"
+        in data[3:].decode("utf-8")
+    )
 
 
 # --- errors ------------------------------------------------------------------------------------

@@ -151,7 +151,7 @@ def _export(db: Path, table: str, *extra: str) -> subprocess.CompletedProcess[st
 
 @pytest.mark.parametrize(
     ("table", "column"),
-    [("certification", "name"), ("funnel", "step_name"), ("laureates", "candidate_ref")],
+    [("certification", "org_name"), ("funnel", "step_name"), ("laureates", "candidate_ref")],
 )
 def test_csv_export_guards_the_formula_only(hostile_store: Path, table: str, column: str) -> None:
     rows = list(csv.DictReader(io.StringIO(_export(hostile_store, table).stdout)))
@@ -161,7 +161,7 @@ def test_csv_export_guards_the_formula_only(hostile_store: Path, table: str, col
 
 @pytest.mark.parametrize(
     ("table", "column"),
-    [("certification", "name"), ("funnel", "step_name"), ("laureates", "candidate_ref")],
+    [("certification", "org_name"), ("funnel", "step_name"), ("laureates", "candidate_ref")],
 )
 def test_xlsx_export_holds_plain_strings(
     hostile_store: Path, tmp_path: Path, table: str, column: str

@@ -17,6 +17,7 @@ import polars as pl
 import pytest
 
 from selstats.demo import build_demo
+from selstats.demo.catalogue import LOCAL_SCALES
 from selstats.export import write_frame
 from selstats.ingest.columns import TABLES
 from tests.store import FACT_TABLES, run_cli, text
@@ -85,6 +86,20 @@ def _diff(left: str, right: str, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
+def _without_demo_scales(export: str) -> str:
+    """The salaries export without the rows of the towns the demo gives scales of their own
+    (demo.catalogue.LOCAL_SCALES, invented amounts): those are demo reference data, not
+    facts of the import files, and an import syncs the shipped reference data instead."""
+    towns = {spec.org_id for spec in LOCAL_SCALES}
+    rows = list(csv.reader(io.StringIO(export)))
+    at = rows[0].index("org_id")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        [rows[0], *(r for r in rows[1:] if r[at] not in towns)]
+    )
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
@@ -121,6 +136,8 @@ def test_demo_facts_through_import_files_give_the_same_exports(
     differences = []
     for args in EXPORTS:
         original, imported = _export(tmp_path, demo_store, args), _export(tmp_path, rebuilt, args)
+        if args[0] == "salaries":
+            original, imported = _without_demo_scales(original), _without_demo_scales(imported)
         assert original.count("\n") > 1, args
         if original != imported:
             differences.append(f"{' '.join(args)}:\n{_diff(original, imported)}")

@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--government", action="append", default=[], choices=("federal", "flemish", "local")
     )
-    exp.add_argument("--level", action="append", default=[])
+    exp.add_argument("--level", action="append", default=[], help="diploma level (A, B, C, D)")
     exp.add_argument("--year-from", type=int)
     exp.add_argument("--year-to", type=int)
     exp.add_argument("--format", choices=("csv", "xlsx", "parquet"), default="csv")
@@ -62,13 +62,22 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="CSV for Excel: ';' separator, decimal comma, UTF-8 with BOM",
     )
-    exp.add_argument("--as-of", type=date.fromisoformat, help="date for list validity (ISO)")
+    exp.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        help="date for list validity and for each government's index coefficient (ISO; "
+        "default today)",
+    )
     exp.add_argument(
         "--mode",
         choices=[m.value for m in QcheckMode],
         help="Q-check averaging (default: the deployment's setting)",
     )
-    exp.add_argument("--coefficient", type=float, help="index coefficient (default: latest)")
+    exp.add_argument(
+        "--coefficient",
+        type=float,
+        help="one index coefficient for every scale (default: each government's on --as-of)",
+    )
 
     sub.add_parser("check", parents=[common], help="validate the store and the reference data")
 

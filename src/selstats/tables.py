@@ -20,7 +20,8 @@ class Scope:
     The sidebar's filters are this same class (`selstats.ui.filters.Filters`).
 
     Empty tuples mean "all"; `allowed` None means every organisation. Plain values only,
-    so that the parameters are exact cache keys.
+    so that the parameters are exact cache keys. `levels` are DIPLOMA levels (A, B, C, D),
+    derived from each procedure's level, class, rank or scale (view `level_diplomas`).
     """
 
     year_from: int | None = None
@@ -63,15 +64,6 @@ EXPORT_TABLES: dict[str, str] = {
 }
 
 
-def latest_coefficient(con: duckdb.DuckDBPyConnection) -> float | None:
-    rows = (
-        con.cursor()
-        .sql("select coefficient from index_coefficients order by in_force_from desc limit 1")
-        .fetchall()
-    )
-    return float(rows[0][0]) if rows else None
-
-
 def table_params(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
@@ -80,12 +72,17 @@ def table_params(
     mode: str | None = None,
     coefficient: float | None = None,
 ) -> dict[str, Any]:
-    """Every named parameter an exportable query may use, with the deployment's defaults."""
+    """Every named parameter an exportable query may use, with the deployment's defaults.
+
+    `as_of` (default today): the day lists are valid on, and the day whose index coefficient
+    each salary scale is paid at (each government's own, see queries/salaries.sql).
+    `coefficient`: one coefficient for every scale instead (a what-if); None by default."""
+    del con  # the defaults need nothing from the store
     return {
         **scope.params(),
         "as_of": as_of or date.today(),
         "mode": mode or settings.qcheck_mode().value,
-        "coefficient": coefficient if coefficient is not None else latest_coefficient(con),
+        "coefficient": coefficient,
         "review_horizon_days": REVIEW_HORIZON_DAYS,
     }
 

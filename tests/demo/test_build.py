@@ -582,3 +582,54 @@ def test_a_failed_build_leaves_the_old_store(
 def test_unknown_scale() -> None:
     with pytest.raises(ValueError, match="scale"):
         build_demo(Path("unused.duckdb"), "XL")
+
+
+def test_local_scales_belong_to_their_town(con: duckdb.DuckDBPyConnection) -> None:
+    """Stad Gent (LOC-01) has its own C1-C3 and B1-B3 (invented demo amounts), Stad Leuven
+    (LOC-03) its own D1-D3 (minimum only) and C1-C3 (amounts not known), Stad Maaseik the one
+    of its posting; no other local government gets any of their amounts.
+
+    On the demo's day every government pays at 2.1647, local amounts rounded half up:
+    Gent C1-C3: 13,900 x 2.1647 = 30,089.33; / 12 = 2,507.444 -> 2,507.44;
+                25,400 x 2.1647 = 54,983.38; / 12 = 4,581.948 -> 4,581.95
+    Gent B1-B3: 17,200 x 2.1647 = 37,232.84; / 12 = 3,102.736 -> 3,102.74
+    Leuven D1-D3: 12,800 x 2.1647 = 27,708.16; / 12 = 2,309.013 -> 2,309.01
+    Maaseik C1-C3: 13,550 x 2.1647 / 12 = 2,444.307 -> 2,444.31
+    """
+    from selstats import query
+
+    table = query.run(
+        con,
+        "salaries",
+        as_of=DEMO_TODAY,
+        coefficient=None,
+        govs=["local"],
+        orgs=[],
+        levels=[],
+        allowed=None,
+    )
+    amounts = {
+        (r["org_id"], r["scale"]): (r["monthly_min"], r["monthly_max"], r["amounts_known"])
+        for r in table.iter_rows(named=True)
+    }
+    assert amounts[("LOC-01", "C1-C3")] == (2507.44, 4581.95, "both")
+    assert amounts[("LOC-01", "B1-B3")][:2] == (3102.74, 5429.79)  # 30,100 x 2.1647 / 12
+    assert amounts[("LOC-03", "D1-D3")] == (2309.01, None, "min_only")
+    assert amounts[("LOC-03", "C1-C3")] == (None, None, "none")
+    assert amounts[("MAASEIK", "C1-C3")] == (2444.31, 4473.71, "both")
+    # every local row is one organisation's; only these three have amounts
+    assert table["org_id"].null_count() == 0
+    with_amounts = {o for (o, _), (low, high, _k) in amounts.items() if low or high}
+    assert with_amounts == {"LOC-01", "LOC-03", "MAASEIK"}
+    # the scales other towns' procedures name are unknown, never Gent's or Maaseik's
+    others = table.filter(~pl.col("org_id").is_in(["LOC-01", "LOC-03", "MAASEIK"]))
+    assert set(others["amounts_known"]) <= {"not_in_reference"}
+    source = one(con, "select min(source) from salary_scales where org_id = 'LOC-01'")
+    assert source.startswith("Demo data: invented amounts")
+
+
+def test_every_procedure_has_a_diploma_level(con: duckdb.DuckDBPyConnection) -> None:
+    # the demo's levels (federal A1-A3, B, C, D; Flemish ranks A1, B1, C1, D1; local scales
+    # A1a, B1, C1, D1) all map to a diploma level through data/reference/diploma_levels.csv
+    assert one(con, "select count(*) from procedure_scope where diploma_level is null") == 0
+    assert one(con, "select count(*) from step_facts where diploma_level is null") == 0

@@ -314,8 +314,9 @@ def test_funnel_procedures_query(small_con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_funnel_aggregate_query(small_con: duckdb.DuckDBPyConnection) -> None:
-    # level A2: P-A1 and the reference CNG23032 (4 steps, no results)
-    aggregate = query.run(small_con, "funnel_aggregate", **Scope(levels=("A2",)).params())
+    # diploma level A (both are class A2): P-A1 and the reference CNG23032 (4 steps, no
+    # results)
+    aggregate = query.run(small_con, "funnel_aggregate", **Scope(levels=("A",)).params())
     columns = ("step_no", "procedures_with_step", "held_in", "pending_in", *COUNTS)
     assert aggregate.select(columns).rows() == [
         (1, 2, 1, 1, 8, 6, 1, 0, 1, 0, 0),
@@ -474,7 +475,7 @@ def test_funnel_chart_notes_a_step_not_held() -> None:
 def test_aggregate_chart_steps_are_labelled_with_their_procedures(
     small_con: duckdb.DuckDBPyConnection,
 ) -> None:
-    aggregate = query.run(small_con, "funnel_aggregate", **Scope(levels=("A2",)).params())
+    aggregate = query.run(small_con, "funnel_aggregate", **Scope(levels=("A",)).params())
     steps = aggregate_chart_steps(aggregate, "nl")
     assert steps["step_label"].to_list() == [
         "Stap 1 (2 proc.)",

@@ -1,16 +1,22 @@
 """The salary scales page, its queries and chart, against the reference data the small store
-syncs (data/reference/salary_scales.csv, index_coefficients.csv, salary_postings.csv), an
-empty store and a demo store.
+syncs (data/reference/salary_scales.csv, index_coefficients.csv, salary_rounding.csv,
+salary_postings.csv), an empty store and a demo store.
 
-Hand-worked (decimal arithmetic, half-up to the cent, monthly from the unrounded annual):
-- default coefficient: the latest, 2.1647 (in force from 2026-01-01).
-- C1-C3 at 2.1647: 13,550 x 2.1647 = 29,331.685 -> 29,331.69; / 12 = 2,444.3070 -> 2,444.31;
-  24,800 x 2.1647 = 53,684.56; / 12 = 4,473.7133 -> 4,473.71 (the Maaseik posting: 2,444.31
-  and 4,473.71 a month at 2.1647).
-- NA23 at 1.9999: 33,072 x 1.9999 = 66,140.6928 -> 66,140.69 (the Belnet posting).
+Hand-worked (decimal arithmetic; monthly from the unrounded annual; federal amounts truncated
+to the cent, local ones rounded half up: data/reference/salary_rounding.csv):
+- on 2026-03-01 every government pays at 2.1647 (federal from 1 March 2026: the third month
+  after the pivot index was exceeded in December 2025); on 2026-02-28 federal pay is at 2.1223.
+- C1-C3 (Maaseik's own scale) at 2.1647: 13,550 x 2.1647 = 29,331.685 -> 29,331.69;
+  / 12 = 2,444.3070 -> 2,444.31; 24,800 x 2.1647 = 53,684.56; / 12 = 4,473.7133 -> 4,473.71
+  (the Maaseik posting: 2,444.31 and 4,473.71 a month at 2.1647).
+- NA23 at 1.9999: 33,072 x 1.9999 = 66,140.6928 -> 66,140.69 (the Belnet posting);
+  / 12 = 5,511.7244 -> 5,511.72. At 2.1647: 71,590.9584 / 12 = 5,965.9132 -> 5,965.91.
 - C1 at 2.0399: 14,274 x 2.0399 = 29,117.5326 -> 29,117.53 (the POD MI posting).
+  At 2.1647: 30,898.9278 / 12 = 2,574.91065 -> 2,574.91.
 - NA21, NA22, NA24, NA25 and B111: nothing known; NA23 and C1: the maximum is not known.
 - req16131 (Opgroeien, B111): no amount published.
+- ORG-B (Stad Beta, local): its procedures name no scale, so it has no row, and never
+  Maaseik's C1-C3.
 """
 
 from __future__ import annotations
@@ -111,18 +117,45 @@ def postings(con: duckdb.DuckDBPyConnection, **scope: Any) -> pl.DataFrame:
     return query.run(con, "salary_postings", **{**NO_FILTER, **scope})
 
 
-def salaries(con: duckdb.DuckDBPyConnection, coefficient: float, **scope: Any) -> pl.DataFrame:
-    return query.run(con, "salaries", coefficient=coefficient, **{**NO_FILTER, **scope})
+MARCH_2026 = date(2026, 3, 1)
+
+
+def salaries(
+    con: duckdb.DuckDBPyConnection,
+    coefficient: float | None = None,
+    as_of: date = MARCH_2026,
+    **scope: Any,
+) -> pl.DataFrame:
+    params = {**NO_FILTER, **scope}
+    return query.run(con, "salaries", coefficient=coefficient, as_of=as_of, **params)
 
 
 # ---- queries ----------------------------------------------------------------------------
 
 
-def test_coefficients_newest_first(small_con: duckdb.DuckDBPyConnection) -> None:
-    frame = query.run(small_con, "salary_coefficients")
-    assert frame.height == 11  # index_coefficients.csv: 1.02^29 .. 1.02^39
-    assert frame.row(0) == (date(2026, 1, 1), 2.1647)
-    assert frame.row(-1) == (date(2021, 10, 1), 1.7758)
+def test_coefficient_and_rounding_per_government(small_con: duckdb.DuckDBPyConnection) -> None:
+    on = {
+        day: query.run(small_con, "salary_coefficients", as_of=day)
+        .select("government", "coefficient", "in_force_from", "monthly_rounding")
+        .rows()
+        for day in (date(2026, 2, 28), MARCH_2026)
+    }
+    assert on[date(2026, 2, 28)] == [
+        ("federal", 2.1223, date(2025, 3, 1), "truncate"),
+        ("flemish", 2.1223, date(2025, 3, 1), "half_up"),
+        ("local", 2.1223, date(2025, 3, 1), "half_up"),
+    ]
+    assert on[MARCH_2026] == [
+        ("federal", 2.1647, MARCH_2026, "truncate"),
+        ("flemish", 2.1647, MARCH_2026, "half_up"),
+        ("local", 2.1647, MARCH_2026, "half_up"),
+    ]
+    sources = query.run(small_con, "salary_coefficients", as_of=MARCH_2026)
+    assert "Securex" in sources["coefficient_source"][0]  # federal: the programme law
+    assert sources["coefficient_source"][1].startswith("No source found")  # Flemish 2026
+    assert "fedweb.belgium.be" in sources["rounding_source"][0]  # BOSA's worked example
+    before = query.run(small_con, "salary_coefficients", as_of=date(2021, 9, 30))
+    assert before["coefficient"].to_list() == [None, None, None]  # none known yet
 
 
 def test_each_posting_against_its_scale(small_con: duckdb.DuckDBPyConnection) -> None:
@@ -130,12 +163,12 @@ def test_each_posting_against_its_scale(small_con: duckdb.DuckDBPyConnection) ->
     got = {
         (r["posting"], r["bound"]): (
             r["period"],
-            r["coefficient"],
+            r["posting_coefficient"],
             r["in_force_from"],
             r["published_amount"],
             r["computed_amount"],
             r["difference"],
-            r["status"],
+            r["posting_check"],
         )
         for r in frame.iter_rows(named=True)
     }
@@ -164,7 +197,7 @@ def test_each_posting_against_its_scale(small_con: duckdb.DuckDBPyConnection) ->
         ("MAASEIK-DBK-2026", "min"): (
             "monthly",
             2.1647,
-            date(2026, 1, 1),
+            date(2026, 3, 1),
             2444.31,
             2444.31,
             0.0,
@@ -173,7 +206,7 @@ def test_each_posting_against_its_scale(small_con: duckdb.DuckDBPyConnection) ->
         ("MAASEIK-DBK-2026", "max"): (
             "monthly",
             2.1647,
-            date(2026, 1, 1),
+            date(2026, 3, 1),
             4473.71,
             4473.71,
             0.0,
@@ -187,12 +220,13 @@ def test_each_posting_against_its_scale(small_con: duckdb.DuckDBPyConnection) ->
 
 
 def test_postings_and_salaries_use_the_same_rule(small_con: duckdb.DuckDBPyConnection) -> None:
-    # salary_postings.sql repeats the rounding of salaries.sql for each posting's own
-    # coefficient: both must give the same cents.
+    # salary_postings.sql repeats the rounding of salaries.sql (by the posting's government)
+    # for each posting's own coefficient: both must give the same cents.
     for row in postings(small_con).drop_nulls("published_amount").iter_rows(named=True):
-        scale = salaries(small_con, row["coefficient"]).filter(
+        scale = salaries(small_con, row["posting_coefficient"]).filter(
             (pl.col("scale") == row["scale"]) & (pl.col("government") == row["government"])
         )
+        assert scale["monthly_rounding"].to_list() == [row["rounding"]]
         column = f"{row['period']}_{row['bound']}"
         assert scale[column].to_list() == [row["computed_amount"]], row["posting"]
 
@@ -203,11 +237,12 @@ def test_postings_follow_the_filter_and_the_access_scope(
     assert set(postings(small_con, allowed=["MAASEIK"])["posting"]) == {"MAASEIK-DBK-2026"}
     assert postings(small_con, orgs=["ORG-A"]).is_empty()  # ORG-A published nothing
     assert set(postings(small_con, govs=["federal"])["posting"]) == {"CNG23032", "CNG24004"}
-    assert set(postings(small_con, levels=["B1"])["posting"]) == {"req16131"}
+    assert set(postings(small_con, levels=["B"])["posting"]) == {"req16131"}  # diploma level
+    assert set(postings(small_con, levels=["C"])["posting"]) == {"CNG24004", "MAASEIK-DBK-2026"}
 
 
 def test_which_amounts_are_known(small_con: duckdb.DuckDBPyConnection) -> None:
-    known = dict(salaries(small_con, 2.1647).select("scale", "amounts_known").iter_rows())
+    known = dict(salaries(small_con).select("scale", "amounts_known").iter_rows())
     assert known == {
         "NA21": "none",
         "NA22": "none",
@@ -230,16 +265,19 @@ def _datasets(chart: Any) -> list[dict[str, Any]]:
 def test_chart_draws_known_amounts_and_published_points(
     small_con: duckdb.DuckDBPyConnection,
 ) -> None:
-    scales = salaries(small_con, 2.1647)
+    scales = salaries(small_con)  # on 2026-03-01: 2.1647 for every government
     published = postings(small_con)
     monthly = _datasets(salary_ranges(scales, published, "monthly", TEXTS_NL, "nl"))
     ranges = {r["label"]: (r["low"], r["high"]) for r in monthly if "low" in r}
-    # only scales with a known amount; an unknown end stays null, never 0
+    # only scales with a known amount; an unknown end stays null, never 0; Maaseik's scale is
+    # named after Maaseik, not after "local" as a whole
     assert ranges == {
-        "A2 · NA23 (Federaal)": (5965.91, None),  # 33,072 x 2.1647 / 12 = 5,965.9112
-        "C · C1 (Federaal)": (2574.91, None),  # 14,274 x 2.1647 / 12 = 2,574.9097
-        "C1 · C1-C3 (Lokaal)": (2444.31, 4473.71),
+        "A2 · NA23 (Federaal)": (5965.91, None),  # 33,072 x 2.1647 / 12 = 5,965.9132 -> .91
+        "C · C1 (Federaal)": (2574.91, None),  # 14,274 x 2.1647 / 12 = 2,574.91065 -> .91
+        "C1 · C1-C3 (Stad Maaseik)": (2444.31, 4473.71),
     }
+    labels = {r["label"] for r in monthly if "published_amount" in r}
+    assert labels == {"C1 · C1-C3 (Stad Maaseik)"}  # the diamonds sit on Maaseik's bar
     points = {(r["posting"], r["published_amount"]) for r in monthly if "published_amount" in r}
     assert points == {("MAASEIK-DBK-2026", 2444.31), ("MAASEIK-DBK-2026", 4473.71)}
     annual = _datasets(salary_ranges(scales, published, "annual", TEXTS_NL, "nl"))
@@ -257,6 +295,9 @@ def test_chart_without_postings(small_con: duckdb.DuckDBPyConnection) -> None:
 def test_scale_label() -> None:
     assert scale_label("B111", "B1", "flemish", TEXTS_NL) == "B1 · B111 (Vlaams)"
     assert scale_label("X", None, "local", TEXTS_NL) == "X (Lokaal)"
+    assert scale_label("C1-C3", "C1", "local", TEXTS_NL, "Stad Maaseik") == (
+        "C1 · C1-C3 (Stad Maaseik)"
+    )
 
 
 # ---- the page ---------------------------------------------------------------------------
@@ -285,20 +326,29 @@ def _unknown(value: object) -> bool:
     return value is None or value != value  # null, or NaN in the pandas frame AppTest gives
 
 
-def test_page_at_the_latest_coefficient(small_store: Path) -> None:
-    at = _page()
+def test_page_on_a_date(small_store: Path) -> None:
+    at = _page(as_of="2026-03-01")
     assert not at.exception
     assert [title.value for title in at.title] == ["Weddeschalen"]
     assert "**Jaarbedrag = bedrag aan 100 % × verhogingscoëfficiënt**" in at.markdown[0].value
     assert "vakantiegeld en eindejaarspremie niet inbegrepen" in at.markdown[0].value
-    box = at.selectbox(key="coefficient")
-    assert box.value == date(2026, 1, 1)
-    assert box.options[:2] == ["2,1647 (01/01/2026)", "2,1223 (01/03/2025)"]
-    assert at.subheader[0].value == "Weddeschalen bij coëfficiënt 2,1647"
+    assert at.date_input(key="as_of").value == MARCH_2026
+    assert [s.value for s in at.subheader][:2] == [
+        "Coëfficiënt en afronding per overheid op 01/03/2026",
+        "Weddeschalen op 01/03/2026",
+    ]
+    pay = {r["government"]: r for r in _table(at, "government")}
+    assert pay["Federaal"]["coefficient"] == 2.1647
+    assert pay["Federaal"]["monthly_rounding"] == "afgekapt op de cent"
+    assert pay["Lokaal"]["monthly_rounding"] == "half naar boven op de cent"
     maaseik = _scale(at, "C1-C3")
     assert (maaseik["annual_min"], maaseik["annual_max"]) == (29331.69, 53684.56)
     assert (maaseik["monthly_min"], maaseik["monthly_max"]) == (2444.31, 4473.71)
-    assert maaseik["government"] == "Lokaal"
+    assert (maaseik["government"], maaseik["org_name"]) == ("Lokaal", "Stad Maaseik")
+    assert maaseik["diploma_level"] == "C — hoger secundair"  # diploma level C, by name
+    na23 = _scale(at, "NA23")
+    assert (na23["annual_min"], na23["monthly_min"]) == (71590.95, 5965.91)  # truncated
+    assert na23["monthly_rounding"] == "afgekapt op de cent"
     b111 = _scale(at, "B111")
     assert all(
         _unknown(b111[c]) for c in ("annual_min", "annual_max", "monthly_min", "monthly_max")
@@ -316,50 +366,85 @@ def test_page_at_the_latest_coefficient(small_store: Path) -> None:
     assert any(t.startswith("Niet gepubliceerd: req16131 (Opgroeien Regie, B111).") for t in texts)
 
 
-def test_published_against_computed(small_store: Path) -> None:
+def test_the_date_is_today_by_default(small_store: Path) -> None:
     at = _page()
+    assert not at.exception
+    assert at.date_input(key="as_of").value == date.today()
+
+
+def test_published_against_computed(small_store: Path) -> None:
+    at = _page(as_of="2026-03-01")
     rows = {(r["posting"], r["bound"]): r for r in _table(at, "posting")}
     belnet = rows[("CNG23032", "minimum")]
     assert (belnet["posting_coefficient"], belnet["published_amount"]) == (1.9999, 66140.69)
-    assert (belnet["computed_amount"], belnet["status"]) == (66140.69, "komt overeen")
+    assert (belnet["computed_amount"], belnet["posting_check"]) == (66140.69, "komt overeen")
     assert rows[("MAASEIK-DBK-2026", "maximum")]["computed_amount"] == 4473.71
     opgroeien = next(r for r in _table(at, "posting") if r["posting"] == "req16131")
     assert _unknown(opgroeien["published_amount"])  # shown as "onbekend — niet gepubliceerd"
-    assert opgroeien["status"] == "onbekend — niet gepubliceerd"
+    assert opgroeien["posting_check"] == "onbekend — niet gepubliceerd"
 
 
-def test_another_coefficient(small_store: Path) -> None:
-    at = _page()
-    at.selectbox(key="coefficient").set_value(date(2023, 1, 1)).run()
+def test_another_date(small_store: Path) -> None:
+    at = _page(as_of="2026-03-01")
+    at.date_input(key="as_of").set_value(date(2023, 1, 1)).run()
     assert not at.exception
     assert _scale(at, "NA23")["annual_min"] == 66140.69  # 33,072 x 1.9999
     assert _scale(at, "NA23")["monthly_min"] == 5511.72  # 66,140.6928 / 12 = 5,511.7244
     assert _scale(at, "C1")["coefficient"] == 1.9999
 
 
-def test_the_coefficient_is_in_the_url(small_store: Path) -> None:
-    at = _page(coefficient="2,0399 (01/12/2023)")
+def test_the_date_is_in_the_url(small_store: Path) -> None:
+    at = _page(as_of="2023-12-01")
     assert not at.exception
-    assert at.selectbox(key="coefficient").value == date(2023, 12, 1)
+    assert at.date_input(key="as_of").value == date(2023, 12, 1)
     assert _scale(at, "C1")["annual_min"] == 29117.53  # 14,274 x 2.0399
+    # federal pay on 28 February 2026 is still at 2.1223: 33,072 x 2.1223 = 70,188.7056
+    at = _page(as_of="2026-02-28")
+    assert _scale(at, "NA23")["annual_min"] == 70188.70
+
+
+def test_a_date_before_any_coefficient(small_store: Path) -> None:
+    at = _page(as_of="2020-01-01")
+    assert not at.exception
+    warning = translate(
+        "nl",
+        "salaries.no_coefficient_on_date",
+        date="01/01/2020",
+        governments="Federaal, Vlaams, Lokaal",
+    )
+    assert warning in [w.value for w in at.main.warning]
+    assert _unknown(_scale(at, "C1-C3")["monthly_min"])  # unknown, never 0
 
 
 def test_page_in_french_and_english(small_store: Path) -> None:
-    at = _page(lang="fr")
+    at = _page(lang="fr", as_of="2026-03-01")
     assert not at.exception
-    assert at.selectbox(key="coefficient").options[0] == "2,1647 (01/01/2026)"
+    assert at.date_input(key="as_of").label == "Date"
     assert _scale(at, "B111")["amounts_known"] == "inconnu — non publié"
-    at = _page(lang="en")
-    assert at.selectbox(key="coefficient").options[0] == "2.1647 (2026-01-01)"
-    assert at.subheader[0].value == "Salary scales at coefficient 2.1647"
+    assert at.subheader[1].value == "Échelles de traitement au 01/03/2026"
+    at = _page(lang="en", as_of="2026-03-01")
+    assert at.subheader[1].value == "Salary scales on 2026-03-01"
+    assert {r["government"]: r["monthly_rounding"] for r in _table(at, "government")} == {
+        "Federal": "truncated to the cent",
+        "Flemish": "rounded half-up to the cent",
+        "Local": "rounded half-up to the cent",
+    }
 
 
 def test_the_filters_that_apply(small_store: Path) -> None:
-    at = _page(govs="local")
-    assert [r["scale"] for r in _table(at, "scale")] == ["C1-C3"]
+    at = _page(govs="local", as_of="2026-03-01")
+    assert [(r["scale"], r["org_name"]) for r in _table(at, "scale")] == [("C1-C3", "Stad Maaseik")]
     assert {r["posting"] for r in _table(at, "posting")} == {"MAASEIK-DBK-2026"}
-    at = _page(levels="A2")  # P-A1's level, and that of the federal scales NA21-NA25
+    at = _page(levels="A")  # diploma level A: P-A1's class A2, the federal scales NA21-NA25
     assert {r["scale"] for r in _table(at, "scale")} == {"NA21", "NA22", "NA23", "NA24", "NA25"}
+
+
+def test_another_town_is_not_shown_maaseiks_scale(small_store: Path) -> None:
+    # ORG-B (Stad Beta) is local too, but C1-C3 is Maaseik's: its amounts are not Beta's
+    at = _page(orgs="ORG-B")
+    assert not at.exception
+    assert [i.value for i in at.info] == [translate("nl", "salaries.no_scales")]
+    assert not any(frame.value.columns[0] == "scale" for frame in at.dataframe)
 
 
 def test_downloads_are_offered(small_store: Path) -> None:
@@ -372,7 +457,7 @@ def test_a_store_without_the_postings_table(
 ) -> None:
     path = without_postings(build_small_store(tmp_path / "old.duckdb"))
     monkeypatch.setenv("SELSTATS_DB", str(path))
-    at = _page()
+    at = _page(as_of="2026-03-01")
     assert not at.exception
     assert _scale(at, "C1-C3")["monthly_min"] == 2444.31
     assert translate("nl", "salaries.postings_missing") in [w.value for w in at.main.warning]
@@ -385,6 +470,27 @@ def test_empty_store(empty_store: Path) -> None:
 
 
 def test_demo_store(demo_store: Path) -> None:
-    at = _page()
+    at = _page(as_of="2026-11-20")
     assert not at.exception
-    assert at.selectbox(key="coefficient").value == date(2026, 1, 1)
+    assert at.date_input(key="as_of").value == date(2026, 11, 20)
+
+
+def test_towns_without_a_scale_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tests/rules/test_salaries.py's store: Stad Gent names C1-C3 (Maaseik's scale name) but
+    # has no scale of its own; Stad Leuven has its own B1-B3; FOD X names D1, not in the files
+    from tests.rules.test_salaries import build_salary_store
+
+    monkeypatch.setenv("SELSTATS_DB", str(build_salary_store(tmp_path / "t.duckdb")))
+    at = _page(as_of="2026-03-01")
+    assert not at.exception
+    sentence = translate("nl", "salaries.unknown_unlisted", scales="Federaal: D1; Stad Gent: C1-C3")
+    assert sentence in [x.value for x in at.text]
+    rows = {(r["scale"], r["org_name"]): r for r in _table(at, "scale")}
+    gent = rows[("C1-C3", "Stad Gent")]
+    assert _unknown(gent["monthly_min"])  # never Maaseik's 2,444.31
+    assert gent["amounts_known"] == "onbekend — schaal niet in de referentiegegevens"
+    assert rows[("C1-C3", "Stad Maaseik")]["monthly_min"] == 2444.31
+    # 17,000 x 2.1647 = 36,799.90; / 12 = 3,066.6583 -> 3,066.66 (local: half up)
+    assert rows[("B1-B3", "Stad Leuven")]["monthly_min"] == 3066.66

@@ -12,10 +12,11 @@ import duckdb
 import pytest
 
 from selstats.domain.enums import Certification, Government, PassUnit, StepKind
-from selstats.paths import PROJECT_ROOT
 from selstats.reference import Reference, Responsible, TaskArea, check_reference, load_reference
+from selstats.reference.models import diploma_level_of
 from selstats.rules.certification import DEFAULT_THRESHOLDS
 from selstats.rules.coefficients import step_of
+from selstats.store.migrations import migrate
 
 
 @pytest.fixture(scope="module")
@@ -90,25 +91,45 @@ def test_steps_follow_the_contract(ref: Reference) -> None:
 
 
 def test_salary_scales_hold_only_known_amounts(ref: Reference) -> None:
-    scales = {(s.scale, s.government.value): s for s in ref.salary_scales}
+    scales = {(s.scale, s.government.value, s.org_id): s for s in ref.salary_scales}
     amounts = {k: (s.annual_min_100, s.annual_max_100) for k, s in scales.items()}
     assert amounts == {
-        ("NA21", "federal"): (None, None),
-        ("NA22", "federal"): (None, None),
-        ("NA23", "federal"): (33072, None),  # 66,140.69 / 1.9999
-        ("NA24", "federal"): (None, None),
-        ("NA25", "federal"): (None, None),
-        ("C1", "federal"): (14274, None),  # 29,117.53 / 2.0399
-        ("C1-C3", "local"): (13550, 24800),  # 2,444.31 x 12 / 2.1647; 4,473.71 x 12 / 2.1647
-        ("B111", "flemish"): (None, None),  # not published
+        ("NA21", "federal", None): (None, None),
+        ("NA22", "federal", None): (None, None),
+        ("NA23", "federal", None): (33072, None),  # 66,140.69 / 1.9999
+        ("NA24", "federal", None): (None, None),
+        ("NA25", "federal", None): (None, None),
+        ("C1", "federal", None): (14274, None),  # 29,117.53 / 2.0399
+        # Maaseik's own scale: 2,444.31 x 12 / 2.1647; 4,473.71 x 12 / 2.1647
+        ("C1-C3", "local", "MAASEIK"): (13550, 24800),
+        ("B111", "flemish", None): (None, None),  # not published
     }
-    assert scales[("C1-C3", "local")].level == "C1"
-    assert scales[("B111", "flemish")].level == "B1"
+    assert scales[("C1-C3", "local", "MAASEIK")].level == "C1"
+    assert scales[("B111", "flemish", None)].level == "B1"
 
 
-def test_coefficients_are_the_published_steps(ref: Reference) -> None:
-    got = [(c.in_force_from, c.coefficient) for c in ref.coefficients]
-    assert got == [
+def test_every_value_carries_its_source(ref: Reference) -> None:
+    # the loader refuses an empty source; here: what the sources say, or that none was found
+    maaseik = next(s for s in ref.salary_scales if s.org_id == "MAASEIK")
+    assert maaseik.source.startswith("Stad Maaseik, infobrochure")
+    assert next(s for s in ref.salary_scales if s.scale == "NA21").source.startswith(
+        "No amounts found"
+    )
+    for record in (*ref.salary_scales, *ref.coefficients, *ref.salary_postings):
+        assert record.source.strip(), record
+    for record in (*ref.rounding, *ref.diploma_levels):
+        assert record.source.strip(), record
+
+
+def test_coefficients_per_government(ref: Reference) -> None:
+    def series(government: str) -> list[tuple[date, float]]:
+        return [
+            (c.in_force_from, c.coefficient)
+            for c in ref.coefficients
+            if c.government.value == government
+        ]
+
+    federal = [
         (date(2021, 10, 1), 1.7758),
         (date(2022, 2, 1), 1.8114),
         (date(2022, 4, 1), 1.8476),
@@ -119,21 +140,96 @@ def test_coefficients_are_the_published_steps(ref: Reference) -> None:
         (date(2023, 12, 1), 2.0399),
         (date(2024, 6, 1), 2.0807),
         (date(2025, 3, 1), 2.1223),
-        (date(2026, 1, 1), 2.1647),
+        # pivot index exceeded in December 2025; the programme law of 18 July 2025 moves the
+        # federal raise to the THIRD month after: December + 3 = March, not January
+        (date(2026, 3, 1), 2.1647),
     ]
+    assert series("federal") == federal
     # One 2 % step each: 1.02^29 ... 1.02^39.
-    assert [step_of(c.coefficient) for c in ref.coefficients] == list(range(29, 40))
+    assert [step_of(c) for _, c in federal] == list(range(29, 40))
+    # Flemish and local pay: the same months (sourced until 2025, assumed for 2026)
+    assert series("flemish") == federal
+    assert series("local") == federal
+    assumed = [c for c in ref.coefficients if c.in_force_from == date(2026, 3, 1)]
+    assert {c.government.value: c.source.startswith("No source found") for c in assumed} == {
+        "federal": False,
+        "flemish": True,
+        "local": True,
+    }
+
+
+def test_rounding_per_government(ref: Reference) -> None:
+    rules = {
+        r.government.value: (r.annual_rounding.value, r.monthly_rounding.value)
+        for r in ref.rounding
+    }
+    assert rules == {
+        "federal": ("truncate", "truncate"),  # BOSA: 3,454.916 -> 3,454.91
+        "flemish": ("half_up", "half_up"),  # no source found: assumed
+        "local": ("half_up", "half_up"),  # Maaseik: 2,444.307 -> 2,444.31
+    }
+
+
+@pytest.mark.parametrize(
+    ("government", "org_id", "level", "expected"),
+    [
+        ("federal", None, "A2", "A"),  # Belnet CNG23032
+        ("federal", None, "C", "C"),  # POD MI CNG24004
+        ("local", "MAASEIK", "C1", "C"),  # Stad Maaseik
+        ("flemish", None, "B1", "B"),  # Opgroeien req16131
+        ("local", "X", "C1-C3", "C"),
+        ("local", "X", "E2", "D"),  # local level E asks no diploma: D
+        ("local", "X", "a1a", "A"),  # case-insensitive
+        ("federal", None, "NA23", None),  # a scale name is no level: unknown
+    ],
+)
+def test_diploma_levels(
+    ref: Reference, government: str, org_id: str | None, level: str, expected: str | None
+) -> None:
+    found = diploma_level_of(ref.diploma_levels, government, org_id, level)
+    assert {d.value for d in found} == ({expected} if expected else set())
 
 
 def test_national_figures(ref: Reference) -> None:
+    """BOSA's key figures as its releases give them (issue 12): 2021 from the release of May
+    2022 (7,308 / 104,163 / 62,764 / 18,011), 2022's applicants from the release of 1 March
+    2023 (123,690); 2017-2019 applicants left out (screened candidates, not applicants)."""
     rows = {
         f.year: (f.vacancies, f.applicants, f.tested, f.laureates) for f in ref.national_figures
     }
-    assert rows[2017] == (4696, 89872, 47949, 6003)
-    assert rows[2022] == (9933, 123723, 69968, 19723)
+    assert rows[2017] == (4696, None, 47949, 6003)
+    assert rows[2018] == (5415, None, 46153, 8455)  # 87,463 counted screened candidates
+    assert rows[2020] == (6014, 102432, 54874, 16359)
+    assert rows[2021] == (7308, 104163, 62764, 18011)
+    assert rows[2022] == (9933, 123690, 69968, 19723)
     assert rows[2023] == (None, 137324, None, None)
     assert rows[2024] == (None, 128514, None, None)
     assert sorted(rows) == list(range(2017, 2025))
+
+
+def test_every_national_value_cites_its_source(ref: Reference) -> None:
+    assert len(ref.national_values) == 23  # 3 x 2017-2019, 4 x 2020-2022, 1 x 2023-2024
+    for value in ref.national_values:
+        assert value.source.strip() and value.url, (value.year, value.figure)
+    # BOSA's headline success rate for 2021: 18,011 / 62,764 = 28.7 %
+    laureates = {(v.year, v.figure.value): v.value for v in ref.national_values}
+    assert round(laureates[2021, "laureates"] / laureates[2021, "tested"], 3) == 0.287
+
+
+def test_every_reference_file_without_its_own_source_column_names_its_sources(
+    ref: Reference,
+) -> None:
+    cited = {source.file for source in ref.sources}
+    assert {
+        "organisations.csv",
+        "procedures.csv",
+        "steps.csv",
+        "certification_rules.csv",
+        "certification_tasks.csv",
+    } <= cited
+    items = {(s.file, s.item) for s in ref.sources}
+    for procedure in ref.procedures:
+        assert ("procedures.csv", procedure.procedure_code) in items
 
 
 def test_certification_tasks(ref: Reference) -> None:
@@ -166,9 +262,8 @@ def test_thresholds_are_the_documented_defaults(ref: Reference) -> None:
 
 
 def test_frames_fit_the_store_tables(ref: Reference) -> None:
-    schema = (PROJECT_ROOT / "src" / "selstats" / "store" / "schema.sql").read_text("utf-8")
     con = duckdb.connect()
-    con.execute(schema)
+    migrate(con)  # every schema version
     frames = ref.frames()
     for table in (
         "organisations",
@@ -177,6 +272,8 @@ def test_frames_fit_the_store_tables(ref: Reference) -> None:
         "salary_scales",
         "salary_postings",
         "index_coefficients",
+        "salary_rounding",
+        "diploma_levels",
         "national_figures",
     ):
         columns = [

@@ -3,15 +3,16 @@ store's own schema (`selstats.store.migrations.migrate`).
 
 The small store, by hand (years: application deadline, else list date):
 
-| procedure | org    | government | level | deadline   | list date  | year |
-|-----------|--------|------------|-------|------------|------------|------|
-| BNG21001  | BELNET | federal    | A2    | 2021-03-01 |            | 2021 |
-| BNG23001  | BELNET | federal    | A2    | 2023-05-30 |            | 2023 |
-| MI24001   | POD-MI | federal    | A1    |            | 2024-02-01 | 2024 |
-| VDAB22    | VDAB   | flemish    | B     | 2022-09-15 |            | 2022 |
-| OPEN01    | GENT   | local      | C     |            |            | none |
+| procedure | org    | government | level | diploma level | deadline   | list date  | year |
+|-----------|--------|------------|-------|---------------|------------|------------|------|
+| BNG21001  | BELNET | federal    | A2    | A             | 2021-03-01 |            | 2021 |
+| BNG23001  | BELNET | federal    | A2    | A             | 2023-05-30 |            | 2023 |
+| MI24001   | POD-MI | federal    | A1    | A             |            | 2024-02-01 | 2024 |
+| VDAB22    | VDAB   | flemish    | B     | B             | 2022-09-15 |            | 2022 |
+| OPEN01    | GENT   | local      | C     | C             |            |            | none |
 
-OPEN01 is permanently open: in every period.
+OPEN01 is permanently open: in every period. The diploma levels come from the shipped
+data/reference/diploma_levels.csv, which the store holds as its table diploma_levels.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import duckdb
 import pytest
 import streamlit as st
 
+from selstats.reference import load_reference
 from selstats.store.migrations import migrate
 
 
@@ -52,6 +54,10 @@ def build_store(path: Path, *, with_data: bool) -> Path:
     con = duckdb.connect(str(path))
     try:
         migrate(con)
+        rules = load_reference().frames()["diploma_levels"]
+        con.register("incoming", rules.to_arrow())
+        con.execute("insert into diploma_levels by name select * from incoming")
+        con.unregister("incoming")
         if with_data:
             con.executemany(
                 "insert into organisations (org_id, name, government, certification) "

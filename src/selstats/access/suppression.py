@@ -10,6 +10,9 @@ declares its small-cell rule once, whichever query returns it:
   column as text (the exact number, or "<5"), so that its type does not depend on the data.
 - `privacy = "rate"`: a ratio of two figures (`ratio = [numerator, denominator]`), set to
   null in the rows where either was suppressed.
+- `privacy = "exact"`: detail from which a small count follows (the gaps to the next
+  certification level: "too_few_certified=2" with 4 needed says 2 are certified): null
+  wherever small counts are hidden.
 - `privacy = "person"`: names a person (candidate_ref, consultant_ref, the consultants a
   condition hangs on); dropped from every frame for a role without
   `Permission.VIEW_CANDIDATES` (`personal_columns`).
@@ -174,6 +177,9 @@ def suppress(
 
 
 def suppress_small_cells(frame: pl.DataFrame, threshold: int) -> pl.DataFrame:
-    """`suppress` with the counts and rates the catalogue declares for `frame`'s columns."""
+    """`suppress` with the counts and rates the catalogue declares for `frame`'s columns;
+    the columns of exact detail (`privacy = "exact"`) left out (null) altogether."""
     counts, rates = small_cell_rules(frame.columns)
-    return suppress(frame, counts, rates, threshold)
+    exact = catalogue().with_privacy(frame.columns, Privacy.EXACT)
+    hidden = frame.with_columns(pl.lit(None, dtype=frame.schema[c]).alias(c) for c in exact)
+    return suppress(hidden, counts, rates, threshold)

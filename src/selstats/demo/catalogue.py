@@ -143,6 +143,32 @@ SCALES: dict[tuple[str, str], tuple[str, ...]] = {
     ("local", "D1"): ("D1-D3",),
 }
 
+
+@dataclass(frozen=True)
+class LocalScaleSpec:
+    """A local government's own salary scale in the demo (amounts at 100 %; None: the
+    scale is named but its amount is not known)."""
+
+    org_id: str
+    scale: str
+    level: str
+    annual_min_100: float | None
+    annual_max_100: float | None
+
+
+# Since 2023 each local government sets its own scales, so a local scale belongs to one
+# organisation (data/reference/salary_scales.csv holds Stad Maaseik's C1-C3, from its
+# posting). In the demo two more towns have scales of their own, with INVENTED amounts (the
+# source column says so); every other local government's scales are not known, and the
+# salaries page shows them as unknown, never as another town's.
+LOCAL_SCALES: tuple[LocalScaleSpec, ...] = (
+    LocalScaleSpec("LOC-01", "C1-C3", "C1", 13900, 25400),
+    LocalScaleSpec("LOC-01", "B1-B3", "B1", 17200, 30100),
+    LocalScaleSpec("LOC-03", "D1-D3", "D1", 12800, None),
+    LocalScaleSpec("LOC-03", "C1-C3", "C1", None, None),
+)
+LOCAL_SCALE_SOURCE = "Demo data: invented amounts, not this organisation's real scale."
+
 # Job titles per level letter: (Dutch, French).
 TITLES: dict[str, tuple[tuple[str, str], ...]] = {
     "A": (

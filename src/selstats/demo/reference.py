@@ -16,7 +16,14 @@ from typing import Any
 
 import polars as pl
 
-from selstats.demo.catalogue import BELNET, MAASEIK, OPGROEIEN, POD_MI
+from selstats.demo.catalogue import (
+    BELNET,
+    LOCAL_SCALE_SOURCE,
+    LOCAL_SCALES,
+    MAASEIK,
+    OPGROEIEN,
+    POD_MI,
+)
 from selstats.demo.simulate import PROCEDURE_FACTS, STEP_FACTS
 
 log = logging.getLogger(__name__)
@@ -237,9 +244,9 @@ class ReferenceFacts:
     organisations: pl.DataFrame  # org_id, name, government, certification
     procedures: pl.DataFrame  # PROCEDURE_FACTS (list_date filled in by the simulation)
     steps: pl.DataFrame  # STEP_FACTS
-    # The reference tables to write (salary_scales, salary_postings, index_coefficients,
-    # national_figures),
-    # empty when selstats.reference could not be used.
+    # The reference tables to write (salary_scales with the demo's own local scales,
+    # salary_postings, index_coefficients, salary_rounding, diploma_levels,
+    # national_figures), empty when selstats.reference could not be used.
     tables: dict[str, pl.DataFrame]
 
 
@@ -270,6 +277,37 @@ def _complete(procedures: pl.DataFrame, steps: pl.DataFrame) -> bool:
     return all(counts.get(code) == len(RUNS[code].step_days) for code in CODES)
 
 
+def demo_local_scales(schema: pl.Schema | None = None) -> pl.DataFrame:
+    """The demo's own local scales (catalogue.LOCAL_SCALES) as rows of salary_scales."""
+    rows = [
+        {
+            "scale": spec.scale,
+            "level": spec.level,
+            "government": "local",
+            "org_id": spec.org_id,
+            "annual_min_100": spec.annual_min_100,
+            "annual_max_100": spec.annual_max_100,
+            "source": LOCAL_SCALE_SOURCE,
+            "note": None,
+        }
+        for spec in LOCAL_SCALES
+    ]
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "scale": pl.String,
+            "level": pl.String,
+            "government": pl.String,
+            "org_id": pl.String,
+            "annual_min_100": pl.Float64,
+            "annual_max_100": pl.Float64,
+            "source": pl.String,
+            "note": pl.String,
+        },
+    )
+    return frame if schema is None else _conform(frame, dict(schema))
+
+
 def reference_facts() -> ReferenceFacts:
     """The reference procedures' facts, and the reference tables when they can be loaded."""
     orgs, procedures, steps = _inline()
@@ -292,11 +330,19 @@ def reference_facts() -> ReferenceFacts:
             error,
         )
         return ReferenceFacts(orgs, procedures, steps, tables)
-    tables = {
-        name: frames[name]
-        for name in ("salary_scales", "salary_postings", "index_coefficients", "national_figures")
-        if name in frames
-    }
+    names = (
+        "salary_scales",
+        "salary_postings",
+        "index_coefficients",
+        "salary_rounding",
+        "diploma_levels",
+        "national_figures",
+    )
+    tables = {name: frames[name] for name in names if name in frames}
+    if "salary_scales" in tables:
+        tables["salary_scales"] = pl.concat(
+            [tables["salary_scales"], demo_local_scales(tables["salary_scales"].schema)]
+        )
     loaded_procs = _conform(
         frames["procedures"].filter(pl.col("procedure_code").is_in(CODES)), PROCEDURE_FACTS
     ).with_columns(pl.lit(None, pl.Date).alias("list_date"))

@@ -151,13 +151,21 @@ class QCheck(_Model):
 
 
 class SalaryScale(_Model):
-    """A scale at 100 %; an amount that is not known stays None."""
+    """A scale at 100 %; an amount that is not known stays None.
+
+    A scale belongs to a whole government (federal, Flemish: `org_id` None) or to the one
+    local government that set it (`org_id` required for `local`: since 2023 each Flemish
+    local government sets its own scales, and Walloon and Brussels local governments use
+    other systems, so there is no scale of "local" as a whole; the reference loader checks
+    it). `source` says where the amounts come from, or that none were found."""
 
     scale: str = Field(min_length=1)
     level: str = Field(min_length=1)
     government: Government
+    org_id: str | None = None
     annual_min_100: float | None = Field(default=None, gt=0)
     annual_max_100: float | None = Field(default=None, gt=0)
+    source: str = Field(min_length=1)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -169,6 +177,11 @@ class SalaryScale(_Model):
 
 
 class IndexCoefficient(_Model):
+    """The index coefficient one government applies to its pay from `in_force_from` on
+    (each government from its own month), with the publication that says so."""
+
+    government: Government
     in_force_from: date
     coefficient: float = Field(gt=1)
+    source: str = Field(min_length=1)
     note: str | None = None

@@ -72,6 +72,8 @@ class Privacy(StrEnum):
     COUNT = "count"  # counts people: below the threshold shown as "<5" to roles that need it
     RATE = "rate"  # computed from counts: hidden where its numerator or denominator is
     PERSON = "person"  # names a person (pseudonymised): only for roles that see candidates
+    EXACT = "exact"  # detail that gives a small count back (a gap of 2 to 4 certified staff):
+    # left out (null) wherever small counts are hidden
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import TypeVar, get_args
 import polars as pl
 from pydantic import BaseModel, ValidationError
 
+from selstats.domain.enums import Government
 from selstats.domain.models import (
     IndexCoefficient,
     Organisation,
@@ -32,10 +33,13 @@ from selstats.paths import REFERENCE_DIR
 from selstats.reference.csvfile import Problem, Row, read_table, validate_rows
 from selstats.reference.models import (
     CertificationTask,
+    DiplomaLevelRule,
     NationalFigures,
     NationalValue,
     ReferenceSource,
     SalaryPosting,
+    SalaryRounding,
+    diploma_level_of,
 )
 from selstats.rules.certification import CertificationThresholds
 from selstats.rules.coefficients import is_published_step, nearest_step
@@ -55,6 +59,11 @@ NATIONAL_FIGURES = "national_figures.csv"
 CERTIFICATION_TASKS = "certification_tasks.csv"
 CERTIFICATION_RULES = "certification_rules.csv"
 SOURCES = "sources.csv"
+SALARY_ROUNDING = "salary_rounding.csv"
+DIPLOMA_LEVELS = "diploma_levels.csv"
+
+# A scale's key: (scale, government, org_id); org_id None for a scale of a whole government.
+ScaleKey = tuple[str, str, str | None]
 
 
 class ReferenceDataError(ValueError):
@@ -78,7 +87,7 @@ class Reference:
     procedures: tuple[Procedure, ...]
     steps: tuple[Step, ...]
     salary_scales: tuple[SalaryScale, ...]
-    coefficients: tuple[IndexCoefficient, ...]  # by date, oldest first
+    coefficients: tuple[IndexCoefficient, ...]  # by government, then date, oldest first
     national_figures: tuple[NationalFigures, ...]
     tasks: tuple[CertificationTask, ...]
     thresholds: CertificationThresholds
@@ -88,6 +97,10 @@ class Reference:
     national_values: tuple[NationalValue, ...] = ()
     # The sources of the files that have no source column of their own.
     sources: tuple[ReferenceSource, ...] = ()
+    # How each government rounds the amounts it pays (salary_rounding.csv).
+    rounding: tuple[SalaryRounding, ...] = ()
+    # Which diploma level a level, class, rank or scale asks (diploma_levels.csv).
+    diploma_levels: tuple[DiplomaLevelRule, ...] = ()
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The store's reference tables (named and shaped as in schema.sql), plus
@@ -99,6 +112,8 @@ class Reference:
             "salary_scales": _frame(self.salary_scales, SalaryScale),
             "salary_postings": _frame(self.salary_postings, SalaryPosting),
             "index_coefficients": _frame(self.coefficients, IndexCoefficient),
+            "salary_rounding": _frame(self.rounding, SalaryRounding),
+            "diploma_levels": _frame(self.diploma_levels, DiplomaLevelRule),
             "national_figures": _frame(self.national_figures, NationalFigures),
             "certification_tasks": _frame(self.tasks, CertificationTask),
         }
@@ -202,11 +217,23 @@ class _Loader:
             return CertificationThresholds()
 
 
+def scale_key(scale: str, org: Organisation) -> ScaleKey:
+    """The key of the scale `scale` as `org` uses it: its own scale when it is a local
+    government, else the scale of its whole government."""
+    own = org.org_id if org.government is Government.LOCAL else None
+    return (scale, org.government.value, own)
+
+
+def _describe(key: ScaleKey) -> str:
+    scale, government, org_id = key
+    return f"{scale!r} ({government}{', ' + org_id if org_id else ''})"
+
+
 def _check_procedures(
     load: _Loader,
     orgs: dict[str, Organisation],
     procedures: list[tuple[Row, Procedure]],
-    scales: set[tuple[str, str]],
+    scales: set[ScaleKey],
 ) -> None:
     rejected_orgs = load.rejected_values(ORGANISATIONS, "org_id")
     rejected_scales = load.rejected_values(SALARY_SCALES, "scale")
@@ -217,7 +244,7 @@ def _check_procedures(
                 load.add(PROCEDURES, row, "org_id", f"{p.org_id!r} is not in {ORGANISATIONS}")
         elif (
             p.salary_scale
-            and (p.salary_scale, org.government.value) not in scales
+            and scale_key(p.salary_scale, org) not in scales
             and p.salary_scale not in rejected_scales
             and load.checkable(SALARY_SCALES)
         ):
@@ -225,7 +252,53 @@ def _check_procedures(
                 PROCEDURES,
                 row,
                 "salary_scale",
-                f"{p.salary_scale!r} ({org.government.value}) is not in {SALARY_SCALES}",
+                f"{_describe(scale_key(p.salary_scale, org))} is not in {SALARY_SCALES}",
+            )
+
+
+def _check_owners(
+    load: _Loader,
+    file: str,
+    orgs: dict[str, Organisation],
+    records: Sequence[tuple[Row, SalaryScale | DiplomaLevelRule]],
+    *,
+    local_needs_owner: bool,
+) -> None:
+    """org_id names an organisation of the row's government. For a salary scale: required
+    for a local scale, empty for a federal or Flemish one (those hold for the whole
+    government)."""
+    rejected_orgs = load.rejected_values(ORGANISATIONS, "org_id")
+    for row, record in records:
+        government = record.government
+        if record.org_id is None:
+            if local_needs_owner and government is Government.LOCAL:
+                load.add(
+                    file,
+                    row,
+                    "org_id",
+                    "a local scale belongs to the local government that set it: give its "
+                    "org_id (since 2023 each local government sets its own scales)",
+                )
+            continue
+        if local_needs_owner and government is not Government.LOCAL:
+            load.add(
+                file,
+                row,
+                "org_id",
+                f"a {government.value} scale holds for the whole government: leave org_id empty",
+            )
+            continue
+        org = orgs.get(record.org_id)
+        if org is None:
+            if record.org_id not in rejected_orgs and load.checkable(ORGANISATIONS):
+                load.add(file, row, "org_id", f"{record.org_id!r} is not in {ORGANISATIONS}")
+        elif org.government is not government:
+            load.add(
+                file,
+                row,
+                "org_id",
+                f"{record.org_id} is {org.government.value} in {ORGANISATIONS}, "
+                f"not {government.value}",
             )
 
 
@@ -281,6 +354,8 @@ def _check_steps(load: _Loader, codes: dict[str, Row], steps: list[tuple[Row, St
 
 
 def _check_coefficients(load: _Loader, coefficients: list[tuple[Row, IndexCoefficient]]) -> None:
+    """Each value is 1.02^n to 4 decimals, and within one government each coefficient
+    exceeds the one before it (governments apply the same steps from their own months)."""
     for row, c in coefficients:
         if not is_published_step(c.coefficient):
             n, value = nearest_step(c.coefficient)
@@ -291,28 +366,73 @@ def _check_coefficients(load: _Loader, coefficients: list[tuple[Row, IndexCoeffi
                 f"{c.coefficient:g} is not 1.02^n rounded to 4 decimals "
                 f"(the nearest is 1.02^{n} = {value:.4f})",
             )
-    ordered = sorted(coefficients, key=lambda rc: rc[1].in_force_from)
-    for (_, before), (row, after) in pairwise(ordered):
-        if after.coefficient <= before.coefficient:
+    by_government: dict[Government, list[tuple[Row, IndexCoefficient]]] = defaultdict(list)
+    for row, c in coefficients:
+        by_government[c.government].append((row, c))
+    for government, rows in by_government.items():
+        ordered = sorted(rows, key=lambda rc: rc[1].in_force_from)
+        for (_, before), (row, after) in pairwise(ordered):
+            if after.coefficient <= before.coefficient:
+                load.add(
+                    INDEX_COEFFICIENTS,
+                    row,
+                    "coefficient",
+                    f"{after.coefficient:g} from {after.in_force_from} does not exceed "
+                    f"{before.coefficient:g} from {before.in_force_from} ({government.value})",
+                )
+
+
+def _check_rounding(load: _Loader, rules: list[tuple[Row, SalaryRounding]]) -> None:
+    """Every government has its rule: an amount it pays cannot be computed without one."""
+    if not load.checkable(SALARY_ROUNDING) or load.rejected.get(SALARY_ROUNDING):
+        return
+    present = {rule.government for _, rule in rules}
+    for government in Government:
+        if government not in present:
+            load.add(SALARY_ROUNDING, None, "government", f"no rule for {government.value!r}")
+
+
+def _check_diploma_levels(
+    load: _Loader,
+    rules: list[tuple[Row, DiplomaLevelRule]],
+    levels: list[tuple[str, Row, str, str | None, str]],
+) -> None:
+    """Every level of the shipped procedures and scales gets exactly one diploma level:
+    none means a row is missing, two mean the patterns of a government overlap.
+    `levels`: (file, row, government, org_id, level)."""
+    if not load.checkable(DIPLOMA_LEVELS) or load.rejected.get(DIPLOMA_LEVELS):
+        return
+    records = [rule for _, rule in rules]
+    for file, row, government, org_id, level in levels:
+        found = diploma_level_of(records, government, org_id, level)
+        if not found:
             load.add(
-                INDEX_COEFFICIENTS,
+                file,
                 row,
-                "coefficient",
-                f"{after.coefficient:g} from {after.in_force_from} does not exceed "
-                f"{before.coefficient:g} from {before.in_force_from}",
+                "level",
+                f"{level!r} ({government}) matches no pattern of {DIPLOMA_LEVELS}",
+            )
+        elif len(found) > 1:
+            load.add(
+                file,
+                row,
+                "level",
+                f"{level!r} ({government}) matches patterns of {DIPLOMA_LEVELS} with different "
+                f"diploma levels ({', '.join(sorted(d.value for d in found))})",
             )
 
 
 def _check_postings(
     load: _Loader,
     orgs: dict[str, Organisation],
-    scales: set[tuple[str, str]],
-    coefficients: set[float],
+    scales: set[ScaleKey],
+    coefficients: set[tuple[str, float]],
     postings: list[tuple[Row, SalaryPosting]],
 ) -> None:
-    """A posting names a known organisation of its government, a known scale, and a
-    coefficient of index_coefficients.csv. References to a rejected or unreadable row are
-    not reported again."""
+    """A posting names a known organisation of its government, a scale that organisation
+    uses (its own when local), and a coefficient of its government in
+    index_coefficients.csv. References to a rejected or unreadable row are not reported
+    again."""
     rejected_orgs = load.rejected_values(ORGANISATIONS, "org_id")
     rejected_scales = load.rejected_values(SALARY_SCALES, "scale")
     rejected_coefficients = load.rejected_values(INDEX_COEFFICIENTS, "coefficient")
@@ -330,20 +450,13 @@ def _check_postings(
                 f"{government!r} is not the government of {p.org_id} "
                 f"({org.government.value} in {ORGANISATIONS})",
             )
-        if (
-            (p.scale, government) not in scales
-            and p.scale not in rejected_scales
-            and load.checkable(SALARY_SCALES)
-        ):
-            load.add(
-                SALARY_POSTINGS,
-                row,
-                "scale",
-                f"{p.scale!r} ({government}) is not in {SALARY_SCALES}",
-            )
+        owner = p.org_id if p.government is Government.LOCAL else None
+        key: ScaleKey = (p.scale, government, owner)
+        if key not in scales and p.scale not in rejected_scales and load.checkable(SALARY_SCALES):
+            load.add(SALARY_POSTINGS, row, "scale", f"{_describe(key)} is not in {SALARY_SCALES}")
         if (
             p.coefficient is not None
-            and p.coefficient not in coefficients
+            and (government, p.coefficient) not in coefficients
             and row.values.get("coefficient") not in rejected_coefficients
             and load.checkable(INDEX_COEFFICIENTS)
         ):
@@ -351,7 +464,7 @@ def _check_postings(
                 SALARY_POSTINGS,
                 row,
                 "coefficient",
-                f"{p.coefficient:g} is not in {INDEX_COEFFICIENTS}",
+                f"{p.coefficient:g} is not in {INDEX_COEFFICIENTS} for {government}",
             )
 
 
@@ -389,15 +502,27 @@ def _load(directory: Path) -> tuple[Reference, list[Problem]]:
     orgs = load.read(ORGANISATIONS, Organisation, lambda o: o.org_id, "org_id")
     procedures = load.read(PROCEDURES, Procedure, lambda p: p.procedure_code, "procedure_code")
     steps = load.read(STEPS, Step, lambda s: (s.procedure_code, s.step_no), "step_no")
-    scales = load.read(SALARY_SCALES, SalaryScale, lambda s: (s.scale, s.government.value), "scale")
+    scales = load.read(
+        SALARY_SCALES, SalaryScale, lambda s: (s.scale, s.government.value, s.org_id), "scale"
+    )
     coefficients = load.read(
-        INDEX_COEFFICIENTS, IndexCoefficient, lambda c: c.in_force_from, "in_force_from"
+        INDEX_COEFFICIENTS,
+        IndexCoefficient,
+        lambda c: (c.government.value, c.in_force_from),
+        "in_force_from",
     )
     postings = load.read(
         SALARY_POSTINGS,
         SalaryPosting,
         lambda p: (p.posting, p.period, p.bound),
         "posting",
+    )
+    rounding = load.read(SALARY_ROUNDING, SalaryRounding, lambda r: r.government, "government")
+    diploma_levels = load.read(
+        DIPLOMA_LEVELS,
+        DiplomaLevelRule,
+        lambda r: (r.government.value, r.org_id, r.pattern),
+        "pattern",
     )
     national = load.read(NATIONAL_FIGURES, NationalValue, lambda v: (v.year, v.figure), "figure")
     figures = _national_figures(load, national)
@@ -406,21 +531,27 @@ def _load(directory: Path) -> tuple[Reference, list[Problem]]:
     sources = load.read(SOURCES, ReferenceSource, lambda s: (s.file, s.item), "item")
     _check_sources(load, directory, sources)
 
-    _check_procedures(
-        load,
-        {o.org_id: o for _, o in orgs},
-        procedures,
-        {(s.scale, s.government.value) for _, s in scales},
-    )
+    org_by_id = {o.org_id: o for _, o in orgs}
+    scale_keys = {(s.scale, s.government.value, s.org_id) for _, s in scales}
+    _check_procedures(load, org_by_id, procedures, scale_keys)
+    _check_owners(load, SALARY_SCALES, org_by_id, scales, local_needs_owner=True)
+    _check_owners(load, DIPLOMA_LEVELS, org_by_id, diploma_levels, local_needs_owner=False)
     _check_steps(load, {p.procedure_code: row for row, p in procedures}, steps)
     _check_coefficients(load, coefficients)
+    _check_rounding(load, rounding)
     _check_postings(
         load,
-        {o.org_id: o for _, o in orgs},
-        {(s.scale, s.government.value) for _, s in scales},
-        {c.coefficient for _, c in coefficients},
+        org_by_id,
+        scale_keys,
+        {(c.government.value, c.coefficient) for _, c in coefficients},
         postings,
     )
+    levels = [
+        (PROCEDURES, row, org_by_id[p.org_id].government.value, p.org_id, p.level)
+        for row, p in procedures
+        if p.level is not None and p.org_id in org_by_id
+    ] + [(SALARY_SCALES, row, s.government.value, s.org_id, s.level) for row, s in scales]
+    _check_diploma_levels(load, diploma_levels, levels)
 
     def records(pairs: list[tuple[Row, T]]) -> tuple[T, ...]:
         return tuple(record for _, record in pairs)
@@ -430,13 +561,17 @@ def _load(directory: Path) -> tuple[Reference, list[Problem]]:
         procedures=records(procedures),
         steps=tuple(sorted(records(steps), key=lambda s: (s.procedure_code, s.step_no))),
         salary_scales=records(scales),
-        coefficients=tuple(sorted(records(coefficients), key=lambda c: c.in_force_from)),
+        coefficients=tuple(
+            sorted(records(coefficients), key=lambda c: (c.government.value, c.in_force_from))
+        ),
         national_figures=figures,
         tasks=records(tasks),
         thresholds=thresholds,
         salary_postings=records(postings),
         national_values=tuple(sorted(records(national), key=lambda v: (v.year, v.figure))),
         sources=records(sources),
+        rounding=records(rounding),
+        diploma_levels=records(diploma_levels),
     )
     return reference, load.problems
 
@@ -469,7 +604,7 @@ def _load_checked(directory: Path, _fingerprint: tuple[tuple[str, int, int], ...
         raise ReferenceDataError([str(p) for p in problems])
     log.info(
         "reference data from %s: %d organisations, %d procedures, %d steps, %d scales, "
-        "%d coefficients, %d salary postings",
+        "%d coefficients, %d salary postings, %d diploma-level rules",
         directory,
         len(reference.organisations),
         len(reference.procedures),
@@ -477,5 +612,6 @@ def _load_checked(directory: Path, _fingerprint: tuple[tuple[str, int, int], ...
         len(reference.salary_scales),
         len(reference.coefficients),
         len(reference.salary_postings),
+        len(reference.diploma_levels),
     )
     return reference

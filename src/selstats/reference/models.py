@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from enum import StrEnum
 from itertools import pairwise
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from selstats.domain.enums import Government
 
@@ -137,6 +139,7 @@ class SalaryPosting(_Model):
     coefficient: float | None = Field(default=None, gt=0)
     source_year: int | None = Field(default=None, ge=1900, le=2100)
     note: str | None = None
+    source: str = Field(min_length=1)  # the posting: organisation, code, title, year, URL
 
     @model_validator(mode="after")
     def _complete(self) -> SalaryPosting:
@@ -148,3 +151,70 @@ class SalaryPosting(_Model):
         elif any(value is not None for value in described.values()):
             raise ValueError("period, bound and coefficient need a published amount")
         return self
+
+
+class Rounding(StrEnum):
+    """How an indexed amount is brought to the cent."""
+
+    TRUNCATE = "truncate"  # the cents of the exact amount, the rest dropped (3,454.916 -> .91)
+    HALF_UP = "half_up"  # to the nearest cent, a half cent up (2,444.307 -> .31; x.xx5 -> up)
+
+
+class SalaryRounding(_Model):
+    """The rounding rule of the government that pays an amount, annual and monthly, with
+    its source (or the words saying that none was found and what is assumed)."""
+
+    government: Government
+    annual_rounding: Rounding
+    monthly_rounding: Rounding
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+
+class DiplomaLevel(StrEnum):
+    """The diploma a level asks, the same four across governments."""
+
+    A = "A"  # master
+    B = "B"  # bachelor
+    C = "C"  # upper secondary
+    D = "D"  # no diploma required
+
+
+class DiplomaLevelRule(_Model):
+    """Levels (classes, ranks, scales) of a government, or of one organisation, that ask
+    one diploma level: `pattern` is a regular expression the whole level matches,
+    case-insensitively. A rule of an organisation wins over its government's."""
+
+    government: Government
+    org_id: str | None = None
+    pattern: str = Field(min_length=1)
+    diploma_level: DiplomaLevel
+    source: str = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"not a regular expression ({error})") from None
+        return pattern
+
+    def matches(self, level: str) -> bool:
+        """The same test the store applies (`regexp_full_match(level, pattern, 'i')`)."""
+        return re.fullmatch(self.pattern, level, flags=re.IGNORECASE) is not None
+
+
+def diploma_level_of(
+    rules: Sequence[DiplomaLevelRule], government: str, org_id: str | None, level: str | None
+) -> set[DiplomaLevel]:
+    """The diploma levels the rules give `level` of an organisation of `government`: the
+    organisation's own rules when one matches, else its government's. One element when the
+    level is mapped, none when no rule matches it, several when rules overlap (a mistake the
+    loader reports). The store does the same in SQL (view `level_diplomas`, schema_v4.sql)."""
+    if level is None:
+        return set()
+    matching = [r for r in rules if r.government.value == government and r.matches(level)]
+    own = {r.diploma_level for r in matching if org_id is not None and r.org_id == org_id}
+    return own or {r.diploma_level for r in matching if r.org_id is None}

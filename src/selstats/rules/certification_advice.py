@@ -606,12 +606,14 @@ def advice_messages(
     what would close it."""
     line = thresholds.qcheck_threshold_percent
     messages: list[Message] = []
+    if row.get("gaps") is None:  # hidden: it would give small counts back (suppression)
+        return [Message("hidden")]
     gaps = [part.partition("=") for part in str(row.get("gaps") or "").split(",") if part]
     if not gaps and row.get("qualifies_for") == Certification.CLIENT.value:
         return [Message("qualifies_client")]
     for code, _, amount in gaps:
         if code == TOO_FEW_CERTIFIED:
-            have = int(row["certified_staff"])  # type: ignore[call-overload]
+            have = _whole(row["certified_staff"])
             need = thresholds.min_certified_staff
             messages.append(Message(code, {"count": int(amount), "have": have, "need": need}))
         elif code == QCHECK_BELOW:
@@ -659,6 +661,14 @@ class Condition:
     met: bool
 
 
+def _whole(value: object) -> int | None:
+    """A count as a number; None when small-cell suppression made it text ("<5")."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() else None
+
+
 def client_conditions(
     row: Mapping[str, object], thresholds: CertificationThresholds = DEFAULT_THRESHOLDS
 ) -> list[Condition]:
@@ -676,7 +686,7 @@ def client_conditions(
         ("pro_partner", t.min_pro_partners, "pro_partners", NO_PRO_PARTNER),
     ]
     found = [
-        Condition(code, required, int(row[column]), reason not in reasons)  # type: ignore[call-overload]
+        Condition(code, required, _whole(row[column]), reason not in reasons)
         for code, required, column, reason in staff
     ]
     figure = row.get("qcheck_figure")

@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from datetime import date
 
+from selstats.domain.enums import Government
 from selstats.domain.models import IndexCoefficient
 
 STEP = 1.02
@@ -43,22 +44,31 @@ def nearest_step(coefficient: float) -> tuple[int, float]:
     return n, round(STEP**n, DECIMALS)
 
 
-def coefficient_on(day: date, coefficients: Sequence[IndexCoefficient]) -> float:
-    """The coefficient in force on `day`: the one with the latest start on or before it.
+def coefficient_on(
+    day: date, coefficients: Sequence[IndexCoefficient], government: Government | str
+) -> float:
+    """The coefficient `government` applies on `day`: of its coefficients, the one with the
+    latest start on or before it.
 
-    Raises ValueError when `day` is before the first known coefficient: pay on that date
-    cannot be computed from the reference data, and guessing would invent an amount.
+    Raises ValueError when `day` is before that government's first known coefficient: pay on
+    that date cannot be computed from the reference data, and guessing would invent an
+    amount.
     """
-    in_force = [c for c in coefficients if c.in_force_from <= day]
+    own = [c for c in coefficients if c.government == Government(government)]
+    in_force = [c for c in own if c.in_force_from <= day]
     if not in_force:
-        first = min((c.in_force_from for c in coefficients), default=None)
+        first = min((c.in_force_from for c in own), default=None)
         known = f"the first known is in force from {first}" if first else "none is known"
-        raise ValueError(f"no index coefficient in force on {day}: {known}")
+        raise ValueError(f"no index coefficient of {government} in force on {day}: {known}")
     return max(in_force, key=lambda c: c.in_force_from).coefficient
 
 
-def latest(coefficients: Sequence[IndexCoefficient]) -> IndexCoefficient:
-    """The most recent coefficient (by start date). Raises ValueError when there is none."""
-    if not coefficients:
-        raise ValueError("no index coefficients")
-    return max(coefficients, key=lambda c: c.in_force_from)
+def latest(
+    coefficients: Sequence[IndexCoefficient], government: Government | str
+) -> IndexCoefficient:
+    """The most recent coefficient of `government` (by start date). Raises ValueError when
+    there is none."""
+    own = [c for c in coefficients if c.government == Government(government)]
+    if not own:
+        raise ValueError(f"no index coefficients of {government}")
+    return max(own, key=lambda c: c.in_force_from)

@@ -17,19 +17,18 @@ def _sql(name: str) -> str:
 
 
 def refresh_summaries_sql() -> str:
-    """Rebuilds the derived summaries (`step_facts`, `list_states`) from what they sum up.
-    Written for the latest version: `migrate` runs it once, after the last migration (a
-    migration that ran it would read tables of versions still to come)."""
+    """Rebuilds the derived summaries (`step_facts`, `list_states`) from what they sum up."""
     return _sql("summaries.sql")
 
 
-# version -> SQL that brings a store from the version before it to this one. Versions are
-# applied in increasing order; a number may be missing (versions are handed out to changes
-# made side by side), so each migration touches only its own tables.
+# version -> SQL that brings a store from the version before it to this version. The
+# summaries are not rebuilt inside a migration (they follow the newest schema): `migrate`
+# rebuilds them once after the last one, from what the store holds.
 MIGRATIONS: dict[int, Callable[[], str]] = {
     1: lambda: _sql("schema.sql"),
     2: lambda: _sql("schema_v2.sql"),
     3: lambda: _sql("schema_v3.sql"),
+    4: lambda: _sql("schema_v4.sql"),
     5: lambda: _sql("schema_v5.sql"),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -50,13 +49,17 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring the store to SCHEMA_VERSION inside the caller's transaction; returns the version."""
+    """Bring the store to SCHEMA_VERSION inside the caller's transaction; returns the version.
+
+    The versions are applied in order; a number without a migration is skipped (each
+    migration stands on its own). When any ran, the summaries are rebuilt from what the store
+    holds (a version-1 store had none; a later version may add a column to them)."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
         raise StoreVersionError(
             f"store has schema version {current}; this selstats knows up to {SCHEMA_VERSION}"
         )
-    pending = sorted(v for v in MIGRATIONS if v > current)
+    pending = sorted(version for version in MIGRATIONS if version > current)
     for version in pending:
         log.info("migrating store to schema version %d", version)
         con.execute(MIGRATIONS[version]())
@@ -65,6 +68,5 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             {"v": str(version)},
         )
     if pending:
-        # The summaries of an older store, filled from what it holds.
         con.execute(refresh_summaries_sql())
     return SCHEMA_VERSION

@@ -1,8 +1,9 @@
 """Brings the reference data of data/reference/ into a store.
 
-Scales, coefficients and national figures are the shipped files' to decide: they are
-replaced on every write. The four reference procedures are only added when missing, so that
-results can be imported for them directly while a user's own changes to them are kept.
+Scales, coefficients, rounding rules, diploma levels and national figures are the shipped
+files' to decide: they are replaced on every import. The four reference procedures are only
+added when missing, so that results can be imported for them directly while a user's own
+changes to them are kept.
 """
 
 from __future__ import annotations
@@ -10,7 +11,14 @@ from __future__ import annotations
 from selstats.reference import Reference, load_reference
 from selstats.store.writer import KEYS, StoreWriter
 
-REPLACED = ("salary_scales", "salary_postings", "index_coefficients", "national_figures")
+REPLACED = (
+    "salary_scales",
+    "salary_postings",
+    "index_coefficients",
+    "salary_rounding",
+    "diploma_levels",
+    "national_figures",
+)
 ADDED_WHEN_MISSING = ("organisations", "procedures", "steps")
 
 

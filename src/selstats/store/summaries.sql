@@ -32,7 +32,8 @@ select
     ps_scope.org_name,
     ps_scope.government,
     ps_scope.level,
-    ps_scope.year
+    ps_scope.year,
+    ps_scope.diploma_level
 from steps as st
 inner join procedure_scope as ps_scope using (procedure_code)
 left join step_states as ss using (procedure_code, step_no)

@@ -37,9 +37,11 @@ KEYS: dict[str, tuple[str, ...]] = {
     "list_entries": ("procedure_code", "candidate_ref"),
     "consultants": ("consultant_ref",),
     "qchecks": ("consultant_ref", "procedure_code", "check_date"),
-    "salary_scales": ("scale", "government"),
+    "salary_scales": ("scale", "government", "org_id"),
     "salary_postings": ("posting", "period", "bound"),
-    "index_coefficients": ("in_force_from",),
+    "index_coefficients": ("government", "in_force_from"),
+    "salary_rounding": ("government",),
+    "diploma_levels": ("government", "org_id", "pattern"),
     "national_figures": ("year",),
 }
 

@@ -11,7 +11,12 @@
 #                          has no dated procedure).
 #   $govs       VARCHAR[]  organisations.government in the list; empty list = all
 #   $orgs       VARCHAR[]  procedures.org_id in the list; empty = all
-#   $levels     VARCHAR[]  procedures.level in the list, exact values ('A2'); empty = all
+#   $levels     VARCHAR[]  DIPLOMA levels in the list ('A', 'B', 'C', 'D'); empty = all.
+#                          A procedure's diploma level (procedure_scope.diploma_level) is
+#                          derived from its level, class, rank or scale (federal A2, local
+#                          C1-C3, Flemish B1) by data/reference/diploma_levels.csv; one no
+#                          rule maps has none and is left out when the filter is set. The
+#                          class, rank or scale stays in procedures.level.
 #   $procs      VARCHAR[]  procedures.procedure_code in the list; empty = all
 #   $allowed    VARCHAR[]  access scope, the organisations the user may see; NULL = all.
 #                          Not a sidebar filter: the logged-in user's scope
@@ -19,7 +24,7 @@
 #
 # "The procedures in the filter": start a page's query with this CTE (the table macros
 # `scoped_procedures` and `scoped_organisations` are in src/selstats/store/schema.sql;
-# `scoped_procedures` gives procedures.* plus org_name, government and year):
+# `scoped_procedures` gives procedures.* plus org_name, government, year and diploma_level):
 #
 #   with scope as (
 #       select *
@@ -42,7 +47,9 @@ URL query parameters (the deep-link format), e.g.
 repeated; a comma-separated value is accepted too). A value equal to the default (the
 store's first or last year, an empty list) is left out of the URL. Invalid values are
 ignored: a year that is not an integer, a government outside the enum, a code the store
-does not offer under the other filters; a year outside the store's years is clamped to them.
+does not offer under the other filters (so a link from before the diploma levels, with
+`levels=A2`, opens with the level filter empty); a year outside the store's years is
+clamped to them.
 
 The widgets' session-state keys start with `filter_`; pages must not use that prefix.
 """
@@ -232,7 +239,11 @@ def _period(years: tuple[int, ...]) -> tuple[int | None, int | None]:
 
 
 def _multiselect(
-    key: str, label: str, options: Sequence[str], label_of: Callable[[str], str]
+    key: str,
+    label: str,
+    options: Sequence[str],
+    label_of: Callable[[str], str],
+    help: str | None = None,
 ) -> tuple[str, ...]:
     current = kept_value(key)
     valid = list(keep_valid(current if isinstance(current, list) else [], options))
@@ -242,6 +253,7 @@ def _multiselect(
         options,
         format_func=label_of,
         placeholder=t("filter.all"),
+        help=help,
         key=key,
         on_change=remember,
         args=(key,),
@@ -288,8 +300,10 @@ def sidebar_filters() -> Filters:
     )
 
     scope = Filters(year_from, year_to, govs, orgs, allowed=allowed).params()
-    levels_found = cached_query("filter_options_levels", **scope)["level"].to_list()
-    levels = _multiselect(KEY_LEVELS, t("filter.level"), levels_found, str)
+    levels_found = cached_query("filter_options_levels", **scope)["diploma_level"].to_list()
+    levels = _multiselect(
+        KEY_LEVELS, t("filter.level"), levels_found, str, help=t("filter.level_help")
+    )
 
     scope = Filters(year_from, year_to, govs, orgs, levels, allowed=allowed).params()
     procs_frame = cached_query("filter_options_procedures", **scope)

@@ -1,9 +1,11 @@
 """Charts of the salary scales page (pages/salaries.py).
 
-`salary_ranges` draws the scales of `queries/salaries.sql` at one coefficient as range bars
-(minimum to maximum), per year or per month, with the amounts the postings published
-(`queries/salary_postings.sql`) as diamonds. Unknown amounts are left off, never drawn as 0:
-the page lists them in a sentence. Nothing here imports Streamlit.
+`salary_ranges` draws the scales of `queries/salaries.sql` on one date (each at its
+government's coefficient) as range bars (minimum to maximum), per year or per month, with the
+amounts the postings published (`queries/salary_postings.sql`) as diamonds. A scale of one
+organisation (a local government's own) is named after that organisation, so two towns' C1-C3
+are two rows. Unknown amounts are left off, never drawn as 0: the page lists them in a
+sentence. Nothing here imports Streamlit.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ _NO_POSTINGS: Final = pl.DataFrame(
         "government": pl.String,
         "period": pl.String,
         "published_amount": pl.Float64,
-        "coefficient": pl.Float64,
+        "posting_coefficient": pl.Float64,
         "computed_amount": pl.Float64,
     }
 )
@@ -71,15 +73,34 @@ class SalaryTexts:
         )
 
 
-def scale_label(scale: str, level: str | None, government: str, texts: SalaryTexts) -> str:
-    """How a scale is named on the chart and in sentences: "A2 · NA23 (Federaal)"."""
-    name = texts.governments.get(government, government)
+def scale_label(
+    scale: str, level: str | None, government: str, texts: SalaryTexts, owner: str | None = None
+) -> str:
+    """How a scale is named on the chart and in sentences: "A2 · NA23 (Federaal)" for a scale
+    of a whole government, "C1 · C1-C3 (Stad Maaseik)" for the scale of one organisation
+    (`owner`, its name)."""
+    name = owner or texts.governments.get(government, government)
     return f"{level} · {scale} ({name})" if level else f"{scale} ({name})"
 
 
+def owners(frame: pl.DataFrame) -> pl.Series:
+    """The organisation each row's scale belongs to: `org_name` of a local row (a local
+    government's own scale), None for a scale of a whole government. Works on the rows of
+    salaries.sql and of salary_postings.sql (whose federal rows name their organisation but
+    use their government's scale)."""
+    if "org_name" not in frame.columns:
+        return pl.Series("owner", [None] * frame.height, dtype=pl.String)
+    local = frame.get_column("government") == "local"
+    names = frame.get_column("org_name").cast(pl.String)
+    values = [n if m else None for n, m in zip(names, local, strict=True)]
+    return pl.Series("owner", values, dtype=pl.String)
+
+
 def _labelled(frame: pl.DataFrame, texts: SalaryTexts) -> pl.Series:
-    rows = frame.select("scale", "level", "government").iter_rows()
-    return pl.Series("label", [scale_label(s, lv, g, texts) for s, lv, g in rows], dtype=pl.String)
+    rows = frame.select("scale", "level", "government").with_columns(owners(frame)).iter_rows()
+    return pl.Series(
+        "label", [scale_label(s, lv, g, texts, o) for s, lv, g, o in rows], dtype=pl.String
+    )
 
 
 def _euros(frame: pl.DataFrame, column: str, lang: str) -> pl.Series:
@@ -94,13 +115,14 @@ def salary_ranges(
     texts: SalaryTexts,
     lang: str,
 ) -> alt.LayerChart:
-    """Each scale from its minimum to its maximum at the coefficient of `scales`, per year
+    """Each scale from its minimum to its maximum at its coefficient in `scales`, per year
     (`period="annual"`) or per month, coloured by government, and the published amounts of
     the postings of that period as black diamonds at their own coefficient.
 
-    `scales`: rows of salaries.sql (scale, level, government, annual_min, annual_max,
-    monthly_min, monthly_max); `postings`: rows of salary_postings.sql (posting, org_name,
-    scale, level, government, period, published_amount, coefficient, computed_amount), or
+    `scales`: rows of salaries.sql (scale, level, government, org_name, annual_min,
+    annual_max, monthly_min, monthly_max); `postings`: rows of salary_postings.sql
+    (posting, org_name, scale, level, government, period, published_amount, coefficient,
+    computed_amount), or
     None when the store has none. A scale with no known amount, and a posting with no
     published amount, are not drawn."""
     low, high = f"{period}_min", f"{period}_max"
@@ -127,7 +149,7 @@ def salary_ranges(
         _euros(published, "published_amount", lang).alias("published_text"),
         pl.Series(
             "coefficient_text",
-            [fmt_num(c, lang, 4) for c in published.get_column("coefficient").to_list()],
+            [fmt_num(c, lang, 4) for c in published.get_column("posting_coefficient").to_list()],
             dtype=pl.String,
         ),
         _euros(published, "computed_amount", lang).alias("computed_text"),
