@@ -78,8 +78,9 @@ def users_toml(tmp_path: Path) -> Path:
     )
 
 
-def _session_ids(page: Page) -> list[str]:
-    """Collects the session id of every `new_session` the page's websocket receives."""
+def _session_ids(page: Page, deferred: list[str] | None = None) -> list[str]:
+    """Collects the session id of every `new_session` the page's websocket receives (and
+    into `deferred` the placeholder id of every download button drawn)."""
     ids: list[str] = []
 
     def on_frame(payload: bytes | str) -> None:
@@ -87,6 +88,9 @@ def _session_ids(page: Page) -> list[str]:
             message = ForwardMsg.FromString(payload)
             if message.WhichOneof("type") == "new_session":
                 ids.append(message.new_session.initialize.session_id)
+            element = message.delta.new_element
+            if deferred is not None and element.WhichOneof("type") == "download_button":
+                deferred.append(element.download_button.deferred_file_id)
 
     def on_websocket(websocket: WebSocket) -> None:
         if websocket.url.endswith("/_stcore/stream"):
@@ -143,6 +147,30 @@ def _run_as_bare_client(
     return messages, b"".join(m.SerializeToString() for m in messages)
 
 
+def _ask_for_file(base_url: str, session_id: str, file_id: str) -> ForwardMsg:
+    """Resume the session `session_id` with no cookie and ask for the download `file_id`
+    (what a click on a download button sends); the server's answer."""
+    url = base_url.replace("http://", "ws://") + "/_stcore/stream"
+    with sync_client.connect(
+        url,
+        subprotocols=["streamlit", "none", session_id],
+        open_timeout=20,  # type: ignore[list-item]
+    ) as ws:
+        ask = BackMsg()
+        ask.backend_operation_request.request_id = "stolen-1"
+        ask.backend_operation_request.session_id = session_id
+        ask.backend_operation_request.deferred_file.file_id = file_id
+        ws.send(ask.SerializeToString())
+        deadline = time.monotonic() + RUN_TIMEOUT_S
+        while time.monotonic() < deadline:
+            payload = ws.recv(timeout=max(deadline - time.monotonic(), 0.1))
+            if isinstance(payload, bytes):
+                message = ForwardMsg.FromString(payload)
+                if message.WhichOneof("type") == "backend_operation_response":
+                    return message
+    pytest.fail("no answer to the download request")
+
+
 def _resumed(messages: list[ForwardMsg]) -> list[str]:
     return [
         m.new_session.initialize.session_id
@@ -189,3 +217,40 @@ def test_a_stolen_session_id_without_the_cookie_gets_no_figures(
     assert [e["detail"]["reason"] for e in refused] == ["session_binding", "session_binding"]
     assert all(e["user"] == "hr-b" and e["outcome"] == "failed" for e in refused)
     assert all(victim not in json.dumps(e) for e in events)  # the raw id is logged nowhere
+
+
+def test_a_stolen_session_id_cannot_download_and_every_download_is_audited(
+    page: Page, small_db: Path, users_toml: Path
+) -> None:
+    """Downloads are produced outside any script run (a `deferred_file` request on the
+    websocket), so they check the binding themselves. The browser's own download is
+    recorded ok with its size; the same button asked over a connection without the cookie
+    is refused and recorded as failed."""
+    deferred: list[str] = []
+    ids = _session_ids(page, deferred)
+    with serve(small_db, users_toml) as url:
+        page.goto(url + "/")
+        wait_for_app_idle(page)
+        _log_in(page)
+        expect(page.get_by_role("heading", name=nl("page.overview"))).to_be_visible()
+        victim = ids[-1]
+        buttons = page.locator(".st-key-overview_downloads").get_by_test_id("stDownloadButton")
+        with page.expect_download() as info:
+            buttons.filter(has=page.get_by_text(nl("download.csv"), exact=True)).click()
+        saved = info.value.path()
+        size = Path(saved).stat().st_size
+        assert size > 0
+
+        answer = _ask_for_file(url, victim, deferred[-4])  # the overview's CSV button
+        response = answer.backend_operation_response
+        assert response.error_msg and not response.deferred_file.url
+
+    events = [json.loads(line) for line in audit_path(small_db).read_text().splitlines()]
+    exports = [e for e in events if e["event"] == "export"]
+    assert [(e["outcome"], e["error"]) for e in exports] == [
+        ("ok", None),
+        ("failed", "SessionBindingError"),
+    ]
+    assert exports[0]["detail"]["bytes"] == size  # recorded once the file existed
+    assert exports[0]["detail"]["file"] == exports[1]["detail"]["file"] == "overview.csv"
+    assert exports[0]["session"] == exports[1]["session"] != victim
