@@ -315,6 +315,31 @@ def test_oidc_user_gets_the_roles_of_the_users_file(store: Path, users_file: Pat
     assert [(e["event"], e["detail"]) for e in _events(store)] == [("login", {"mode": "oidc"})]
 
 
+def test_an_oidc_login_is_bound_to_the_browser_too(
+    store: Path, users_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit already refuses to resume an OIDC session without its login cookie; the
+    app's own binding holds as well (here the session state is kept, the cookie changes)."""
+    at = _oidc_app({"is_logged_in": True, "email": "oidc.hr@beta.example"}).run()
+    assert _titles(at) == [nl("page.overview")]
+    connect_as(identity.Connection({}, peer="203.0.113.66"), monkeypatch)
+    at.run()
+    assert [w.value for w in at.warning] == [nl("access.session_elsewhere")]
+    _data_free(at)
+    connect_as(BROWSER, monkeypatch)
+    at.run()
+    assert _titles(at) == [nl("page.overview")]
+
+
+def test_no_oidc_login_without_a_cookie_to_bind_it_to(
+    store: Path, users_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect_as(identity.Connection({}), monkeypatch)
+    at = _oidc_app({"is_logged_in": True, "email": "oidc.hr@beta.example"}).run()
+    assert [w.value for w in at.warning] == [nl("access.cookies_needed")]
+    _data_free(at)
+
+
 @pytest.mark.parametrize(
     ("user", "sentence"),
     [
