@@ -207,7 +207,21 @@ def _count_message(n: int, lang: str) -> str:
     }[lang]
 
 
+def _os_user() -> str:
+    """Who runs the command, for the audit log: the operating system's user name."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no name for this uid (a bare container)
+        return f"uid:{os.getuid()}"
+
+
 def _export(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import dataclasses
+
+    from selstats.access.audit import recorded
+    from selstats.access.origin import Origin
     from selstats.export import EXCEL_CSV, CsvDialect, write_batches
     from selstats.store.connection import open_reader
     from selstats.tables import Scope, export_relation, table_params
@@ -217,7 +231,6 @@ def _export(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser)
     if not db.exists():
         print(f"store not found: {db} (build it with `selstats demo`)", file=sys.stderr)
         return EXIT_INVALID
-    con = open_reader(db)
     scope = Scope(
         year_from=args.year_from,
         year_to=args.year_to,
@@ -226,23 +239,38 @@ def _export(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser)
         levels=tuple(args.level),
         procs=tuple(args.procedure),
     )
-    params = table_params(
-        con, scope, as_of=args.as_of, mode=args.mode, coefficient=args.coefficient
-    )
-    relation = export_relation(con, args.table, params)
-    dialect = EXCEL_CSV if args.excel else CsvDialect()
-    reader = relation.to_arrow_reader(batch_size=100_000)
-    if args.out is None:
-        try:
-            rows = write_batches(reader, sys.stdout.buffer, "csv", dialect)
-        except BrokenPipeError:
-            # `selstats export ... | head` closed the pipe: that is the reader's choice.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
-    else:
+    # Recorded in the store's audit file once the export ended: ok with its rows, or failed
+    # with the error's class (an exception still ends the command as before).
+    detail = {
+        "table": args.table,
+        "format": "csv-excel" if args.excel and args.format == "csv" else args.format,
+        "file": str(args.out) if args.out is not None else "-",
+        **{k: v for k, v in dataclasses.asdict(scope).items() if v not in (None, ())},
+        **{k: v for k in ("as_of", "mode", "coefficient") if (v := getattr(args, k)) is not None},
+    }
+    with recorded(
+        "export", user=_os_user(), detail=detail, origin=Origin(source="cli"), db=db
+    ) as record:
+        con = open_reader(db)
+        params = table_params(
+            con, scope, as_of=args.as_of, mode=args.mode, coefficient=args.coefficient
+        )
+        relation = export_relation(con, args.table, params)
+        dialect = EXCEL_CSV if args.excel else CsvDialect()
+        reader = relation.to_arrow_reader(batch_size=100_000)
+        if args.out is None:
+            try:
+                record.detail["rows"] = write_batches(reader, sys.stdout.buffer, "csv", dialect)
+            except BrokenPipeError:
+                # `selstats export ... | head` closed the pipe: that is the reader's choice,
+                # but not every row was written.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                record.fail("BrokenPipeError")
+            return EXIT_OK
         with tqdm(desc=f"export {args.table}", unit="row", file=sys.stderr) as bar:
             rows = write_batches(reader, args.out, args.format, dialect, progress=bar.update)
-        print(f"{args.table}: {rows} rows -> {args.out}", file=sys.stderr)
+        record.detail["rows"] = rows
+    print(f"{args.table}: {rows} rows -> {args.out}", file=sys.stderr)
     return EXIT_OK
 
 

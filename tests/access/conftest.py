@@ -1,7 +1,11 @@
 """Fixtures for the access tests: the hand-computed small store (tests/fixtures/small_store.py:
 ORG-A "Dienst Alfa" with P-A1 and candidates A01-A08; ORG-B "Stad Beta" with P-B1, P-B2 and
-candidates B01-B05, B21, B22), a users file with one user per role, clean Streamlit caches
-and helpers to run the app as one of them in AppTest.
+candidates B01-B05, B21, B22), a users file with one user per role, clean Streamlit caches,
+a fresh login throttle file per test, and helpers to run the app as one of them in AppTest.
+
+AppTest has no websocket, so the connection a run sees (cookies, peer address) is
+`identity.connection`, replaced here by the test "browser" `BROWSER` (Streamlit's XSRF
+cookie, as a browser holds it); `connect_as(...)` switches to another one mid-test.
 
 Passwords are hashed with cheap argon2 parameters so the tests stay fast; verification reads
 the parameters from the hash, exactly as for real hashes.
@@ -18,7 +22,7 @@ import streamlit as st
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from selstats.access import identity
+from selstats.access import identity, session_binding
 from selstats.access.roles import Role
 from selstats.access.users import User, write_users
 from tests.fixtures.small_store import build_small_store
@@ -59,11 +63,34 @@ def clear_streamlit_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
+def xsrf_cookie(token: bytes, mask: bytes = b"\x01\x02\x03\x04") -> str:
+    """Streamlit's XSRF cookie for `token` as a response sets it: `2|mask|masked|time`
+    (each byte XOR-ed with the mask byte at its position modulo 4)."""
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(token))
+    return f"2|{mask.hex()}|{masked.hex()}|1700000000"
+
+
+BROWSER_TOKEN: Final = bytes(range(16))
+BROWSER: Final = identity.Connection(
+    cookies={"_streamlit_xsrf": xsrf_cookie(BROWSER_TOKEN)}, peer="192.0.2.10"
+)
+
+
 @pytest.fixture(autouse=True)
-def fresh_throttle() -> Iterator[None]:
-    identity.THROTTLE._failures.clear()
-    yield
-    identity.THROTTLE._failures.clear()
+def fresh_throttle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test counts failed logins in a file of its own."""
+    monkeypatch.setenv("SELSTATS_STATE_DIR", str(tmp_path / "state"))
+
+
+@pytest.fixture(autouse=True)
+def browser_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run comes over the test browser's connection unless a test says otherwise."""
+    connect_as(BROWSER, monkeypatch)
+
+
+def connect_as(conn: identity.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, the session's websocket is `conn` (its cookies and address)."""
+    monkeypatch.setattr(identity, "connection", lambda session_id: conn)
 
 
 @pytest.fixture(autouse=True)
@@ -94,11 +121,12 @@ def users_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def app_as(username: str | None, query: dict[str, str | list[str]] | None = None) -> AppTest:
-    """The app, logged in as `username` of the users file (the state a successful login
-    leaves), with URL query parameters; not run yet."""
+    """The app, logged in as `username` of the users file in the test browser `BROWSER`
+    (the state a successful login leaves), with URL query parameters; not run yet."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     if username is not None:
         at.session_state["_selstats_login"] = username
+        at.session_state["_selstats_binding"] = session_binding.fingerprint(BROWSER.cookies)
     if query:
         at.query_params.update(query)
     return at

@@ -9,11 +9,22 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from selstats.access import identity
 from selstats.access.audit import audit_path
 from selstats.access.identity import THROTTLE
+from selstats.access.origin import session_hash
 from selstats.ui.i18n import translate
 
-from .conftest import APP, PASSWORDS, TIMEOUT, app_as
+from .conftest import (
+    APP,
+    BROWSER,
+    BROWSER_TOKEN,
+    PASSWORDS,
+    TIMEOUT,
+    app_as,
+    connect_as,
+    xsrf_cookie,
+)
 from .rendered import found, rendered_text
 
 OIDC_SECRETS = {
@@ -123,13 +134,141 @@ def test_a_role_taken_away_counts_at_the_next_click(store: Path, users_file: Pat
 
 def test_repeated_failures_lock_the_name(store: Path, users_file: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    for _ in range(THROTTLE.attempts):
+    assert THROTTLE.account.attempts == 5
+    for _ in range(5):
         _login(at, "hr-b", "guess")
+        assert [e.value for e in at.error] == [nl("access.login_failed")]
     _login(at, "hr-b", PASSWORDS["hr-b"])  # right, but too late
     assert [e.value for e in at.error] == [nl("access.login_throttled")]
     _data_free(at)
     _login(at, "hr-a", PASSWORDS["hr-a"])  # another name is not locked
     assert _titles(at) == [nl("page.overview")]
+    reasons = [e["detail"]["reason"] for e in _events(store) if e["event"] == "login_failed"]
+    assert reasons == ["credentials"] * 5 + ["throttled"]
+
+
+def test_one_password_sprayed_over_many_names_locks_the_address(
+    store: Path, users_file: Path
+) -> None:
+    """20 failures from one address, each for another name (none reaches the 5 per name),
+    lock that address for every name, even a right password; another address may log in."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert THROTTLE.address.attempts == 20
+    for i in range(20):
+        _login(at, f"user{i}", "Summer2026!")
+        assert [e.value for e in at.error] == [nl("access.login_failed")]
+    _login(at, "hr-b", PASSWORDS["hr-b"])
+    assert [e.value for e in at.error] == [nl("access.login_throttled_address")]
+    _data_free(at)
+    failed = [e for e in _events(store) if e["event"] == "login_failed"]
+    assert [e["detail"].get("limit") for e in failed[-1:]] == ["address"]
+    assert {e["client"] for e in failed} == {"192.0.2.10"}
+
+
+def test_another_address_is_not_locked_by_a_sprayer(
+    store: Path, users_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(20):
+        THROTTLE.attempt(f"user{i}", "198.51.100.7")  # a sprayer elsewhere, all failed
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _login(at, "hr-b", PASSWORDS["hr-b"])  # from the test browser, 192.0.2.10
+    assert _titles(at) == [nl("page.overview")]
+    connect_as(identity.Connection(BROWSER.cookies, peer="198.51.100.7"), monkeypatch)
+    at2 = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _login(at2, "hr-a", PASSWORDS["hr-a"])
+    assert [e.value for e in at2.error] == [nl("access.login_throttled_address")]
+
+
+# ---- the login belongs to the browser ------------------------------------------------------
+
+
+def test_a_session_resumed_without_the_cookie_shows_nothing(
+    store: Path, users_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hijack: the same session (same session state, logged in), served over a websocket
+    that carries no cookie or another browser's: a sentence, no data; the browser that
+    logged in, back on its own cookie, sees its figures again."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _login(at, "hr-b", PASSWORDS["hr-b"])
+    assert _titles(at) == [nl("page.overview")]
+    other = xsrf_cookie(bytes(range(100, 116)))
+    for cookies in ({}, {"_streamlit_xsrf": other}, {"_streamlit_xsrf": "2|garbage"}):
+        connect_as(identity.Connection(cookies, peer="203.0.113.66"), monkeypatch)
+        at.run()
+        assert [w.value for w in at.warning] == [nl("access.session_elsewhere")]
+        _data_free(at)
+        assert found(rendered_text(at), ("Hilde Beta",)) == []
+    connect_as(BROWSER, monkeypatch)
+    at.run()
+    assert _titles(at) == [nl("page.overview")]
+    # the same token under a fresh mask (Streamlit re-masks it in every response) still holds
+    remasked = xsrf_cookie(BROWSER_TOKEN, mask=b"\xaa\xbb\xcc\xdd")
+    connect_as(identity.Connection({"_streamlit_xsrf": remasked}), monkeypatch)
+    at.run()
+    assert _titles(at) == [nl("page.overview")]
+    denied = [e for e in _events(store) if e["event"] == "denied"]
+    assert len(denied) == 3
+    assert {(e["user"], e["outcome"], e["client"]) for e in denied} == {
+        ("hr-b", "failed", "203.0.113.66")
+    }
+    assert {e["detail"]["reason"] for e in denied} == {"session_binding"}
+
+
+def test_a_login_name_in_the_session_without_a_binding_is_no_login(
+    store: Path, users_file: Path
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["_selstats_login"] = "hr-b"  # forged, or set before bindings existed
+    at.run()
+    assert [w.value for w in at.warning] == [nl("access.session_elsewhere")]
+    _data_free(at)
+
+
+def test_no_login_without_a_cookie_to_bind_it_to(
+    store: Path, users_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect_as(identity.Connection({}), monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _login(at, "hr-b", PASSWORDS["hr-b"])
+    assert [e.value for e in at.error] == [nl("access.cookies_needed")]
+    _data_free(at)
+    assert [(e["event"], e["detail"]["reason"]) for e in _events(store)] == [
+        ("login_failed", "no_cookie")
+    ]
+
+
+def test_a_deployment_cookie_is_required_when_named(
+    store: Path, users_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`SELSTATS_SESSION_COOKIE` names a cookie the proxy sets (HttpOnly): the login is
+    bound to it too, so the XSRF cookie alone (readable by the page's scripts) is not
+    enough to resume the session."""
+    monkeypatch.setenv("SELSTATS_SESSION_COOKIE", "selstats_browser")
+    both = {**BROWSER.cookies, "selstats_browser": "k3Jd9xQ2mP7vL0aZ5rT8wY1u"}
+    connect_as(identity.Connection(both), monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _login(at, "hr-b", PASSWORDS["hr-b"])
+    assert _titles(at) == [nl("page.overview")]
+    connect_as(BROWSER, monkeypatch)  # the XSRF cookie only
+    at.run()
+    assert [w.value for w in at.warning] == [nl("access.session_elsewhere")]
+    _data_free(at)
+
+
+def test_login_events_say_from_where(store: Path, users_file: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    _login(at, "hr-b", "wrong")
+    _login(at, "hr-b", PASSWORDS["hr-b"])
+    events = _events(store)
+    assert [(e["event"], e["outcome"], e["error"]) for e in events] == [
+        ("login_failed", "failed", "credentials"),
+        ("login", "ok", None),
+    ]
+    assert {(e["source"], e["client"]) for e in events} == {("dashboard", "192.0.2.10")}
+    sessions = {e["session"] for e in events}
+    # AppTest's session id is "test session id" (streamlit.testing.v1.local_script_runner)
+    assert sessions == {session_hash("test session id")}
+    assert "test session id" not in audit_path(store).read_text()
 
 
 def test_admin_sees_no_figures(store: Path, users_file: Path) -> None:
@@ -174,6 +313,31 @@ def test_oidc_user_gets_the_roles_of_the_users_file(store: Path, users_file: Pat
     assert at.sidebar.multiselect(key="filter_orgs").options == ["Stad Beta"]
     assert found(rendered_text(at), ("Dienst Alfa", "P-A1")) == []
     assert [(e["event"], e["detail"]) for e in _events(store)] == [("login", {"mode": "oidc"})]
+
+
+def test_an_oidc_login_is_bound_to_the_browser_too(
+    store: Path, users_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit already refuses to resume an OIDC session without its login cookie; the
+    app's own binding holds as well (here the session state is kept, the cookie changes)."""
+    at = _oidc_app({"is_logged_in": True, "email": "oidc.hr@beta.example"}).run()
+    assert _titles(at) == [nl("page.overview")]
+    connect_as(identity.Connection({}, peer="203.0.113.66"), monkeypatch)
+    at.run()
+    assert [w.value for w in at.warning] == [nl("access.session_elsewhere")]
+    _data_free(at)
+    connect_as(BROWSER, monkeypatch)
+    at.run()
+    assert _titles(at) == [nl("page.overview")]
+
+
+def test_no_oidc_login_without_a_cookie_to_bind_it_to(
+    store: Path, users_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect_as(identity.Connection({}), monkeypatch)
+    at = _oidc_app({"is_logged_in": True, "email": "oidc.hr@beta.example"}).run()
+    assert [w.value for w in at.warning] == [nl("access.cookies_needed")]
+    _data_free(at)
 
 
 @pytest.mark.parametrize(

@@ -17,21 +17,29 @@ Deny by default: no identity, an unknown identity or one without a known role st
 with a sentence. The identity (`Access`) lives in session state under `_selstats_access`;
 in local mode only the user name is kept across runs, and the roles are re-read from the
 users file on every run, so a role taken away counts from the user's next click.
+
+A login belongs to the browser that made it (`selstats.access.session_binding`): at login
+the session keeps a fingerprint of the browser's cookie, and every run (local and OIDC),
+before anything is read, and every download must come over a websocket that carries the
+same cookie. A stolen session id alone is no login. Failed logins are counted per account
+and per client address in a file all server processes share (`selstats.access.throttle`).
+Every login, refusal and download is audited with the client's address and a hash of the
+session id (`selstats.access.origin`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Final, Literal, NoReturn
 
 import streamlit as st
 
-from selstats.access import audit
+from selstats.access import audit, session_binding, throttle
+from selstats.access.origin import Origin, client_address, proxy_hops, session_hash
 from selstats.access.roles import ROLE_NAMES, Permission, Role
 from selstats.access.scope import Access, access_for
 from selstats.access.users import (
@@ -50,6 +58,7 @@ Mode = Literal["oidc", "demo", "local"]
 # Session-state keys (the frame's `_selstats_` prefix).
 ACCESS_KEY: Final = "_selstats_access"
 _LOGIN_KEY: Final = "_selstats_login"  # local mode: the user name that logged in
+_BINDING_KEY: Final = "_selstats_binding"  # the browser's cookie fingerprint at login
 _AUDITED_KEY: Final = "_selstats_access_audited"  # identity whose login was recorded
 _NOTES_KEY: Final = "_selstats_access_notes"  # sentences already shown on this run
 _DEMO_ROLE: Final = "_selstats_demo_role"
@@ -59,39 +68,121 @@ DEMO_DEFAULT_ROLE: Final = Role.BOSA.value
 _log = logging.getLogger(__name__)
 
 
-# ---- login attempts ----------------------------------------------------------------------
+# ---- the connection ----------------------------------------------------------------------
+
+# Failed logins, per account and per client address, shared by every server process.
+THROTTLE: Final = throttle.LoginThrottle()
 
 
-@dataclass
-class LoginThrottle:
-    """At most `attempts` failed logins per user name within `window` seconds; then that
-    name is refused until the window has passed since the first failure."""
+@dataclass(frozen=True)
+class Connection:
+    """The HTTP handshake of the websocket now serving a session: its cookies, the peer's
+    address and the `X-Forwarded-For` values. Empty when there is none (AppTest)."""
 
-    attempts: int = 5
-    window: float = 300.0
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _recent(self, name: str, now: float) -> list[float]:
-        recent = [at for at in self._failures.get(name, []) if now - at < self.window]
-        self._failures[name] = recent
-        return recent
-
-    def allowed(self, name: str, now: float | None = None) -> bool:
-        with self._lock:
-            return len(self._recent(name, now or time.monotonic())) < self.attempts
-
-    def failed(self, name: str, now: float | None = None) -> None:
-        now = now or time.monotonic()
-        with self._lock:
-            self._recent(name, now).append(now)
-
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name, None)
+    cookies: Mapping[str, str] = field(default_factory=dict)
+    peer: str | None = None
+    forwarded_for: tuple[str, ...] = ()
 
 
-THROTTLE: Final = LoginThrottle()
+def _session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx is not None else None
+
+
+def connection(session_id: str | None) -> Connection:
+    """The connection now serving the session `session_id`, read from Streamlit's runtime
+    (what `st.context.cookies` reads on a run, but usable off the script thread too, e.g.
+    when a download is produced). A session resumed by another websocket shows that
+    websocket's cookies, not those of the browser that logged in."""
+    from streamlit import runtime
+
+    if not session_id or not runtime.exists():
+        return Connection()
+    client = runtime.get_instance().get_client(session_id)
+    context = client.client_context if client is not None else None
+    if context is None:
+        return Connection()
+    headers = list(context.headers)
+    forwarded = tuple(value for name, value in headers if name.lower() == "x-forwarded-for")
+    return Connection(dict(context.cookies), context.remote_ip, forwarded)
+
+
+def _origin(conn: Connection, session_id: str | None) -> Origin:
+    address = client_address(conn.peer, conn.forwarded_for, proxy_hops())
+    return Origin(source="dashboard", client=address, session=session_hash(session_id))
+
+
+def current_origin() -> Origin:
+    """Where this run's request comes from, for the audit log: the client's address and a
+    hash of the session id."""
+    session_id = _session_id()
+    return _origin(connection(session_id), session_id)
+
+
+def _same_browser(username: str, mode: str) -> None:
+    """Stop the run, with a sentence and an audit record, unless the websocket serving this
+    session carries the cookie of the browser that logged in."""
+    session_id = _session_id()
+    conn = connection(session_id)
+    expected = st.session_state.get(_BINDING_KEY)
+    if session_binding.holds(expected if isinstance(expected, str) else None, conn.cookies):
+        return
+    _log.warning("session %s: a connection without the login's cookie", session_hash(session_id))
+    audit.record_event(
+        "denied",
+        user=username,
+        detail={"mode": mode, "reason": "session_binding"},
+        origin=_origin(conn, session_id),
+        outcome="failed",
+        error=session_binding.SessionBindingError.__name__,
+    )
+    # The login itself stays: the browser it belongs to may come back to this session.
+    st.session_state.pop(ACCESS_KEY, None)
+    st.warning(t("access.session_elsewhere"))
+    st.stop()
+
+
+# ---- actions started from the page --------------------------------------------------------
+
+
+def download_guard(
+    access: Access | None, detail: Mapping[str, object]
+) -> Callable[[Callable[[], bytes]], bytes]:
+    """For a download button drawn on this run: `guard(make)` produces the file with
+    `make()` when the button is clicked (Streamlit calls it off the script thread, outside
+    any run) and records an `export` event with its outcome: ok only once the bytes exist,
+    failed with the error's class otherwise. The click must come over a websocket carrying
+    the login's cookie (not checked in demo mode, which has no login)."""
+    session_id = _session_id()
+    bound = access is not None and access.mode != "demo"
+    expected = st.session_state.get(_BINDING_KEY) if bound else None
+
+    def guard(make: Callable[[], bytes]) -> bytes:
+        conn = connection(session_id)
+        origin = _origin(conn, session_id)
+        with audit.recorded("export", access=access, detail=detail, origin=origin) as record:
+            if bound and not session_binding.holds(
+                expected if isinstance(expected, str) else None, conn.cookies
+            ):
+                raise session_binding.SessionBindingError("asked over another connection")
+            data = make()
+            record.detail["bytes"] = len(data)
+        return data
+
+    return guard
+
+
+@contextmanager
+def audited(event: str, detail: Mapping[str, object] | None = None) -> Iterator[audit.Recording]:
+    """Around an action the user started on the page (an import): one audit event when it
+    ends, with the user, the client's address, the session's hash and the outcome
+    (`selstats.access.audit.recorded`)."""
+    with audit.recorded(
+        event, access=current_access(), detail=detail, origin=current_origin()
+    ) as recording:
+        yield recording
 
 
 # ---- the mode ----------------------------------------------------------------------------
@@ -175,7 +266,14 @@ def _audit_once(access: Access, event: str) -> None:
     if st.session_state.get(_AUDITED_KEY) == marker:
         return
     st.session_state[_AUDITED_KEY] = marker
-    audit.record_event(event, access=access, detail={"mode": access.mode})
+    audit.record_event(
+        event,
+        access=access,
+        detail={"mode": access.mode},
+        origin=current_origin(),
+        outcome="ok" if event == "login" else "failed",
+        error=None if event == "login" else "no_role",
+    )
 
 
 def _user_box(access: Access) -> None:
@@ -186,13 +284,14 @@ def _user_box(access: Access) -> None:
     if not access.may(Permission.VIEW_FIGURES):
         st.sidebar.info(t("access.no_figures"))
     if access.mode == "local" and st.sidebar.button(t("access.logout"), key="_selstats_logout"):
-        audit.record_event("logout", access=access)
-        for key in (_LOGIN_KEY, ACCESS_KEY, _AUDITED_KEY):
+        audit.record_event("logout", access=access, origin=current_origin())
+        for key in (_LOGIN_KEY, _BINDING_KEY, ACCESS_KEY, _AUDITED_KEY):
             st.session_state.pop(key, None)
         st.rerun()
     if access.mode == "oidc" and st.sidebar.button(t("access.logout"), key="_selstats_logout"):
-        audit.record_event("logout", access=access)
-        st.session_state.pop(ACCESS_KEY, None)
+        audit.record_event("logout", access=access, origin=current_origin())
+        for key in (_BINDING_KEY, ACCESS_KEY):
+            st.session_state.pop(key, None)
         st.logout()
         st.stop()
 
@@ -215,6 +314,7 @@ def _local_access() -> Access:
         st.session_state.pop(_LOGIN_KEY, None)
         _login_form()
         st.stop()
+    _same_browser(user.username, "local")
     access = access_for(user, "local")
     _audit_once(access, "login")
     return access
@@ -229,18 +329,44 @@ def _login_form() -> None:
     if not submitted:
         return
     name = normalise_username(username)
-    if not THROTTLE.allowed(name):
-        audit.record_event("login_failed", user=name, detail={"reason": "throttled"})
-        st.error(t("access.login_throttled"))
+    session_id = _session_id()
+    conn = connection(session_id)
+    origin = _origin(conn, session_id)
+
+    def failed(reason: str, message: str, **more: object) -> None:
+        audit.record_event(
+            "login_failed",
+            user=name,
+            detail={"reason": reason, **more},
+            origin=origin,
+            outcome="failed",
+            error=reason,
+        )
+        st.error(t(message))
+
+    binding = session_binding.fingerprint(conn.cookies)
+    if binding is None:  # nothing to bind the login to: no login
+        failed("no_cookie", "access.cookies_needed")
+        return
+    try:
+        attempt = THROTTLE.attempt(name, origin.client or "")
+    except throttle.ThrottleUnavailable:
+        failed("throttle_unavailable", "access.login_unavailable")
+        return
+    if attempt.locked == "account":
+        failed("throttled", "access.login_throttled", limit="account")
+        return
+    if attempt.locked == "address":
+        failed("throttled", "access.login_throttled_address", limit="address")
         return
     user = authenticate(name, password) if name and password else None
     if user is None:
-        THROTTLE.failed(name)
-        audit.record_event("login_failed", user=name, detail={"reason": "credentials"})
-        st.error(t("access.login_failed"))
+        failed("credentials", "access.login_failed")
         return
-    THROTTLE.succeeded(name)
+    with suppress(throttle.ThrottleUnavailable):  # logged; the password was right
+        THROTTLE.succeeded(attempt, name)
     st.session_state[_LOGIN_KEY] = user.username
+    st.session_state[_BINDING_KEY] = binding
     st.rerun()
 
 
@@ -273,6 +399,15 @@ def _oidc_access() -> Access:
         _deny("access.oidc_no_email")
     if st.user.get("email_verified") is False:
         _deny("access.oidc_unverified")
+    # Streamlit resumes an OIDC session only for a connection with the same signed login
+    # cookie; the binding to the browser's own cookie is checked as for local logins.
+    if st.session_state.get(_BINDING_KEY) is None:
+        binding = session_binding.fingerprint(connection(_session_id()).cookies)
+        if binding is None:
+            _deny("access.cookies_needed")
+        st.session_state[_BINDING_KEY] = binding
+    else:
+        _same_browser(normalise_username(email), "oidc")
     try:
         user = find_user(email)
     except UsersFileError:

@@ -10,8 +10,10 @@ the page. Values and column order are the frame's (`selstats.export.to_bytes`); 
 Excel uses `EXCEL_CSV` (';', decimal comma, UTF-8 with BOM).
 
 Only a user with `Permission.EXPORT` gets the buttons (`selstats.access`); each download is
-recorded in the audit file (event `export`: file, format, rows, and the caller's `detail`,
-e.g. the filters).
+recorded in the audit file once the file was produced or failed (event `export`, outcome ok
+or failed: file, rows, bytes, and the caller's `detail`, e.g. the filters), and is refused
+when the click comes over a connection without the login's cookie
+(`selstats.access.identity.download_guard`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,7 @@ from typing import Final
 import polars as pl
 import streamlit as st
 
-from selstats.access.audit import record_event
-from selstats.access.identity import current_access
+from selstats.access.identity import current_access, download_guard
 from selstats.access.roles import Permission
 from selstats.access.scope import Access
 from selstats.export import EXCEL_CSV, PLAIN_CSV, CsvDialect, Format, file_suffix, media_type
@@ -95,15 +96,12 @@ def download_buttons(
     row = st.container(horizontal=True, key=f"{key}_downloads")
     for download in DOWNLOADS:
         name = file_name(basename, download)
-        audit = partial(
-            record_event,
-            "export",
-            access=access,
-            detail={**(detail or {}), "file": name, "rows": frame.height, "source": "dashboard"},
+        guard = download_guard(
+            access, {**(detail or {}), "file": name, "rows": frame.height, "source": "dashboard"}
         )
         row.download_button(
             t(f"download.{download.name}"),
-            data=content(frame, download, audit),
+            data=partial(guard, content(frame, download)),
             file_name=name,
             mime=media_type(download.fmt),
             key=f"{key}_download_{download.name}",

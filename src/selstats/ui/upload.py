@@ -25,7 +25,7 @@ import polars as pl
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
-from selstats.access.identity import current_access
+from selstats.access.identity import audited, current_access
 from selstats.access.roles import Permission
 from selstats.access.scope import Access
 from selstats.ingest.messages import warnings_summary
@@ -261,7 +261,15 @@ def import_panel(db: Path, key: str) -> None:
         args=(requested_key,),
     )
     if st.session_state.pop(requested_key, False) and files:
-        outcome = _run_with_status(list(files), db)
+        # Audited with the user, the client and the outcome (the store's import log has
+        # successful imports only).
+        names = [safe_name(f.name) for f in files]
+        with audited("import", {"files": names, "source": "dashboard"}) as record:
+            outcome = _run_with_status(list(files), db)
+            record.detail["rows"] = dict(outcome.rows_by_table)
+            if not outcome.ok:
+                record.detail["problems"] = len(outcome.problems)
+                record.fail("ImportProblems")
         st.session_state[outcome_key] = outcome
         if outcome.ok:
             refresh_store()
