@@ -85,7 +85,7 @@ def _valid(digits: pl.Expr, lost_leading_zero: bool) -> pl.Expr:
     """
     ascii_digits = pl.when(digits.str.contains(r"^[0-9]{8,11}$")).then(digits)
     length = ascii_digits.str.len_chars()
-    full = pl.when(length == 11).then(ascii_digits)
+    full: pl.Expr = pl.when(length == 11).then(ascii_digits)
     short: pl.Expr | None = None
     if lost_leading_zero:
         full = pl.when(length == 10).then("0" + ascii_digits).otherwise(full)
@@ -98,7 +98,7 @@ def _valid(digits: pl.Expr, lost_leading_zero: bool) -> pl.Expr:
     base = full.str.slice(0, 9).cast(pl.Int64, strict=False)
     check = full.str.slice(9, 2).cast(pl.Int64, strict=False)
     either = (97 - base % 97 == check) | (97 - (base + 2_000_000_000) % 97 == check)
-    found = pl.when(either.fill_null(False)).then(full)
+    found: pl.Expr = pl.when(either.fill_null(False)).then(full)
     if short is not None:
         s_base = short.str.slice(0, 9).cast(pl.Int64, strict=False)
         s_check = short.str.slice(9, 2).cast(pl.Int64, strict=False)
