@@ -387,7 +387,12 @@ def write_store(
                     con.close()
             _remove(sorted(tmp.parent.glob(tmp.name + "*")))  # the copy, its .wal and .tmp/
             if is_disk_full(exc):
-                log.error("not enough disk space in %s: the write was undone", path.parent)
+                log.error(
+                    "not enough disk space in %s: the write was undone (%s: %s)",
+                    path.parent,
+                    type(exc).__name__,
+                    str(exc)[:300],
+                )
                 raise StoreDiskFull(path) from exc
             raise
 
