@@ -187,6 +187,7 @@ def bad() -> None:
     )
     (BAD / "binary_junk").mkdir(parents=True, exist_ok=True)
     (BAD / "binary_junk/results.csv").write_bytes(bytes(range(256)) * 4)
+    bad_bytes()
 
     # a real workbook (a ZIP) given a .csv name
     zip_path = BAD / "zip_renamed/results.csv"
@@ -217,6 +218,31 @@ def bad() -> None:
     sheet.append(["ORG1", '=CONCATENATE("Stad ", "Gent")'])  # openpyxl stores no result
     sheet.append(["ORG2", "Stad Brugge"])
     book.save(path)
+
+
+def bad_bytes() -> None:
+    """Bytes that are not one text (issue 13, item 9); each case names its line."""
+    # Two exports pasted together: line 2 in UTF-8, line 3 in Windows-1252 ("è" is C3 A8
+    # in one, E8 in the other). One line each: the tie goes to UTF-8, line 3 is named.
+    path = BAD / "mixed_encoding" / "organisations.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes("org_id;name\nORG1;Liège\n".encode() + "ORG2;Liège Centre\n".encode("cp1252"))
+    # A NUL byte on line 402, past the first 8 KB the guard sniffs: the header (line 1) and
+    # 400 lines of 28 bytes ("P1;C0001;1;12,5;;05/03/2024" and its newline) come first,
+    # 63 + 400 x 28 = 11,263 bytes.
+    lines = ["procedure_code;candidate_ref;step_no;score;outcome;result_date"]
+    lines += [f"P1;C{i:04};1;12,5;;05/03/2024" for i in range(1, 401)]
+    lines.append("P1;C\x000401;1;12,5;;05/03/2024")
+    lines.append("P1;C0402;1;12,5;;05/03/2024")
+    _text(BAD / "nul_after_8k" / "results.csv", "\n".join(lines) + "\n")
+    # A valid quoted cell over two lines, 20,000 + 1 (the line break) + 20,000 = 40,001
+    # characters: more than the 32,767 a cell may hold, said as such on row 2, column name.
+    text = ("Een heel lange omschrijving. " * 1400)[:40_000]
+    paragraphs = text[:20_000] + "\n" + text[20_000:]
+    _text(
+        BAD / "long_cell" / "organisations.csv",
+        f'org_id;name\nORG1;"{paragraphs}"\nORG2;Kort\n',
+    )
 
 
 def national_numbers() -> None:
