@@ -170,6 +170,9 @@ def _serve(db: Path | None, options: list[str]) -> int:
 
     if db is not None:  # the pages read $SELSTATS_DB
         os.environ["SELSTATS_DB"] = str(db.resolve())
+    upload_limit = os.environ.get("SELSTATS_MAX_UPLOAD_MB", "").strip()
+    if upload_limit.isdigit():  # Streamlit's uploader refuses what the import would refuse
+        os.environ["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"] = upload_limit
     serve(options)
 
 

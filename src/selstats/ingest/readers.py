@@ -124,6 +124,8 @@ def read_table_file(
     except OSError as exc:
         log.warning("%s: cannot read: %s", file, type(exc).__name__)
         return failed(Code.UNREADABLE_FILE, {"detail": type(exc).__name__})
+    except MemoryError:  # the process ran out, which is no fact about the file: let it rise
+        raise
     except Exception as exc:  # a parser bug must not stop a batch import
         trace = "".join(traceback.format_exception(exc))
         log.error("%s: unexpected error while reading\n%s", file, mask_national_numbers(trace))
