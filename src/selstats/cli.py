@@ -121,8 +121,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     db = db_path(args.db)
-    if args.command == "demo":
-        return _demo(db, args.scale, args.seed)
+    lang = getattr(args, "lang", "nl")
+    _tell_when_waiting(lang)
+    if args.command in ("demo", "purge"):
+        try:
+            if args.command == "demo":
+                return _demo(db, args.scale, args.seed)
+            return _purge(db, args, parser)
+        except Exception as error:
+            refusal = _write_refusal(error, db, lang)
+            if refusal is None:
+                raise
+            print(refusal, file=sys.stderr)
+            return EXIT_INVALID
     if args.command == "import":
         return _import(db, args.paths, args.user, args.lang)
     if args.command == "export":
@@ -131,12 +142,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(db, args.lang)
     if args.command == "user":
         return _user(args, parser)
-    if args.command == "purge":
-        return _purge(db, args, parser)
     if args.command == "serve":
         return _serve(db if args.db else None, rest)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
+
+
+def _tell_when_waiting(lang: str) -> None:
+    """A write that waits for another one says so (selstats.store.lock)."""
+    from selstats.ingest.messages import notice
+    from selstats.store.lock import set_wait_notice
+
+    def tell(store: Path) -> None:
+        # Above the progress bar, not glued to it.
+        tqdm.write(notice("store_waiting", lang, store=store), file=sys.stderr)
+
+    set_wait_notice(tell)
+
+
+def _write_refusal(error: Exception, db: Path, lang: str) -> str | None:
+    """The sentence for a write that another writer or a full disk stopped, else None."""
+    from selstats.ingest.problems import Code, Problem
+    from selstats.store.lock import StoreBusy
+    from selstats.store.writer import StoreDiskFull
+
+    if isinstance(error, StoreBusy):
+        params: dict[str, object] = {"variant": "write", "seconds": f"{error.waited:.0f}"}
+        return Problem(file=str(db), code=Code.STORE_BUSY, params=params).message(lang)
+    if isinstance(error, StoreDiskFull):
+        params = {"variant": "write", "folder": str(error.folder)}
+        return Problem(file=str(db), code=Code.DISK_FULL, params=params).message(lang)
+    return None
 
 
 def _serve(db: Path | None, options: list[str]) -> int:
@@ -144,6 +180,9 @@ def _serve(db: Path | None, options: list[str]) -> int:
 
     if db is not None:  # the pages read $SELSTATS_DB
         os.environ["SELSTATS_DB"] = str(db.resolve())
+    upload_limit = os.environ.get("SELSTATS_MAX_UPLOAD_MB", "").strip()
+    if upload_limit.isdigit():  # Streamlit's uploader refuses what the import would refuse
+        os.environ["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"] = upload_limit
     serve(options)
 
 

@@ -1,4 +1,5 @@
-"""Writes the committed test files in tests/data/good and tests/data/bad.
+"""Writes the committed test files in tests/data/good, tests/data/bad and
+tests/data/national_numbers.
 
 Run `.venv/bin/python tests/ingest/corpus.py` after changing a case. Text files are
 written byte for byte here (BOMs, CRLF, Windows-1252) so their quirks are visible in
@@ -19,6 +20,7 @@ import xlsxwriter
 DATA = Path(__file__).resolve().parents[1] / "data"
 GOOD = DATA / "good"
 BAD = DATA / "bad"
+NATIONAL = DATA / "national_numbers"
 
 BOM = b"\xef\xbb\xbf"
 
@@ -185,6 +187,7 @@ def bad() -> None:
     )
     (BAD / "binary_junk").mkdir(parents=True, exist_ok=True)
     (BAD / "binary_junk/results.csv").write_bytes(bytes(range(256)) * 4)
+    bad_bytes()
 
     # a real workbook (a ZIP) given a .csv name
     zip_path = BAD / "zip_renamed/results.csv"
@@ -217,6 +220,96 @@ def bad() -> None:
     book.save(path)
 
 
+def bad_bytes() -> None:
+    """Bytes that are not one text (issue 13, item 9); each case names its line."""
+    # Two exports pasted together: line 2 in UTF-8, line 3 in Windows-1252 ("è" is C3 A8
+    # in one, E8 in the other). One line each: the tie goes to UTF-8, line 3 is named.
+    path = BAD / "mixed_encoding" / "organisations.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes("org_id;name\nORG1;Liège\n".encode() + "ORG2;Liège Centre\n".encode("cp1252"))
+    # A NUL byte on line 402, past the first 8 KB the guard sniffs: the header (line 1) and
+    # 400 lines of 28 bytes ("P1;C0001;1;12,5;;05/03/2024" and its newline) come first,
+    # 63 + 400 x 28 = 11,263 bytes.
+    lines = ["procedure_code;candidate_ref;step_no;score;outcome;result_date"]
+    lines += [f"P1;C{i:04};1;12,5;;05/03/2024" for i in range(1, 401)]
+    lines.append("P1;C\x000401;1;12,5;;05/03/2024")
+    lines.append("P1;C0402;1;12,5;;05/03/2024")
+    _text(BAD / "nul_after_8k" / "results.csv", "\n".join(lines) + "\n")
+    # A valid quoted cell over two lines, 20,000 + 1 (the line break) + 20,000 = 40,001
+    # characters: more than the 32,767 a cell may hold, said as such on row 2, column name.
+    text = ("Een heel lange omschrijving. " * 1400)[:40_000]
+    paragraphs = text[:20_000] + "\n" + text[20_000:]
+    _text(
+        BAD / "long_cell" / "organisations.csv",
+        f'org_id;name\nORG1;"{paragraphs}"\nORG2;Kort\n',
+    )
+
+
+def national_numbers() -> None:
+    """One national number per row in each form a person, a spreadsheet or a typed column
+    writes it, in list_entries files (one procedure per row, so no row repeats a key).
+    tests/ingest/test_ingest_pseudonym.py lists what each row must read as."""
+    header = "procedure_code;candidate_ref;status\n"
+    _text(
+        NATIONAL / "csv" / "list_entries.csv",
+        header
+        + "P1;85073003328.0;available\n"  # a float written to text
+        + "P2;8.5073003328E10;available\n"  # Excel's scientific display
+        + "P3;8,5073003328E+10;available\n"  # the same in a Belgian locale
+        + "P4;85,07,30-033,28;available\n"  # commas as separators
+        + "P5;'85073003328;available\n"  # Excel's text apostrophe
+        + "P6;85.07.30-033.28;available\n"
+        + "P7;85073003328;available\n"
+        + "P8; 85 07 30 033 28 ;available\n"
+        + 'P9;="85073003328";available\n'  # Excel's text formula
+        + "P10;85073003328,00;available\n"  # a float with a decimal comma
+        + "P11;1020312345.0;available\n"  # born 2001, leading zero lost, as a float
+        + "P12;111512318;available\n"  # born 2000, two leading zeros lost
+        + "P13;85073003329.0;available\n"  # check number wrong: an opaque reference
+        + "P14;8.5073003329E10;available\n"  # the same, in scientific notation
+        + "P15;C-0042;available\n",
+    )
+
+    path = NATIONAL / "xlsx" / "list_entries.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["procedure_code", "candidate_ref", "status"])
+    ws.write_row(1, 0, ["P1", 85073003328, "available"])  # a number cell (integer)
+    ws.write_row(2, 0, ["P2", 85073003328.0, "available"])  # a number cell (float)
+    ws.write_row(3, 0, ["P3", 1020312345, "available"])  # born 2001: leading zero lost
+    ws.write_row(4, 0, ["P4", 51512373, "available"])  # born 2000: three zeros lost
+    ws.write_string(5, 0, "P5")
+    ws.write_string(5, 1, "8.5073003328E10")  # pasted as text from a display
+    ws.write_string(5, 2, "available")
+    ws.write_row(6, 0, ["P6", 85073003329, "available"])  # check number wrong: kept
+    wb.close()
+
+    path = NATIONAL / "parquet" / "list_entries.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(
+        {
+            "procedure_code": ["P1", "P2", "P3", "P4"],
+            # a float column: the text of each value is 85073003328.0 and so on
+            "candidate_ref": pl.Series(
+                [85073003328.0, 1020312345.0, 111512318.0, 85073003329.0], dtype=pl.Float64
+            ),
+            "status": ["available"] * 4,
+        }
+    ).write_parquet(path)
+
+    path = NATIONAL / "parquet_int" / "list_entries.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(
+        {
+            "procedure_code": ["P1", "P2"],
+            "candidate_ref": pl.Series([85073003328, 85073003329], dtype=pl.Int64),
+            "status": ["available"] * 2,
+        }
+    ).write_parquet(path)
+
+
 if __name__ == "__main__":
     good()
     bad()
+    national_numbers()

@@ -4,6 +4,10 @@ Files come from Excel in whatever locale the PC has: `;` or `,` separators, UTF-
 or without BOM, Windows-1252, sometimes UTF-16. The common case is parsed by polars in
 Rust (a million rows in well under a second); only files with cells that span lines fall
 back to Python's csv module, which numbers records the way a spreadsheet shows them.
+
+Bytes that are not one text are refused with the line they are on: a file pasted together
+from a UTF-8 and a Windows-1252 export (which would store "LiÃ¨ge"), and a NUL character
+anywhere in the file (binary data), not only in the first 8 KB the guard looks at.
 """
 
 from __future__ import annotations
@@ -22,29 +26,90 @@ log = logging.getLogger(__name__)
 
 SEPARATORS = (";", ",", "\t")  # in order of preference on a tie
 _SEP_LINE = re.compile(r'"?sep=([;,\t|])"?[ ;,\t]*\n')
+# The csv module stops at 128 KB per cell and says only "field larger than field limit",
+# which would read as a quoting problem; a long cell is reported as such by the reader
+# (selstats.ingest.readers.MAX_CELL_CHARS), so the module may read any cell the file holds.
+csv.field_size_limit(2**31 - 1)
+
+UTF8, CP1252 = "UTF-8", "Windows-1252"
+# One character of two to four bytes as UTF-8 writes it (RFC 3629); Windows-1252 text
+# almost never holds such a pair, so finding one in a file that is not UTF-8 says that
+# part of it is.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 
 
 def decode(data: bytes) -> str:
     """Bytes to text: UTF-8 (BOM or not) strictly, else Windows-1252; UTF-16 by its BOM.
 
     Strict UTF-8 first because cp1252 accepts almost any byte: trying it first would
-    turn every UTF-8 "é" into "Ã©" without complaint.
+    turn every UTF-8 "é" into "Ã©" without complaint. A file that is partly one and partly
+    the other is refused (`mixed_encoding`), naming its first line in the minority one.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise ReadError(Code.BAD_ENCODING) from exc
-    if data.startswith(b"\xef\xbb\xbf"):
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
         data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if bom or _UTF8_SEQUENCE.search(data):
+        _refuse_mixed(data, bom)
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise ReadError(Code.BAD_ENCODING) from exc
+
+
+def _refuse_mixed(data: bytes, bom: bool) -> None:
+    """Raise `mixed_encoding` when some lines are UTF-8 and others are not.
+
+    Only lines with non-ASCII bytes say anything. The file's encoding is the one most of
+    them are in (UTF-8 on a tie or when the file starts with a UTF-8 BOM); the problem
+    names the first line in the other one. A line that holds UTF-8 characters and bytes
+    that are not UTF-8 is mixed on its own. Pure Windows-1252 passes.
+    """
+    first: dict[str, int] = {}
+    count = {UTF8: 0, CP1252: 0}
+    for number, line in enumerate(data.splitlines(), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            if _UTF8_SEQUENCE.search(line):
+                log.info("line %d mixes UTF-8 and other bytes", number)
+                raise ReadError(
+                    Code.MIXED_ENCODING, row=number, found=CP1252, expected=UTF8
+                ) from None
+            kind = CP1252
+        else:
+            kind = UTF8
+        count[kind] += 1
+        first.setdefault(kind, number)
+    if not (count[UTF8] and count[CP1252]):
+        if bom and count[CP1252]:  # a UTF-8 BOM on Windows-1252 text: read it as it is
+            log.info("a UTF-8 BOM before Windows-1252 text")
+        return
+    main = UTF8 if bom or count[UTF8] >= count[CP1252] else CP1252
+    other = CP1252 if main == UTF8 else UTF8
+    log.info("mixed encodings: %d UTF-8 and %d Windows-1252 lines", count[UTF8], count[CP1252])
+    raise ReadError(Code.MIXED_ENCODING, row=first[other], found=other, expected=main)
+
+
+def _refuse_nul(text: str) -> None:
+    """A NUL character anywhere: binary data, named by its line."""
+    at = text.find("\0")
+    if at >= 0:
+        raise ReadError(Code.NUL_BYTE, row=text.count("\n", 0, at) + 1)
 
 
 def _unquoted(line: str) -> str:
@@ -148,6 +213,7 @@ def read_csv_grid(data: bytes, file: str) -> RawGrid:
     text = decode(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_nul(text)
     declared = _SEP_LINE.match(text)
     if declared:  # Excel's "sep=;" first line: obeyed, and blanked so it is not the header
         sep = declared.group(1)

@@ -61,9 +61,11 @@ def column_letter(index: int) -> str:
 
 
 class ReadError(Exception):
-    """The file as a whole cannot be read; becomes one file-level problem."""
+    """The file as a whole cannot be read; becomes one problem, naming the row (the line of
+    a text file) where that is known."""
 
-    def __init__(self, code: Code, **params: object) -> None:
+    def __init__(self, code: Code, *, row: int | None = None, **params: object) -> None:
         super().__init__(code.value)
         self.code = code
+        self.row = row
         self.params = params

@@ -97,6 +97,23 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "the file is suspiciously highly compressed ({size}, maximum {limit}) and is "
         "not opened",
     },
+    "mixed_encoding": {
+        "nl": "deze regel is in een andere tekstcodering ({found}) dan de rest van het bestand "
+        "({expected}); bewaar het hele bestand in één codering (bij voorkeur CSV UTF-8)",
+        "fr": "cette ligne est dans un autre encodage ({found}) que le reste du fichier "
+        "({expected}) ; enregistrez tout le fichier dans un seul encodage (de préférence "
+        "CSV UTF-8)",
+        "en": "this line is in another text encoding ({found}) than the rest of the file "
+        "({expected}); save the whole file in one encoding (preferably CSV UTF-8)",
+    },
+    "nul_byte": {
+        "nl": "deze regel bevat een NUL-teken (binaire gegevens), dat in een tekstbestand niet "
+        "hoort; bewaar het bestand opnieuw als CSV",
+        "fr": "cette ligne contient un caractère NUL (données binaires), qui n'a pas sa place "
+        "dans un fichier texte ; enregistrez à nouveau le fichier en CSV",
+        "en": "this line holds a NUL character (binary data), which a text file never holds; "
+        "save the file again as CSV",
+    },
     "unreadable_file": {
         "nl": "het bestand kan niet gelezen worden ({detail})",
         "fr": "le fichier ne peut pas être lu ({detail})",
@@ -152,6 +169,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         'commence par " sans se fermer) ; la suite du fichier ne peut pas être lue',
         "en": 'quotes do not match from this row on (a cell opens a " and never closes '
         "it); the rest of the file cannot be read",
+    },
+    "cell_too_long": {
+        "nl": "de cel is te lang ({length} tekens, maximum {limit}); een cel bevat één waarde, "
+        "zoals een naam of een getal",
+        "fr": "la cellule est trop longue ({length} caractères, maximum {limit}) ; une cellule "
+        "contient une seule valeur, comme un nom ou un nombre",
+        "en": "the cell is too long ({length} characters, maximum {limit}); a cell holds one "
+        "value, such as a name or a number",
     },
     "duplicate_key": {
         "nl": "dubbele rij: dezelfde sleutel ({value}) staat ook al op rij {first_row}",
@@ -386,6 +411,83 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "fr": "l'étape {step} de la procédure {procedure} n'est pas valide ({detail})",
         "en": "step {step} of procedure {procedure} is not valid ({detail})",
     },
+    # --- the write as a whole (file: the store) ---
+    "store_busy": {
+        "nl": "een andere import loopt op deze databank en was na {seconds} s nog niet klaar; "
+        "er is niets geïmporteerd (probeer later opnieuw, of verhoog SELSTATS_LOCK_TIMEOUT)",
+        "fr": "un autre import est en cours sur cette base de données et n'était pas terminé "
+        "après {seconds} s ; rien n'a été importé (réessayez plus tard, ou augmentez "
+        "SELSTATS_LOCK_TIMEOUT)",
+        "en": "another import is running on this store and had not finished after {seconds} s; "
+        "nothing was imported (try again later, or raise SELSTATS_LOCK_TIMEOUT)",
+    },
+    "store_busy.write": {
+        "nl": "een andere import loopt op deze databank en was na {seconds} s nog niet klaar; "
+        "er is niets veranderd (probeer later opnieuw, of verhoog SELSTATS_LOCK_TIMEOUT)",
+        "fr": "un autre import est en cours sur cette base de données et n'était pas terminé "
+        "après {seconds} s ; rien n'a changé (réessayez plus tard, ou augmentez "
+        "SELSTATS_LOCK_TIMEOUT)",
+        "en": "another import is running on this store and had not finished after {seconds} s; "
+        "nothing changed (try again later, or raise SELSTATS_LOCK_TIMEOUT)",
+    },
+    "disk_full": {
+        "nl": "niet genoeg schijfruimte in {folder}: de import is niet uitgevoerd; er is niets "
+        "veranderd",
+        "fr": "pas assez d'espace disque dans {folder} : l'import n'a pas été effectué ; rien "
+        "n'a changé",
+        "en": "not enough disk space in {folder}: the import was not done; nothing changed",
+    },
+    "disk_full.write": {
+        "nl": "niet genoeg schijfruimte in {folder}: er is niets weggeschreven; de databank is "
+        "zoals ze was",
+        "fr": "pas assez d'espace disque dans {folder} : rien n'a été écrit ; la base de données "
+        "est restée telle quelle",
+        "en": "not enough disk space in {folder}: nothing was written; the store is as it was",
+    },
+    "import_stopped.memory": {
+        "nl": "de import is gestopt: hij had meer geheugen nodig dan toegelaten ({limit}); er "
+        "is niets veranderd (splits het bestand, of laat de beheerder "
+        "SELSTATS_IMPORT_MEMORY_MB verhogen)",
+        "fr": "l'import a été arrêté : il demandait plus de mémoire que permis ({limit}) ; rien "
+        "n'a changé (divisez le fichier, ou demandez à l'administrateur d'augmenter "
+        "SELSTATS_IMPORT_MEMORY_MB)",
+        "en": "the import was stopped: it needed more memory than allowed ({limit}); nothing "
+        "changed (split the file, or ask the administrator to raise SELSTATS_IMPORT_MEMORY_MB)",
+    },
+    "import_stopped.timeout": {
+        "nl": "de import is gestopt: hij duurde langer dan toegelaten ({limit}); er is niets "
+        "veranderd (splits het bestand, of laat de beheerder SELSTATS_IMPORT_TIMEOUT verhogen)",
+        "fr": "l'import a été arrêté : il durait plus longtemps que permis ({limit}) ; rien "
+        "n'a changé (divisez le fichier, ou demandez à l'administrateur d'augmenter "
+        "SELSTATS_IMPORT_TIMEOUT)",
+        "en": "the import was stopped: it took longer than allowed ({limit}); nothing changed "
+        "(split the file, or ask the administrator to raise SELSTATS_IMPORT_TIMEOUT)",
+    },
+    "import_stopped.crashed": {
+        "nl": "de import is onverwacht gestopt ({detail}); er is niets veranderd; meestal vraagt "
+        "het bestand dan meer geheugen dan toegelaten ({limit})",
+        "fr": "l'import s'est arrêté de manière inattendue ({detail}) ; rien n'a changé ; le "
+        "plus souvent, le fichier demande alors plus de mémoire que permis ({limit})",
+        "en": "the import stopped unexpectedly ({detail}); nothing changed; most often the file "
+        "then needs more memory than allowed ({limit})",
+    },
+    "import_stopped.error": {
+        "nl": "de import is gestopt door een fout in selstats ({detail}); er is niets "
+        "veranderd; de beheerder vindt de details in het logboek van de server",
+        "fr": "l'import a été arrêté par une erreur de selstats ({detail}) ; rien n'a changé ; "
+        "l'administrateur en trouve le détail dans le journal du serveur",
+        "en": "the import was stopped by an error in selstats ({detail}); nothing changed; the "
+        "administrator finds the details in the server's log",
+    },
+}
+
+# Messages that are not problems: what a command says while it works.
+NOTICES: dict[str, dict[str, str]] = {
+    "store_waiting": {
+        "nl": "een andere import loopt op {store}; even wachten…",
+        "fr": "un autre import est en cours sur {store} ; attente…",
+        "en": "another import is running on {store}; waiting…",
+    },
 }
 
 # Warnings (an unknown column) do not stop an import: said as such, before the sentence.
@@ -463,6 +565,12 @@ def render_warning(problem: Problem, lang: str = DEFAULT_LANG) -> str:
 def warnings_summary(count: int, lang: str = DEFAULT_LANG) -> str:
     """One line over `count` warnings, in `lang`."""
     return WARNINGS_SUMMARY[lang if lang in LANGS else DEFAULT_LANG].format(count=count)
+
+
+def notice(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
+    """A notice of `NOTICES` in `lang` (falls back to Dutch)."""
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    return NOTICES[key][lang].format_map(_Lenient(params))
 
 
 def render(problem: Problem, lang: str = DEFAULT_LANG) -> str:

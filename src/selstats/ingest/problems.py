@@ -28,6 +28,8 @@ class Code(StrEnum):
     BAD_ENCODING = "bad_encoding"
     FILE_TOO_LARGE = "file_too_large"
     UNREADABLE_FILE = "unreadable_file"
+    MIXED_ENCODING = "mixed_encoding"  # names the first line in the other encoding
+    NUL_BYTE = "nul_byte"  # names the line
     # the header
     MISSING_REQUIRED_COLUMN = "missing_required_column"
     DUPLICATE_COLUMN = "duplicate_column"
@@ -37,6 +39,7 @@ class Code(StrEnum):
     # a row
     RAGGED_ROW = "ragged_row"
     BAD_QUOTES = "bad_quotes"
+    CELL_TOO_LONG = "cell_too_long"
     DUPLICATE_KEY = "duplicate_key"
     # a cell
     MISSING_VALUE = "missing_value"
@@ -72,6 +75,10 @@ class Code(StrEnum):
     INVALID_STEP = "invalid_step"
     SCORE_OUT_OF_RANGE = "score_out_of_range"  # above the step's max_score (or below 0)
     MAX_SCORE_BELOW_SCORES = "max_score_below_scores"  # a new maximum under stored scores
+    # the write as a whole (selstats.store.writer, selstats.store.import_process)
+    STORE_BUSY = "store_busy"
+    DISK_FULL = "disk_full"
+    IMPORT_STOPPED = "import_stopped"
 
 
 def truncate(text: str, limit: int = MAX_VALUE_CHARS) -> str:

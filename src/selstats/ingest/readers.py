@@ -25,7 +25,7 @@ from selstats.ingest.grid import ROW, RawGrid, ReadError
 from selstats.ingest.layout import lay_out
 from selstats.ingest.ordering import finish, masked
 from selstats.ingest.parquetfile import read_parquet_grid
-from selstats.ingest.problems import Code, Problem
+from selstats.ingest.problems import MAX_PROBLEMS_PER_KIND, Code, Problem, too_many
 from selstats.ingest.pseudonym import (
     has_national_numbers,
     load_key,
@@ -36,6 +36,11 @@ from selstats.ingest.validate import DTYPES, validate
 from selstats.ingest.xlsx import read_xlsx_grid
 
 log = logging.getLogger(__name__)
+
+# The most characters a cell may hold: what a spreadsheet cell holds at most (Excel's
+# limit). Names, titles and references are far shorter; a longer cell is a mistake (a
+# whole document pasted in, or a quote that closes much later than meant).
+MAX_CELL_CHARS = 32_767
 
 
 @dataclass
@@ -89,8 +94,13 @@ def read_table_file(
     file = display_name or path.name
     table = table_for(path)
 
-    def failed(code: Code, params: Mapping[str, object] | None = None, sha: str = "") -> TableRead:
-        problem = Problem(file=file, code=code, params=dict(params or {}))
+    def failed(
+        code: Code,
+        params: Mapping[str, object] | None = None,
+        sha: str = "",
+        row: int | None = None,
+    ) -> TableRead:
+        problem = Problem(file=file, row=row, code=code, params=dict(params or {}))
         log.info("%s: %s", file, code.value)
         return TableRead(table, empty_frame(table), [problem], sha, 0, file_name=file)
 
@@ -110,10 +120,12 @@ def read_table_file(
             return failed(Code.UNKNOWN_TABLE, params, sha)
         return _read(path, extension, data, sha, TABLES[table], file, key)
     except ReadError as exc:
-        return failed(exc.code, exc.params)
+        return failed(exc.code, exc.params, row=exc.row)
     except OSError as exc:
         log.warning("%s: cannot read: %s", file, type(exc).__name__)
         return failed(Code.UNREADABLE_FILE, {"detail": type(exc).__name__})
+    except MemoryError:  # the process ran out, which is no fact about the file: let it rise
+        raise
     except Exception as exc:  # a parser bug must not stop a batch import
         trace = "".join(traceback.format_exception(exc))
         log.error("%s: unexpected error while reading\n%s", file, mask_national_numbers(trace))
@@ -123,6 +135,29 @@ def read_table_file(
             log.error("%s: parser panicked: %s", file, exc)
             return failed(Code.UNREADABLE_FILE, {"detail": "PanicException"})
         raise
+
+
+def too_long_cells(frame: pl.DataFrame, file: str) -> list[Problem]:
+    """A problem for each cell longer than MAX_CELL_CHARS, with its length and the limit."""
+    problems: list[Problem] = []
+    for column in (c for c in frame.columns if c != ROW):
+        length = pl.col(column).str.len_chars()
+        found = frame.filter(length > MAX_CELL_CHARS).select(ROW, column, length.alias("n"))
+        if found.height > MAX_PROBLEMS_PER_KIND:
+            more = found.height - MAX_PROBLEMS_PER_KIND
+            problems.append(too_many(file, Code.CELL_TOO_LONG, column, more))
+        problems.extend(
+            Problem(
+                file=file,
+                row=row,
+                column=column,
+                value=value,
+                code=Code.CELL_TOO_LONG,
+                params={"length": n, "limit": MAX_CELL_CHARS},
+            )
+            for row, value, n in found.head(MAX_PROBLEMS_PER_KIND).iter_rows()
+        )
+    return problems
 
 
 def read_grid(path: Path, extension: str, data: bytes | None, file: str) -> RawGrid:
@@ -151,7 +186,11 @@ def _read(
     laid = lay_out(grid, spec, file)
     if isinstance(laid, Problem):
         return TableRead(spec.name, empty_frame(spec.name), [laid], sha, 0, file_name=file)
+    long_cells = too_long_cells(laid.frame, file)
     frame, cell_problems = validate(laid.frame, spec, grid.source, file)
+    if long_cells:  # one problem per cell: its length, not what the long text fails to be
+        where = {(p.row, p.column) for p in long_cells}
+        cell_problems = [*long_cells, *(p for p in cell_problems if (p.row, p.column) not in where)]
     for column in (c.name for c in spec.columns if c.pseudonymise):
         if has_national_numbers(frame, column):
             frame = pseudonymise_column(frame, column, key if key is not None else load_key())

@@ -23,8 +23,9 @@ from selstats.ingest.readers import TableRead, read_table_file
 from selstats.rules.outcomes import BLOCKING_PROBLEMS
 from selstats.rules.score_range import expected_range, format_score, scores_out_of_range
 from selstats.store.certification import rederive_certification
+from selstats.store.lock import StoreBusy, WaitNotice
 from selstats.store.reference_sync import sync_reference
-from selstats.store.writer import KEYS, StoreWriter, write_store
+from selstats.store.writer import KEYS, StoreDiskFull, StoreWriter, write_store
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,12 @@ def import_paths(
     *,
     imported_by: str | None = None,
     progress: Callable[[str], None] | None = None,
+    on_wait: WaitNotice | None = None,
 ) -> ImportReport:
-    """Import files and folders into the store at `db`; nothing is written on any problem."""
+    """Import files and folders into the store at `db`; nothing is written on any problem.
+
+    Another import on the same store makes this one wait (`on_wait` is told) and, past
+    the lock timeout, fail with a `store_busy` problem; a full disk gives `disk_full`."""
     report = ImportReport(import_id=uuid.uuid4().hex[:12])
     files, problems = collect_files(list(paths))
     report.problems.extend(problems)
@@ -109,12 +114,18 @@ def import_paths(
     if report.problems:
         return report
     try:
-        with write_store(db) as writer:
+        with write_store(db, on_wait=on_wait) as writer:
             _write(writer, report, imported_by)
     except ImportRejected as rejected:
         report.problems.extend(
             sorted(rejected.problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
         )
+    except StoreBusy as busy:
+        params = {"seconds": f"{busy.waited:.0f}"}
+        report.problems.append(Problem(file=str(db), code=Code.STORE_BUSY, params=params))
+    except StoreDiskFull as full:
+        params = {"folder": str(full.folder)}
+        report.problems.append(Problem(file=str(db), code=Code.DISK_FULL, params=params))
     return report
 
 

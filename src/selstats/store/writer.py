@@ -3,7 +3,10 @@
 Every write happens on a private copy of the store file inside one transaction; on success
 the copy atomically replaces the store (`os.replace`), so a failed or killed write leaves the
 old store untouched, and readers in other processes (the dashboard) keep reading the old file
-until they reopen. Derived tables are rewritten here, per procedure touched, by the rules
+until they reopen. One writer at a time: the whole copy-change-replace cycle holds the store's
+write lock (`selstats.store.lock`), and only the lock holder removes working copies a killed
+writer left. A write that runs out of disk space removes every working file and raises
+`StoreDiskFull`. Derived tables are rewritten here, per procedure touched, by the rules
 engine: nothing else decides outcomes.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import logging
 import os
 import shutil
@@ -24,6 +28,7 @@ import polars as pl
 
 from selstats.rules.derive import Derivation, derive
 from selstats.rules.outcomes import BLOCKING_PROBLEMS
+from selstats.store.lock import StoreBusy, WaitNotice, exclusive_writer
 from selstats.store.migrations import migrate, refresh_summaries_sql
 
 log = logging.getLogger(__name__)
@@ -278,44 +283,121 @@ class StoreWriter:
         return bool(rows[0][0])
 
 
+class StoreDiskFull(Exception):
+    """The disk of the store's folder filled up during a write; every working file is
+    removed and the store is as it was."""
+
+    def __init__(self, store: Path) -> None:
+        super().__init__(f"not enough disk space in {store.parent} to write {store.name}")
+        self.store = store
+        self.folder = store.parent
+
+
+_DISK_FULL_TEXTS = ("No space left on device", "Disk quota exceeded", "disk is full")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) says the disk is full: OSError ENOSPC or EDQUOT
+    from Python, or DuckDB's IO/transaction error carrying the system's words for it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(current, duckdb.Error) and any(t in str(current) for t in _DISK_FULL_TEXTS):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _working_files(path: Path) -> list[Path]:
+    """Every working copy beside the store, with the WAL and temporary folder DuckDB gives
+    it (`<copy>.wal`, `<copy>.tmp/`)."""
+    return sorted(path.parent.glob(path.name + _TMP_SUFFIX + "*"))
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    for leftover in paths:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
 def _clean_leftovers(path: Path) -> None:
-    """Copies left by a killed writer are never the store: remove them."""
-    for leftover in path.parent.glob(path.name + _TMP_SUFFIX + "*"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
+    """Copies left by a killed writer are never the store: remove them. Only ever called
+    while holding the write lock, so no other writer's live copy is among them."""
+    leftovers = _working_files(path)
+    if leftovers:
+        log.warning("removing %d working file(s) a stopped writer left", len(leftovers))
+        _remove(leftovers)
+
+
+def clean_stale_copies(path: Path) -> bool:
+    """Remove working copies a stopped writer left beside the store at `path`, unless another
+    writer is busy (it then cleans them itself). True when nothing is left to clean."""
+    if not path.parent.is_dir():
+        return True
+    try:
+        with exclusive_writer(path, timeout=0, on_wait=lambda _store: None):
+            _clean_leftovers(path)
+    except StoreBusy:
+        return False
+    return True
 
 
 @contextlib.contextmanager
-def write_store(path: Path, *, fresh: bool = False) -> Iterator[StoreWriter]:
+def write_store(
+    path: Path,
+    *,
+    fresh: bool = False,
+    on_wait: WaitNotice | None = None,
+    lock_timeout: float | None = None,
+) -> Iterator[StoreWriter]:
     """A writer on a private copy of the store (or on a new store when `fresh`).
 
-    The copy replaces the store only when the block ends without an exception.
+    The copy replaces the store only when the block ends without an exception. The store's
+    write lock is held throughout: another writer waits (see `selstats.store.lock`;
+    `on_wait` is told, `StoreBusy` raised when the wait runs out). A full disk removes every
+    working file and raises `StoreDiskFull`; the store is then as it was.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(path)
-    tmp = path.with_name(path.name + _TMP_SUFFIX + uuid.uuid4().hex[:8])
-    if path.exists() and not fresh:
-        shutil.copyfile(path, tmp)
-    con = duckdb.connect(str(tmp))
-    try:
-        con.execute("begin transaction")
-        migrate(con)
-        yield StoreWriter(con, fresh=fresh)
-        # Summaries of several tables at once: rebuilt whole after any write (~0.2 s at L).
-        con.execute(refresh_summaries_sql())
-        con.execute("commit")
-        con.execute("checkpoint")
-        con.close()
-        _fsync(tmp)
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-        log.info("store %s replaced by its updated copy", path)
-    except BaseException:
-        with contextlib.suppress(Exception):
+    with exclusive_writer(path, timeout=lock_timeout, on_wait=on_wait):
+        _clean_leftovers(path)
+        tmp = path.with_name(path.name + _TMP_SUFFIX + uuid.uuid4().hex[:8])
+        con: duckdb.DuckDBPyConnection | None = None
+        try:
+            if path.exists() and not fresh:
+                shutil.copyfile(path, tmp)
+            con = duckdb.connect(str(tmp))
+            con.execute("begin transaction")
+            migrate(con)
+            yield StoreWriter(con, fresh=fresh)
+            # Summaries of several tables at once: rebuilt whole after any write (~0.2 s at L).
+            con.execute(refresh_summaries_sql())
+            con.execute("commit")
+            con.execute("checkpoint")
             con.close()
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+            _fsync(tmp)
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+            log.info("store %s replaced by its updated copy", path)
+        except BaseException as exc:
+            if con is not None:
+                with contextlib.suppress(Exception):
+                    con.close()
+            _remove(sorted(tmp.parent.glob(tmp.name + "*")))  # the copy, its .wal and .tmp/
+            if is_disk_full(exc):
+                log.error(
+                    "not enough disk space in %s: the write was undone (%s: %s)",
+                    path.parent,
+                    type(exc).__name__,
+                    str(exc)[:300],
+                )
+                raise StoreDiskFull(path) from exc
+            raise
 
 
 def _fsync(path: Path) -> None:

@@ -1,11 +1,14 @@
 """Importing uploaded files from the dashboard: the same import as `selstats import`.
 
 The uploaded files are saved under their own names in a temporary folder (the table is
-named by the file name: `results.csv`), imported with `selstats.store.imports.import_paths`
-(all or nothing) and the folder removed. On success the pages' caches are cleared and the
-store reopened, so every page shows the new data; on failure the import's problems are
-shown one row per problem (file, row, column, value, the sentence in the user's language)
-and nothing was written.
+named by the file name: `results.csv`), imported (all or nothing) in a child process with a
+memory and a time limit (`selstats.store.import_process`), so that no file can take the
+server down, and the folder removed, whatever happened. A file over `SELSTATS_MAX_UPLOAD_MB`
+(default 200, as Streamlit's `server.maxUploadSize` in .streamlit/config.toml) is refused
+before anything is saved. On success the pages' caches are cleared and the store reopened,
+so every page shows the new data; on failure the import's problems are shown one row per
+problem (file, row, column, value, the sentence in the user's language) and nothing was
+written. Another import on the same store makes this one wait, and the panel says so.
 
 Only users with `Permission.IMPORT` (`may_import`) get the panel; the import log records
 their user name. `import_uploads`, `save_uploads`, `summary_frame` and `problems_frame`
@@ -15,6 +18,7 @@ need no Streamlit; `import_panel` draws the uploader, runs the import and shows 
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,15 +32,22 @@ from streamlit.elements.lib.column_types import ColumnConfig
 from selstats.access.identity import audited, current_access
 from selstats.access.roles import Permission
 from selstats.access.scope import Access
-from selstats.ingest.messages import warnings_summary
-from selstats.ingest.problems import Problem
-from selstats.store.imports import TABLE_ORDER, import_paths
+from selstats.ingest.messages import notice, warnings_summary
+from selstats.ingest.problems import Code, Problem
+from selstats.store.import_process import Limits, import_in_child
+from selstats.store.imports import TABLE_ORDER
 from selstats.ui.i18n import current_lang, t
 
 # What the uploader accepts; the import decides the rest (selstats.ingest).
 UPLOAD_TYPES: Final = ("csv", "xlsx", "parquet")
 # Recorded in the import log when the session has no user name (never, through the frame).
 ANONYMOUS: Final = "dashboard"
+# The largest file the panel takes, in MB: SELSTATS_MAX_UPLOAD_MB. The default is
+# Streamlit's server.maxUploadSize in .streamlit/config.toml (`selstats serve` passes the
+# setting on to Streamlit, so the uploader refuses the same files).
+MAX_UPLOAD_ENV: Final = "SELSTATS_MAX_UPLOAD_MB"
+DEFAULT_MAX_UPLOAD_MB: Final = 200
+MB: Final = 1024 * 1024
 
 # Session-state keys of the panel (prefixed with the caller's key).
 _OUTCOME: Final = "_import_outcome"
@@ -92,27 +103,69 @@ def save_uploads(files: Iterable[Upload], folder: Path) -> list[Path]:
     return paths
 
 
+def max_upload_mb() -> int:
+    """The largest upload in MB (SELSTATS_MAX_UPLOAD_MB, default 200)."""
+    raw = os.environ.get(MAX_UPLOAD_ENV, "").strip()
+    try:
+        value = int(raw) if raw else DEFAULT_MAX_UPLOAD_MB
+    except ValueError:
+        _log.warning("%s=%r is not a whole number of MB", MAX_UPLOAD_ENV, raw)
+        return DEFAULT_MAX_UPLOAD_MB
+    return value if value > 0 else DEFAULT_MAX_UPLOAD_MB
+
+
+def too_large(files: Sequence[Upload], limit_mb: int) -> list[Problem]:
+    """A problem for each upload over `limit_mb`."""
+    problems = []
+    for upload in files:
+        size = len(upload.getvalue())
+        if size > limit_mb * MB:
+            params = {"variant": "size", "size": f"{size / MB:.1f} MB", "limit": f"{limit_mb} MB"}
+            problems.append(
+                Problem(file=safe_name(upload.name), code=Code.FILE_TOO_LARGE, params=params)
+            )
+    return problems
+
+
 def import_uploads(
     files: Sequence[Upload],
     db: Path,
     *,
     imported_by: str | None,
     progress: Callable[[str], None] | None = None,
+    waiting: Callable[[str], None] | None = None,
+    limits: Limits | None = None,
 ) -> ImportOutcome:
-    """Import the uploaded files into the store at `db`, all or nothing."""
+    """Import the uploaded files into the store at `db`, all or nothing, in a child process
+    with `limits` (default: from the environment). `progress` hears each file's name as it
+    is read, `waiting` the store's path when another import holds it."""
+    names = tuple(safe_name(upload.name) for upload in files)
+    oversized = too_large(files, max_upload_mb())
+    if oversized:
+        _log.info("upload refused: %d file(s) over the size limit", len(oversized))
+        return ImportOutcome(files=names, rows_by_table=(), problems=tuple(oversized))
+
+    def on_event(kind: str, value: str) -> None:
+        if kind == "reading" and progress is not None:
+            progress(value)
+        elif kind == "waiting" and waiting is not None:
+            waiting(value)
+
     with tempfile.TemporaryDirectory(prefix="selstats-upload-") as tmp:
         paths = save_uploads(files, Path(tmp))
         _log.info("importing %d uploaded file(s) into %s", len(paths), db)
-        report = import_paths(paths, db, imported_by=imported_by, progress=progress)
+        result = import_in_child(
+            paths, db, imported_by=imported_by, limits=limits, on_event=on_event
+        )
     order = {table: i for i, table in enumerate(TABLE_ORDER)}
-    rows = sorted(report.rows_by_table.items(), key=lambda item: order.get(item[0], len(order)))
-    if report.problems:
-        _log.info("import rejected: %d problem(s)", len(report.problems))
+    rows = sorted(result.rows_by_table.items(), key=lambda item: order.get(item[0], len(order)))
+    if result.problems:
+        _log.info("import rejected: %d problem(s)", len(result.problems))
     return ImportOutcome(
         files=tuple(path.name for path in paths),
-        rows_by_table=tuple(rows) if report.ok else (),
-        problems=tuple(report.problems),
-        warnings=tuple(report.warnings),
+        rows_by_table=tuple(rows) if result.ok else (),
+        problems=tuple(result.problems),
+        warnings=tuple(result.warnings),
     )
 
 
@@ -179,8 +232,11 @@ def _run_with_status(files: Sequence[Upload], db: Path) -> ImportOutcome:
             status.text(t("explore.import_reading", file=name))
             bar.progress(min(read / (total + 1), 1.0))
 
+        def waiting(store: str) -> None:
+            status.text(notice("store_waiting", current_lang(), store=Path(store).name))
+
         outcome = import_uploads(
-            files, db, imported_by=importer(current_access()), progress=progress
+            files, db, imported_by=importer(current_access()), progress=progress, waiting=waiting
         )
         bar.progress(1.0)
         if outcome.ok:
