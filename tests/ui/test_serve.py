@@ -19,10 +19,10 @@ class Served(Exception):
 def test_serve_hands_streamlits_options_over_and_the_store_to_the_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    given: list[list[str]] = []
+    given: list[tuple[list[str], int]] = []
 
-    def fake_serve(options: list[str]) -> NoReturn:
-        given.append(list(options))
+    def fake_serve(options: list[str], workers: int = 1) -> NoReturn:
+        given.append((list(options), workers))
         raise Served
 
     monkeypatch.setattr(serve, "serve", fake_serve)
@@ -30,8 +30,21 @@ def test_serve_hands_streamlits_options_over_and_the_store_to_the_pages(
     db = tmp_path / "x.duckdb"
     with pytest.raises(Served):
         cli.main(["serve", "--server.port", "8600", "--db", str(db), "--server.headless", "true"])
-    assert given == [["--server.port", "8600", "--server.headless", "true"]]
+    with pytest.raises(Served):
+        cli.main(["serve", "--workers", "3", "--server.port=8700"])
+    assert given == [
+        (["--server.port", "8600", "--server.headless", "true"], 1),  # default: one process
+        (["--server.port=8700"], 3),
+    ]
     assert os.environ["SELSTATS_DB"] == str(db.resolve())
+
+
+def test_serve_refuses_zero_workers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(serve, "serve", lambda *a: pytest.fail("must not serve"))
+    assert cli.main(["serve", "--workers", "0"]) == cli.EXIT_USAGE
+    assert "--workers" in capsys.readouterr().err
 
 
 def test_other_commands_still_refuse_unknown_options(capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,9 +5,10 @@ A worker is `python -m selstats.serve` (one process, warmed up, as `make run`) w
 `--server.port <its port> --server.address 127.0.0.1`. `WorkerPool.check` is called by the
 supervisor every second or so:
 
-- a worker that exited is started again on its port (after 1, 2, 4 ... 30 s when it keeps
-  exiting within `QUICK_EXIT_S` of its start; after `MOVE_AFTER_QUICK_EXITS` such exits in a
-  row it gets a new port, in case another program took its own);
+- a worker that exited is started again on its port at once; one that keeps exiting before
+  it ever answered (within `QUICK_EXIT_S` of its start) after 1, 2, 4 ... 30 s, and after
+  `MOVE_AFTER_QUICK_EXITS` such exits in a row on a new port, in case another program took
+  its own;
 - every `PROBE_INTERVAL_S` each worker's `/_stcore/health` is asked (the active half of
   the health checks; nginx's `max_fails` is the passive half); a worker that has answered
   once and then fails `UNHEALTHY_AFTER` probes in a row (hung, not just busy: a busy
@@ -164,10 +165,10 @@ class WorkerPool:
     def _exited(self, worker: Worker, now: float) -> None:
         assert worker.process is not None
         code = worker.process.returncode
-        if now - worker.started_at < QUICK_EXIT_S:
-            worker.quick_exits += 1
+        if now - worker.started_at < QUICK_EXIT_S and not worker.ever_healthy:
+            worker.quick_exits += 1  # died while starting: waits before the next try
         else:
-            worker.quick_exits = 0
+            worker.quick_exits = 0  # it served: started again at once
         delay = min(MAX_BACKOFF_S, 2 ** (worker.quick_exits - 1)) if worker.quick_exits else 0
         worker.next_start = now + delay
         worker.healthy = False
