@@ -18,37 +18,28 @@ scale L:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import random
 import socket
-import statistics
 import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Awaitable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchmarks.common import (
     ERROR,
     FAIL,
-    INFO,
     OUT_DIR,
     PYTHON,
     REPO_ROOT,
     Context,
     Row,
     file_mb,
-    fmt_ratio,
-    fmt_seconds,
-    log,
     verdict,
     vm_peak_mb,
 )
-from benchmarks.record import discover_pages
 from benchmarks.stores import ensure_store
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's (as tests/e2e/conftest.py)
@@ -255,242 +246,6 @@ async def first_page(
     return drawn, healthy, memory, None
 
 
-# ---- sessions ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Visit:
-    path: str  # url path of the page
-    year_from: int
-    year_to: int
-    seed: int
-
-
-@dataclass
-class Round:
-    latencies: list[float] = field(default_factory=list)  # keystroke to end of the run
-    server: list[float] = field(default_factory=list)  # "running" to "not running" messages
-    problems: list[str] = field(default_factory=list)
-    cpu: dict[str, float] = field(default_factory=dict)  # CpuSampler.totals over the round
-    wall: float = 0.0
-
-
-def _stat(pid: int) -> tuple[int, float] | None:
-    """The parent and the CPU seconds (user + system) of a process, from /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _is_chromium(pid: int) -> bool:
-    try:
-        return b"chrom" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
-class CpuSampler:
-    """The CPU time every process on the machine spends while it runs, from /proc every
-    `INTERVAL` s: the server; our Chromium (the processes this benchmark started through
-    Playwright); everything else (Playwright's driver, other users of the machine). A process
-    that ends between two samples loses its last interval (Chromium's renderers end with
-    their sessions), so Chromium's share is a lower bound."""
-
-    INTERVAL = 0.25
-
-    def __init__(self, server_pid: int) -> None:
-        self.server_pid = server_pid
-        self.first: dict[int, float] = {}
-        self.last: dict[int, float] = {}
-        self.kinds: dict[int, str] = {}
-        self._task: asyncio.Task[None] | None = None
-
-    def _sample(self, at_start: bool) -> None:
-        stats = {
-            int(entry.name): stat
-            for entry in Path("/proc").iterdir()
-            if entry.name.isdigit() and (stat := _stat(int(entry.name))) is not None
-        }
-        ours = {os.getpid()}
-        grew = True
-        while grew:  # this process's descendants
-            found = {pid for pid, (parent, _) in stats.items() if parent in ours} - ours
-            ours |= found
-            grew = bool(found)
-        for pid, (_, used) in stats.items():
-            if pid not in self.first:
-                self.first[pid] = used if at_start else 0.0
-                if pid == self.server_pid:
-                    self.kinds[pid] = "server"
-                elif pid in ours and _is_chromium(pid):
-                    self.kinds[pid] = "chromium"
-                else:
-                    self.kinds[pid] = "other"
-            self.last[pid] = used
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.INTERVAL)
-            self._sample(at_start=False)
-
-    def start(self) -> None:
-        self._sample(at_start=True)
-        self._task = asyncio.create_task(self._loop())
-
-    async def stop(self) -> dict[str, float]:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        self._sample(at_start=False)
-        totals = {"server": 0.0, "chromium": 0.0, "other": 0.0}
-        for pid, used in self.last.items():
-            totals[self.kinds[pid]] += max(0.0, used - self.first[pid])
-        return totals
-
-
-async def _measured(server_pid: int, out: Round, work: Awaitable[object]) -> None:
-    sampler = CpuSampler(server_pid)
-    started = time.perf_counter()
-    sampler.start()
-    try:
-        await work
-    finally:
-        out.cpu = await sampler.stop()
-        out.wall = time.perf_counter() - started
-
-
-def _actions() -> list[tuple[str, str]]:
-    from selstats.ui.i18n import translate
-
-    federal = translate(LANG, "government.federal")
-    flemish = translate(LANG, "government.flemish")
-    return [("add", federal), ("add", flemish), ("remove", ""), ("remove", "")]
-
-
-async def _visit(browser: Any, base: str, visit: Visit, out: Round) -> None:
-    from selstats.ui.i18n import translate
-
-    think = random.Random(visit.seed)
-    context, page, streams, starts = await _new_page(browser)
-    try:
-        url = f"{base}/{visit.path}?year_from={visit.year_from}&year_to={visit.year_to}"
-        await page.goto(url)
-        await wait_idle(page)
-        label = translate(LANG, "filter.government")
-        box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
-            has_text=label
-        )
-        entry = box.locator("input")
-        for action, value in _actions():
-            await asyncio.sleep(think.uniform(*THINK))
-            stream = streams[-1]
-            started = time.perf_counter()
-            async with stream.expect_event(
-                "framereceived", predicate=_is_run_end, timeout=TIMEOUT_MS
-            ):
-                await entry.click()
-                if action == "add":
-                    await entry.fill(value)
-                    await entry.press("Enter")
-                else:
-                    await entry.press("Backspace")
-            ended = time.perf_counter()
-            out.latencies.append(ended - started)
-            run_starts = [t for t in starts if t >= started]
-            if run_starts:
-                out.server.append(ended - run_starts[0])
-            await entry.press("Escape")
-            problem = await exception_shown(page)
-            if problem:
-                out.problems.append(f"{visit.path}: {problem}")
-                return
-    except Exception as error:
-        out.problems.append(f"{visit.path}: {type(error).__name__}: {str(error)[:200]}")
-    finally:
-        await context.close()
-
-
-async def _in_turn(browser: Any, base: str, visits: list[Visit], out: Round) -> None:
-    for visit in visits:
-        await _visit(browser, base, visit, out)
-
-
-async def sessions(
-    db: Path, rounds: int, seed: int = 7
-) -> tuple[list[Round], list[Round], float | None, str | None]:
-    """Alternating rounds of one session and of SESSIONS at once; the server's peak RSS."""
-    from playwright.async_api import async_playwright
-
-    paths = [url_path for _, url_path, _ in discover_pages()]
-    periods = [(a, b) for a in range(2016, 2026) for b in range(a, 2026)]
-    random.Random(seed).shuffle(periods)
-    single: list[Round] = []
-    many: list[Round] = []
-    async with async_playwright() as playwright:
-        browser = await _launch(playwright)
-        server = start_server(db, "sessions")
-        try:
-            await wait_healthy(server)
-            warm = Round()  # the server's first run imports the app's modules: not counted
-            await _visit(browser, server.url, Visit("", 2025, 2025, seed), warm)
-            if warm.problems:
-                return single, many, vm_peak_mb(server.process.pid), warm.problems[0]
-            started = time.perf_counter()
-            for r in range(rounds):
-                if r and time.perf_counter() - started > SESSIONS_BUDGET_SECONDS:
-                    log.info("  sessions: time budget spent, %d round(s) of %d", r, rounds)
-                    break
-                one = Round()
-                alone = [
-                    Visit(path, *periods.pop(), seed + 100 * r + i) for i, path in enumerate(paths)
-                ]
-                await _measured(server.process.pid, one, _in_turn(browser, server.url, alone, one))
-                single.append(one)
-                log.info("  one session, round %d: %d changes", r + 1, len(one.latencies))
-                ten = Round()
-                visits = []
-                for i in range(SESSIONS):
-                    year_from, year_to = periods.pop()
-                    visits.append(
-                        Visit(paths[i % len(paths)], year_from, year_to, seed + 1000 * r + i)
-                    )
-                await _measured(
-                    server.process.pid,
-                    ten,
-                    asyncio.gather(*(_visit(browser, server.url, v, ten) for v in visits)),
-                )
-                many.append(ten)
-                log.info("  %d sessions, round %d: %d changes", SESSIONS, r + 1, len(ten.latencies))
-            peak = vm_peak_mb(server.process.pid)
-        finally:
-            server.stop()
-            await browser.close()
-    return single, many, peak, None
-
-
-def _cpu_text(rounds: list[Round]) -> str:
-    """Where the machine's CPU time went during the rounds (CpuSampler)."""
-    used = {kind: sum(r.cpu.get(kind, 0.0) for r in rounds) for kind in ("server", "chromium")}
-    other = sum(r.cpu.get("other", 0.0) for r in rounds)
-    wall = sum(r.wall for r in rounds)
-    return (
-        f"server {used['server']:.1f}, Chromium ≥ {used['chromium']:.1f}, other processes "
-        f"{other:.1f} in {wall:.0f} s ({os.cpu_count() or 0} cores)"
-    )
-
-
-def _median_text(values: list[float]) -> str:
-    return fmt_seconds(statistics.median(values)) if values else "?"
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-
-
 def run(ctx: Context) -> None:
     if not CHROMIUM.exists():
         ctx.add(
@@ -505,7 +260,7 @@ def run(ctx: Context) -> None:
         return
     scale = ctx.big
     store = ensure_store(ctx, scale)
-    db_size = file_mb(store.path, store.path.with_name(store.path.name + ".wal"))
+    file_mb(store.path, store.path.with_name(store.path.name + ".wal"))
     repeats = 1 if ctx.quick else 3
     figure = "first page in Chromium"
     try:
@@ -528,62 +283,3 @@ def run(ctx: Context) -> None:
             ctx.add(Row(figure, scale, "server start → /_stcore/health ok", healthy))
             if memory:
                 ctx.add(Row(figure, scale, "server peak RSS after it", memory, unit="MB"))
-
-    figure = f"{SESSIONS} sessions vs 1"
-    rounds = 1 if ctx.quick else 2
-    try:
-        single, many, peak, problem = asyncio.run(sessions(store.path, rounds))
-    except Exception as error:
-        ctx.add(Row(figure, scale, "filter change latency", verdict=ERROR, note=repr(error)[:300]))
-        return
-    one = [x for r in single for x in r.latencies]
-    ten = [x for r in many for x in r.latencies]
-    problems = [p for r in [*single, *many] for p in r.problems]
-    if problem or problems or not one or not ten:
-        ctx.add(
-            Row(
-                figure,
-                scale,
-                "filter change latency",
-                one + ten,
-                verdict=FAIL,
-                note=(problem or "; ".join(problems[:3]) or "no latency measured")[:400],
-            )
-        )
-        return
-    value = _p95(ten) / statistics.median(one)
-    note = (
-        f"think time {THINK[0]}-{THINK[1]} s; {len(one)} changes alone, {len(ten)} under load; "
-        f"p95 alone {fmt_seconds(_p95(one))}, "
-        f"median under load {fmt_seconds(statistics.median(ten))}; "
-        f"of which the script run (server 'running' to 'not running'): median alone "
-        f"{_median_text([x for r in single for x in r.server])}, under load "
-        f"{_median_text([x for r in many for x in r.server])}; Chromium shares the same cores: "
-        f"CPU seconds {_cpu_text(many)} with {SESSIONS} sessions, {_cpu_text(single)} alone"
-    )
-    ctx.add(
-        Row(
-            figure,
-            scale,
-            f"{SESSIONS} sessions: p95 {fmt_seconds(_p95(ten))}",
-            ten,
-            ratio=f"p95/median {fmt_ratio(value)}",
-            goal=f"≤ {CONCURRENCY_GOAL:.0f}x",
-            verdict=verdict(value <= CONCURRENCY_GOAL),
-            note=note,
-        )
-    )
-    ctx.add(Row(figure, scale, "1 session", one))
-    if peak is not None:
-        ctx.add(
-            Row(
-                "server memory",
-                scale,
-                f"peak RSS, {SESSIONS} sessions (VmHWM)",
-                [peak],
-                unit="MB",
-                ratio=f"{peak / db_size:.1f}x the store",
-                verdict=INFO,
-                note=f"store file {db_size:.0f} MB ({store.path.name})",
-            )
-        )
