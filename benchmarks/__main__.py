@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--runs", type=int, help="timed runs per contender (default 5, quick 3)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the demo stores")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="browser: also measure the first page on this commit, alternating with HEAD",
+    )
     load_group = parser.add_argument_group("load test (--only load)")
     load_group.add_argument(
         "--load-workers", type=_counts, help="worker counts, e.g. 1,2,4 (default 1, 2, cores)"
@@ -109,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         scales=("S", "M") if args.quick else ("S", "M", "L"),
         big="M" if args.quick else "L",
     )
+    ctx.cache["baseline"] = args.baseline
     ctx.cache["load_options"] = {
         "workers": args.load_workers,
         "sessions": args.load_sessions,

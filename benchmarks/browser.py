@@ -1,30 +1,31 @@
-"""The real server as `make run` starts it (`selstats serve`: `streamlit run app.py` with the
-process warmed up while it starts; 127.0.0.1 only) and Debian's Chromium (Playwright), at
-scale L:
+"""The first page in Chromium after the server starts, at scale L: the real server as `make
+run` starts it (`selstats serve`, warmed up while it starts; 127.0.0.1 only) and Debian's
+Chromium (Playwright), launched before the clock starts. A fresh server every run.
 
-- "first page": from starting the server process to the first page drawn in the browser
-  (connected, script finished, no skeleton, its title shown); Chromium is launched before
-  the clock starts. Goal: under 5 s. A fresh server each time.
-- "10 sessions": one server, sessions that each open a page (deep link with a period of their
-  own, so their queries start cold) and change the government filter 4 times (add
-  federal, add flemish, remove, remove), with a think time of 0.5-1.5 s between changes.
-  Latency: from the keystroke to the server's end-of-run message on that session's
-  websocket. One session visiting the pages in turn, then 10 sessions at once (one per
-  page, round robin), twice, alternating. Goal: p95 of the 10 at most 3x the median of one.
-- "server memory": the server's peak resident memory (VmHWM) after all that, next to the
-  store file's size.
+Per run, from starting the server process:
+
+- "/_stcore/health ok": the server answers (the browser is sent to the page then);
+- "first run started": the server's first "script running" message on the websocket;
+- "page drawn": connected, script finished, no skeleton, the page's title shown. Goal
+  (issue 16): under 5 s in EVERY run, so the verdict is on the slowest run, not the median;
+- the warm-up's own time, from the server's log.
+
+`--baseline REV` (e.g. the commit before a change) runs the same measurement on that
+commit's code side by side, alternating run by run (REV, HEAD, REV, HEAD ...), so load
+on the machine hits both alike: the before/after of a change in one run. The baseline's
+files are taken with `git archive` into benchmarks/out/baseline-REV/ and run with this
+checkout's .venv (PYTHONPATH to its src/).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import socket
+import re
+import statistics
 import subprocess
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,14 @@ from benchmarks.common import (
     REPO_ROOT,
     Context,
     Row,
-    file_mb,
+    fmt_ratio,
+    fmt_seconds,
+    load_text,
+    log,
     verdict,
     vm_peak_mb,
 )
+from benchmarks.server import Server, free_port, healthy, start_server
 from benchmarks.stores import ensure_store
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's (as tests/e2e/conftest.py)
@@ -52,89 +57,26 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SELSTATS = Path(PYTHON).parent / "selstats"
 FIRST_PAGE_GOAL = 5.0
-CONCURRENCY_GOAL = 3.0
-SESSIONS = 10
-THINK = (0.5, 1.5)
 TIMEOUT_MS = 60_000
-SERVER_START_TIMEOUT = 90.0
-# No new round of sessions starts after this long (the first pair always runs).
-SESSIONS_BUDGET_SECONDS = 300.0
-LANG = "nl"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return bool(response.read() == b"ok")
-    except (urllib.error.URLError, OSError):
-        return False
+SERVER_START_TIMEOUT = 180.0
+FIGURE = "first page in Chromium"
 
 
 @dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    url: str
-    started: float  # perf_counter just before the process was started
-    log_path: Path
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+class Sample:
+    healthy: float
+    run_started: float | None
+    drawn: float
+    warmup: float | None
+    peak_mb: float | None
 
 
-def start_server(db: Path, name: str) -> Server:
-    port = _free_port()
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = OUT_DIR / f"server-{name}.log"
-    env = {
-        **os.environ,
-        "SELSTATS_DB": str(db),
-        "SELSTATS_DEMO": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [
-        str(SELSTATS),
-        "serve",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log_path.open("w") as out:
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    return Server(process, f"http://127.0.0.1:{port}", started, log_path)
-
-
-async def wait_healthy(server: Server) -> None:
-    deadline = time.perf_counter() + SERVER_START_TIMEOUT
-    while not await asyncio.to_thread(_healthy, f"{server.url}/_stcore/health"):
-        if server.process.poll() is not None:
-            raise RuntimeError(
-                f"streamlit exited ({server.process.returncode}); see {server.log_path}"
-            )
-        if time.perf_counter() > deadline:
-            raise RuntimeError(f"streamlit did not answer within {SERVER_START_TIMEOUT} s")
-        await asyncio.sleep(0.05)
+@dataclass
+class Contender:
+    name: str  # "HEAD" or the baseline's revision
+    samples: list[Sample] = field(default_factory=list)
+    problem: str | None = None
 
 
 def _run_status(payload: bytes | str) -> bool | None:
@@ -152,10 +94,6 @@ def _run_status(payload: bytes | str) -> bool | None:
     if message.WhichOneof("type") != "session_status_changed":
         return None
     return bool(message.session_status_changed.script_is_running)
-
-
-def _is_run_end(payload: bytes | str) -> bool:
-    return _run_status(payload) is False
 
 
 async def wait_idle(page: Any) -> None:
@@ -176,110 +114,223 @@ async def wait_idle(page: Any) -> None:
 async def exception_shown(page: Any) -> str | None:
     boxes = page.locator('[data-testid="stException"]')
     if await boxes.count():
-        return (await boxes.first.inner_text())[:300]
+        return str(await boxes.first.inner_text())[:300]
     return None
 
 
-async def _launch(playwright: Any) -> Any:
-    return await playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-    )
+# ---- the baseline's code ----------------------------------------------------------------------
 
 
-async def _new_page(browser: Any) -> tuple[Any, Any, list[Any], list[float]]:
+def baseline_tree(revision: str) -> Path:
+    """The files of `revision` (git archive), once, under benchmarks/out/."""
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", revision],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    target = OUT_DIR / f"baseline-{sha}"
+    if not (target / "app.py").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", sha], cwd=REPO_ROOT, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def start_baseline(tree: Path, db: Path, name: str) -> Server:
+    """The baseline's `selstats serve` (its serve.py and warm-up, its pages)."""
+    port = free_port()
+    log_path = OUT_DIR / f"server-{name}.log"
+    env = {
+        **os.environ,
+        "SELSTATS_DB": str(db),
+        "SELSTATS_DEMO": "1",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": str(tree / "src"),
+    }
+    command = [
+        PYTHON,
+        "-m",
+        "selstats.serve",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log_path.open("w") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=tree, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return Server(process, f"http://127.0.0.1:{port}", started, log_path)
+
+
+# ---- one run ------------------------------------------------------------------------------------
+
+
+async def _wait_healthy(server: Server) -> float:
+    deadline = time.perf_counter() + SERVER_START_TIMEOUT
+    while not await asyncio.to_thread(healthy, f"{server.url}/_stcore/health"):
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"the server exited ({server.process.returncode}); see {server.log_path}"
+            )
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"the server did not answer within {SERVER_START_TIMEOUT:.0f} s")
+        await asyncio.sleep(0.02)
+    return time.perf_counter() - server.started
+
+
+def _warmup_seconds(server: Server) -> float | None:
+    found = re.search(r"warm-up done in ([\d.]+) s", server.log_text())
+    return float(found.group(1)) if found else None
+
+
+async def first_page_once(browser: Any, server: Server) -> tuple[Sample, str | None]:
     context = await browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     page = await context.new_page()
-    streams: list[Any] = []
-    starts: list[float] = []  # when the server said a run started (perf_counter)
+    run_starts: list[float] = []
 
     def on_frame(payload: bytes | str) -> None:
         if _run_status(payload) is True:
-            starts.append(time.perf_counter())
+            run_starts.append(time.perf_counter())
 
     def on_websocket(websocket: Any) -> None:
         if websocket.url.endswith("/_stcore/stream"):
-            streams.append(websocket)
             websocket.on("framereceived", on_frame)
 
     page.on("websocket", on_websocket)
+    try:
+        healthy_after = await _wait_healthy(server)
+        await page.goto(server.url + "/")
+        await wait_idle(page)
+        await page.locator("h1").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        drawn = time.perf_counter() - server.started
+        problem = await exception_shown(page)
+        sample = Sample(
+            healthy=healthy_after,
+            run_started=(run_starts[0] - server.started) if run_starts else None,
+            drawn=drawn,
+            warmup=_warmup_seconds(server),
+            peak_mb=vm_peak_mb(server.process.pid),
+        )
+        return sample, problem
+    finally:
+        await context.close()
+        server.stop()
 
-    return context, page, streams, starts
 
-
-# ---- time to the first page ----------------------------------------------------------------
-
-
-async def first_page(
-    db: Path, repeats: int
-) -> tuple[list[float], list[float], list[float], str | None]:
-    """Seconds from server start to the page drawn; to /_stcore/health; server peak RSS."""
+async def first_pages(db: Path, repeats: int, baseline: str | None) -> list[Contender]:
     from playwright.async_api import async_playwright
 
-    drawn: list[float] = []
-    healthy: list[float] = []
-    memory: list[float] = []
+    head = Contender("HEAD")
+    contenders = [head]
+    tree = None
+    if baseline:
+        tree = baseline_tree(baseline)
+        contenders.insert(0, Contender(baseline))
     async with async_playwright() as playwright:
-        browser = await _launch(playwright)
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             for i in range(repeats):
-                context, page, _, _ = await _new_page(browser)
-                server = start_server(db, f"first-{i}")
-                try:
-                    await wait_healthy(server)
-                    healthy.append(time.perf_counter() - server.started)
-                    await page.goto(server.url + "/")
-                    await wait_idle(page)
-                    await page.locator("h1").first.wait_for(state="visible", timeout=TIMEOUT_MS)
-                    drawn.append(time.perf_counter() - server.started)
-                    problem = await exception_shown(page)
+                for contender in contenders:
+                    if contender.problem:
+                        continue
+                    name = f"first-{contender.name}-{i}"
+                    if contender is head:
+                        server = start_server(db, name)
+                    else:
+                        assert tree is not None
+                        server = start_baseline(tree, db, name)
+                    try:
+                        sample, problem = await first_page_once(browser, server)
+                    except Exception as error:
+                        contender.problem = f"{type(error).__name__}: {error}"[:300]
+                        continue
                     if problem:
-                        return drawn, healthy, memory, problem
-                    peak = vm_peak_mb(server.process.pid)
-                    if peak is not None:
-                        memory.append(peak)
-                finally:
-                    await context.close()
-                    server.stop()
+                        contender.problem = problem
+                    contender.samples.append(sample)
+                    log.info(
+                        "  first page (%s): drawn %s, health %s, %s",
+                        contender.name,
+                        fmt_seconds(sample.drawn),
+                        fmt_seconds(sample.healthy),
+                        load_text(),
+                    )
         finally:
             await browser.close()
-    return drawn, healthy, memory, None
+    return contenders
+
+
+def _median(values: list[float | None]) -> str:
+    found = [v for v in values if v is not None]
+    return fmt_seconds(statistics.median(found)) if found else "?"
+
+
+def _peak(contender: Contender) -> str:
+    found = [s.peak_mb for s in contender.samples if s.peak_mb is not None]
+    return f"{statistics.median(found):,.0f} MB" if found else "?"
 
 
 def run(ctx: Context) -> None:
     if not CHROMIUM.exists():
-        ctx.add(
-            Row(
-                "browser",
-                ctx.big,
-                "Chromium",
-                verdict=ERROR,
-                note=f"{CHROMIUM} is missing (make setup)",
-            )
-        )
+        ctx.add(Row(FIGURE, ctx.big, "Chromium", verdict=ERROR, note=f"{CHROMIUM} is missing"))
         return
     scale = ctx.big
     store = ensure_store(ctx, scale)
-    file_mb(store.path, store.path.with_name(store.path.name + ".wal"))
-    repeats = 1 if ctx.quick else 3
-    figure = "first page in Chromium"
+    repeats = 2 if ctx.quick else ctx.runs
+    baseline = ctx.cache.get("baseline")
+    load_before = load_text()
     try:
-        drawn, healthy, memory, problem = asyncio.run(first_page(store.path, repeats))
+        contenders = asyncio.run(first_pages(store.path, repeats, baseline))
     except Exception as error:
-        ctx.add(
-            Row(figure, scale, "server start → page drawn", verdict=ERROR, note=repr(error)[:300])
+        ctx.add(Row(FIGURE, scale, "server start → page drawn", verdict=ERROR, note=repr(error)))
+        return
+    head = contenders[-1]
+    for contender in contenders:
+        what = f"server start → page drawn ({contender.name})"
+        drawn = [s.drawn for s in contender.samples]
+        if contender.problem:
+            ctx.add(Row(FIGURE, scale, what, drawn, verdict=FAIL, note=contender.problem))
+            continue
+        if not drawn:
+            continue
+        slowest = max(drawn)
+        row = Row(
+            FIGURE,
+            scale,
+            what,
+            drawn,
+            ratio=f"slowest {fmt_seconds(slowest)}",
+            goal=f"< {FIRST_PAGE_GOAL:.0f} s every run",
+            verdict=verdict(slowest < FIRST_PAGE_GOAL),
+            note=(
+                f"{contender.name}: /_stcore/health ok after "
+                f"{_median([s.healthy for s in contender.samples])}, first run started after "
+                f"{_median([s.run_started for s in contender.samples])}, warm-up "
+                f"{_median([s.warmup for s in contender.samples])} (median of "
+                f"{len(drawn)}); server peak RSS {_peak(contender)}; "
+                f"{load_before} before, {load_text()} after"
+            ),
         )
-    else:
-        if problem:
-            ctx.add(
-                Row(figure, scale, "server start → page drawn", drawn, verdict=FAIL, note=problem)
+        ctx.add(row)
+    if len(contenders) == 2 and contenders[0].samples and head.samples:
+        before = statistics.median(s.drawn for s in contenders[0].samples)
+        after = statistics.median(s.drawn for s in head.samples)
+        ctx.add(
+            Row(
+                FIGURE,
+                scale,
+                f"HEAD vs {contenders[0].name} (alternating runs)",
+                ratio=fmt_ratio(after / before),
+                note=f"median page drawn {fmt_seconds(before)} → {fmt_seconds(after)}",
             )
-        else:
-            row = Row(
-                figure, scale, "server start → page drawn", drawn, goal=f"< {FIRST_PAGE_GOAL:.0f} s"
-            )
-            row.verdict = verdict(row.median is not None and row.median < FIRST_PAGE_GOAL)
-            ctx.add(row)
-            ctx.add(Row(figure, scale, "server start → /_stcore/health ok", healthy))
-            if memory:
-                ctx.add(Row(figure, scale, "server peak RSS after it", memory, unit="MB"))
+        )
