@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selstats.serving.options import option_value, serve_options, without_options
+from selstats.serving.options import (
+    option_value,
+    serve_options,
+    without_options,
+    worker_environment,
+)
 
 
 def _toml(tmp_path: Path, text: str) -> Path:
@@ -51,3 +56,16 @@ def test_command_line_then_environment_then_config_file_then_default(tmp_path: P
 def test_the_projects_config_sets_the_upload_limit() -> None:
     # .streamlit/config.toml: maxUploadSize = 200 (imports); nginx must let that through
     assert serve_options([], environ={}).max_upload_mb == 200
+
+
+def test_the_workers_share_one_cookie_secret_unless_one_is_configured(tmp_path: Path) -> None:
+    name = "STREAMLIT_SERVER_COOKIE_SECRET"
+    toml = _toml(tmp_path, "")
+    env = worker_environment([], {"HOME": "/x"}, toml)
+    assert env["HOME"] == "/x"
+    assert len(env[name]) == 64  # 32 random bytes, hex: the same dict goes to every worker
+    assert worker_environment([], {}, toml)[name] != env[name]  # random per supervisor
+    assert worker_environment([], {name: "set"}, toml)[name] == "set"
+    assert name not in worker_environment(["--server.cookieSecret", "mine"], {}, toml)
+    configured = _toml(tmp_path, "[server]\ncookieSecret = 'x'\n")
+    assert name not in worker_environment([], {}, configured)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ PORT: Final = "server.port"
 ADDRESS: Final = "server.address"
 MAX_UPLOAD: Final = "server.maxUploadSize"
 BASE_URL: Final = "server.baseUrlPath"
+COOKIE_SECRET: Final = "server.cookieSecret"
 # Streamlit's defaults (`streamlit config show`, 1.67).
 DEFAULT_PORT: Final = 8501
 DEFAULT_MAX_UPLOAD_MB: Final = 200
@@ -129,3 +131,19 @@ def serve_options(
         base_url_path=(get(BASE_URL) or "").strip("/"),
         worker_options=tuple(without_options(options, PORT, ADDRESS)),
     )
+
+
+def worker_environment(
+    options: Sequence[str],
+    environ: Mapping[str, str] | None = None,
+    config_toml: Path = CONFIG_TOML,
+) -> dict[str, str]:
+    """The workers' environment: this one, plus one cookie secret for all of them when none
+    is configured. Streamlit signs its login cookie with `server.cookieSecret` (or
+    `[auth] cookie_secret` in secrets.toml) and otherwise makes up a secret per process:
+    a browser that moves to another worker would then be logged out. Passed in the
+    environment, not on the command line (where `ps` would show it)."""
+    env = dict(os.environ if environ is None else environ)
+    if setting(options, COOKIE_SECRET, env, config_toml) is None:
+        env[_env_name(COOKIE_SECRET)] = secrets.token_hex(32)
+    return env

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Final
 
-from selstats.serving.options import ServeOptions, serve_options
+from selstats.serving.options import ServeOptions, serve_options, worker_environment
 from selstats.serving.proxy import Nginx, ProxyConfig, ProxyError, find_nginx, unprivileged_user
 from selstats.serving.workers import WorkerPool, free_ports, health_probe, streamlit_command
 
@@ -153,7 +153,8 @@ def run(count: int, options: Sequence[str]) -> int:
     given = os.environ.get(RUN_DIR_ENV)
     run_dir = Path(given).resolve() if given else Path(tempfile.mkdtemp(prefix="selstats-serve-"))
     try:
-        return Supervisor(count, parsed, run_dir, executable).run()
+        env = worker_environment(options)
+        return Supervisor(count, parsed, run_dir, executable, env).run()
     finally:
         if not given:
             shutil.rmtree(run_dir, ignore_errors=True)
