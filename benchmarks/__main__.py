@@ -51,6 +51,7 @@ FIGURES: dict[str, tuple[str, Figure]] = {
         page_compute.run_cold,
     ),
     "warm": ("each page's queries through cached_query: warm vs cold", page_compute.run_warm),
+    "xl": ("each page's queries, cold, at L and XL (10x L): growth", page_compute.run_xl),
     "pandas": ("funnel + pass rates of a year vs pandas on Parquet", funnel_pandas.run),
     "apptest": ("page rerun through AppTest with a changed filter", apptest_rerun.run),
     "browser": ("first page in Chromium after the server starts", browser.run),
