@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -206,3 +207,58 @@ def test_the_entry_point_is_an_executable_posix_script() -> None:
     # the slim image has no bash
     assert (DEPLOY / "entrypoint.sh").read_text().startswith("#!/bin/sh\n")
     assert os.access(DEPLOY / "entrypoint.sh", os.X_OK)
+
+
+def _results(path: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        rows = con.sql("select count(*) from results").fetchall()
+    finally:
+        con.close()
+    return int(rows[0][0])
+
+
+def test_publishing_a_store_version_switches_the_link_and_keeps_the_newest(
+    tmp_path: Path,
+) -> None:
+    from selstats.store.connection import snapshot_id
+
+    script = DEPLOY / "publish-store.sh"
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    first = build_small_store(tmp_path / "first" / "selstats.duckdb")
+    second = build_small_store(tmp_path / "second" / "selstats.duckdb")
+    subprocess.run(
+        [sys.executable, "-m", "selstats", "import", str(_update(tmp_path)), "--db", str(second)],
+        check=True,
+        capture_output=True,
+    )
+    link = volume / "selstats.duckdb"
+    subprocess.run(["sh", str(script), str(first), str(volume), "1"], check=True)
+    before = snapshot_id(link)
+    assert link.is_symlink() and _results(link) == _results(first)
+    old = volume / os.readlink(link)
+    time.sleep(1.1)  # versions are named by the second
+    done = subprocess.run(
+        ["sh", str(script), str(second), str(volume), "1"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    # the link names the new version: a reader stat-ing it sees another file
+    assert snapshot_id(link) != before
+    assert _results(link) == _results(first) + 1  # the update's one row (B23)
+    # KEEP=1: the old version went once the link had moved; no temporary file is left
+    assert not old.exists()
+    assert sorted(p.name for p in volume.iterdir()) == sorted(
+        ["selstats.duckdb", os.readlink(link)]
+    )
+
+
+def test_publishing_refuses_bad_arguments(tmp_path: Path) -> None:
+    script = str(DEPLOY / "publish-store.sh")
+    assert subprocess.run(["sh", script], capture_output=True).returncode == 2
+    missing = subprocess.run(["sh", script, str(tmp_path / "no.duckdb"), str(tmp_path)])
+    assert missing.returncode == 1
+    store = build_small_store(tmp_path / "s.duckdb")
+    assert subprocess.run(["sh", script, str(store), str(tmp_path), "0"]).returncode == 2
