@@ -20,7 +20,7 @@ increasing order on it, each after the previous one ended):
   download; a lost websocket. A session with an error is replaced by a fresh one;
 - server CPU (all its processes: workers, supervisor, nginx) and the peak of their summed
   resident memory, sampled every 0.5 s; the load generator's own CPU beside it;
-- throughput at saturation: `SATURATION_SESSIONS` sessions changing filters with no think
+- throughput at saturation: `SATURATION_SESSIONS` sessions doing the same with no think
   time; finished runs per second.
 
 Goals (issue 16): at 50 sessions with workers = cores, p95 <= 3x the single-session median
@@ -258,15 +258,11 @@ class User:
             a, b = sorted(self.rng.sample(range(len(years)), 2)) if len(years) > 1 else (0, 0)
             widget, values = period, [years[a], years[b]]
         elif govs is not None:
-            label = self.rng.choice(list(govs.options))
-            self.govs = (
-                [g for g in self.govs if g != label]
-                if label in self.govs
-                else [
-                    *self.govs,
-                    label,
-                ]
-            )
+            label = self.rng.choice(list(govs.options))  # toggled: added or removed
+            if label in self.govs:
+                self.govs.remove(label)
+            else:
+                self.govs.append(label)
             widget, values = govs, self.govs
         else:
             raise ProtocolError(f"/{self.page.url_path}: no sidebar filter to change")
@@ -546,7 +542,7 @@ def load_table(results: list[Measurement], plan: Plan, cores: int) -> tuple[str,
                 ratio=f"2 workers / 1: {fmt_ratio(ratio)}",
                 goal=f"≥ {THROUGHPUT_GOAL}x",
                 verdict=OK if ratio >= THROUGHPUT_GOAL else MISS,
-                note=f"{SATURATION_SESSIONS} sessions changing filters with no think time for "
+                note=f"{SATURATION_SESSIONS} sessions acting with no think time for "
                 f"{plan.saturation_seconds:.0f} s; finished runs per second",
             )
         )

@@ -8,6 +8,7 @@ package is installed by scripts/setup.sh; nginx is never started as a system ser
 
 from __future__ import annotations
 
+import dataclasses
 import grp
 import logging
 import os
@@ -211,7 +212,7 @@ class Nginx:
 
     def reload(self, worker_ports: Sequence[int]) -> None:
         """New worker ports: rewrite the configuration, let nginx re-read it (SIGHUP)."""
-        self.config = ProxyConfig(**{**self.config.__dict__, "worker_ports": tuple(worker_ports)})
+        self.config = dataclasses.replace(self.config, worker_ports=tuple(worker_ports))
         self.write_config()
         self.test_config()
         if self.alive():

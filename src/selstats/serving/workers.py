@@ -92,11 +92,13 @@ def streamlit_command(options: Sequence[str]) -> CommandFor:
 def health_probe(base_url_path: str = "", timeout: float = PROBE_TIMEOUT_S) -> Probe:
     """Asks a worker's /_stcore/health; True when it answers "ok"."""
     prefix = f"/{base_url_path}" if base_url_path else ""
+    # Straight to the worker, whatever $http_proxy says.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def probe(port: int) -> bool:
         url = f"http://{WORKER_ADDRESS}:{port}{prefix}/_stcore/health"
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:
+            with opener.open(url, timeout=timeout) as response:
                 return bool(response.status == 200 and response.read().strip() == b"ok")
         except (urllib.error.URLError, OSError, ValueError):
             return False
