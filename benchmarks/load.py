@@ -552,6 +552,8 @@ def load_table(results: list[Measurement], plan: Plan, cores: int) -> tuple[str,
             Row(FIGURE, plan.scale, f"errors in all measurements: {errors}", verdict=ERROR,
                 note="; ".join(e for m in results for e in m.tally.examples)[:600])
         )  # fmt: skip
+    text.append("")
+    text += [f"goal: {row.what}: {row.ratio} (goal {row.goal}): {row.verdict}" for row in rows]
     return "\n".join(text), rows
 
 

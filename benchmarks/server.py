@@ -21,8 +21,10 @@ from benchmarks.common import OUT_DIR, PYTHON, REPO_ROOT
 
 SELSTATS = Path(PYTHON).parent / "selstats"
 START_TIMEOUT_S = 180.0
-# What the supervisor logs once every worker answered (selstats.serving.supervisor).
+# What the supervisor logs once every worker answered (selstats.serving.supervisor), and
+# what each process logs at the end of its warm-up (selstats.ui.warmup).
 ALL_WORKERS_READY = "workers behind nginx"
+WARMED_UP = ("warm-up done in", "warm-up failed")
 
 
 def free_port() -> int:
@@ -66,10 +68,15 @@ class Server:
             return ""
 
     def ready(self) -> bool:
-        """Answers through its public port; with workers, every worker answered too."""
+        """Answers through its public port, every worker answered, and every process has
+        finished its warm-up (a measurement starts on a server as a user would find it a
+        minute after its start)."""
         if not healthy(f"{self.url}/_stcore/health"):
             return False
-        return self.workers == 1 or ALL_WORKERS_READY in self.log_text()
+        text = self.log_text()
+        if self.workers > 1 and ALL_WORKERS_READY not in text:
+            return False
+        return sum(text.count(line) for line in WARMED_UP) >= self.workers
 
     async def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
         deadline = time.perf_counter() + timeout
