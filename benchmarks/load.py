@@ -553,7 +553,7 @@ def load_table(results: list[Measurement], plan: Plan, cores: int) -> tuple[str,
                 note="; ".join(e for m in results for e in m.tally.examples)[:600])
         )  # fmt: skip
     text.append("")
-    text += [f"goal: {row.what}: {row.ratio} (goal {row.goal}): {row.verdict}" for row in rows]
+    text += [f"goal: {r.what}: {r.ratio} (goal {r.goal}): {r.verdict}" for r in rows if r.goal]
     return "\n".join(text), rows
 
 
