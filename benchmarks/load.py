@@ -69,6 +69,9 @@ class Plan:
     saturation_seconds: float
     scale: str
     links_per_page: int = 6
+    # The lone session's figures on the first measured server (its caches cleared after)
+    # instead of a server of their own: one server start less, for --quick.
+    reference_on_first: bool = False
 
     @classmethod
     def for_context(cls, ctx: Context) -> Plan:
@@ -85,6 +88,7 @@ class Plan:
                 saturation_seconds=5,
                 scale="S",
                 links_per_page=2,
+                reference_on_first=True,
             )
         return cls(
             workers=tuple(workers),
@@ -399,20 +403,37 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
 
 
+async def clear_caches(base_url: str) -> None:
+    """Empty the server process's caches (`BackMsg.clear_cache`, what Streamlit's "Clear
+    cache" menu item sends; with one process, all of the server's)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    session = Session(base_url)
+    await session.connect("/")
+    await session.ws.send(BackMsg(clear_cache=True).SerializeToString())
+    await session.open("", "")  # answered after the clear: it is done
+    await session.close()
+
+
 async def run_plan(db: Path, plan: Plan) -> tuple[dict, list[Measurement]]:
     all_pages = pages()
-    server = start_server(db, "load-reference")
-    try:
-        await server.wait_ready()
-        references = await reference_figures(server.url, all_pages, plan.links_per_page)
-    finally:
-        server.stop()
-    log.info("  load: %d deep links with their figures, from a lone session", len(references))
+    references: dict[tuple[str, str], tuple] = {}
+    if not plan.reference_on_first:
+        server = start_server(db, "load-reference")
+        try:
+            await server.wait_ready()
+            references = await reference_figures(server.url, all_pages, plan.links_per_page)
+        finally:
+            server.stop()
     results: list[Measurement] = []
     for workers in plan.workers:
         server = start_server(db, f"load-{workers}w", workers=workers)
         try:
             await server.wait_ready()
+            if not references:  # --quick, one server start less: on the first server
+                references = await reference_figures(server.url, all_pages, plan.links_per_page)
+                await clear_caches(server.url)
+            log.info("  load: %d deep links, figures from a lone session", len(references))
             for sessions in plan.sessions:
                 m = await measure(
                     server.url,
