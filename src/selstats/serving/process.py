@@ -10,6 +10,7 @@ SIGKILL (`PR_SET_PDEATHSIG`), so no worker or nginx outlives it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import logging
@@ -78,3 +79,11 @@ def stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: f
         process.wait(timeout=timeout)
     except ProcessLookupError:
         process.wait(timeout=timeout)
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL whatever is left of the process group `process` leads (it was started in a
+    session of its own): nginx's worker processes outlive a master killed with SIGKILL,
+    still holding the listening socket."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from selstats.serving.process import spawn, stop
+from selstats.serving.process import kill_group, spawn, stop
 
 TEMPLATE: Final = Path(__file__).with_name("nginx.conf")
 # Where Debian puts it; /usr/sbin is not on a normal user's PATH.
@@ -220,9 +220,17 @@ class Nginx:
             self.process.send_signal(signal.SIGHUP)
 
     def stop(self) -> None:
-        """Fast shutdown (SIGTERM: open websockets are closed, not waited for)."""
+        """Fast shutdown (SIGTERM: open websockets are closed, not waited for); then
+        whatever of nginx is left (`clean_up`)."""
         if self.process is not None:
             stop(self.process, signal.SIGTERM, STOP_TIMEOUT_S)
+            self.clean_up()
+
+    def clean_up(self) -> None:
+        """Kill what is left of an nginx whose master exited: its workers keep serving
+        (and the port) without it, unaware of a new configuration."""
+        if self.process is not None and self.process.poll() is not None:
+            kill_group(self.process)
 
     def error_log_tail(self, limit: int = 2000) -> str:
         path = self.config.run_dir / "error.log"

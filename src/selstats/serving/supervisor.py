@@ -107,6 +107,7 @@ class Supervisor:
                 self.nginx.exit_code(),
                 self.nginx.error_log_tail(),
             )
+            self.nginx.clean_up()
             self.nginx.start()
         if not self._announced and self.pool.ready() == len(self.pool.workers):
             self._announced = True
