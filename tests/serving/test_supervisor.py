@@ -86,3 +86,61 @@ def test_stop_ends_nginx_and_every_worker(running: tuple[Supervisor, str]) -> No
     sup.stop()
     assert all(p is not None and p.poll() is not None for p in processes)
     assert not answers(url + "/_stcore/health")
+
+
+RUN_SUPERVISOR = """
+import logging
+import sys
+from pathlib import Path
+logging.basicConfig(level=logging.INFO)
+from selstats.serving import supervisor
+from selstats.serving.options import ServeOptions
+from selstats.serving.proxy import find_nginx
+backend = [sys.executable, sys.argv[1], "b"]
+supervisor.streamlit_command = lambda options: lambda port: [*backend, str(port)]
+options = ServeOptions("127.0.0.1", int(sys.argv[2]), 200, "", ())
+sys.exit(supervisor.Supervisor(2, options, Path(sys.argv[3]), find_nginx()).run())
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_nginx_and_the_workers_and_exits_0(tmp_path: Path, sig: int) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import BACKEND
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "supervisor.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", RUN_SUPERVISOR, str(BACKEND), str(port), str(tmp_path / "run")],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until(lambda: "workers behind nginx" in log.read_text() or process.poll() is not None)
+        assert answers(url + "/_stcore/health"), log.read_text()
+        children = [int(pid) for pid in _children(process.pid)]
+        assert len(children) >= 3  # two workers and nginx's master
+        process.send_signal(sig)
+        assert process.wait(timeout=30) == 0, log.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert not answers(url + "/_stcore/health")
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid), f"{pid} outlived it"
+
+
+def _children(pid: int) -> list[str]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return path.read_text().split() if path.exists() else []
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
