@@ -144,3 +144,27 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_a_public_port_in_use_is_reported_and_nothing_is_left_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from selstats.serving.proxy import ProxyError
+
+    monkeypatch.setattr(
+        supervisor_module, "streamlit_command", lambda options: backend_command("b")
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        sup = Supervisor(2, ServeOptions("127.0.0.1", port, 200, "", ()), tmp_path, find_nginx())
+        try:
+            with pytest.raises(ProxyError, match="Address already in use"):
+                sup.start()
+        finally:
+            sup.stop()
+    assert all(w.process is None for w in sup.pool.workers)
+    assert not sup.nginx.alive()

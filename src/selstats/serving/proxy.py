@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ LOOPBACK: Final = "127.0.0.1"
 # Workers fail over within this long: a refused connection marks a worker failed for it.
 FAIL_TIMEOUT_S: Final = 5
 STOP_TIMEOUT_S: Final = 10.0
+START_TIMEOUT_S: Final = 30.0
 # A run directory nginx's workers (user nobody, when started as root) must traverse.
 RUN_DIR_MODE_ROOT: Final = 0o711
 TEMP_DIRS: Final = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -189,9 +191,14 @@ class Nginx:
         if done.returncode != 0:
             raise ProxyError(f"nginx refused {self.conf_path}:\n{done.stderr.strip()}")
 
+    @property
+    def pid_path(self) -> Path:
+        return self.config.run_dir / "nginx.pid"
+
     def start(self) -> None:
         self.write_config()
         self.test_config()
+        self.pid_path.unlink(missing_ok=True)  # nginx writes it once it listens
         log = (self.config.run_dir / "nginx.out").open("ab")
         try:
             self.process = spawn(self._command(), stdout=log)
@@ -203,6 +210,20 @@ class Nginx:
             _listen(self.config.listen_address, self.config.listen_port),
             self.conf_path,
         )
+
+    def wait_listening(self, timeout: float = START_TIMEOUT_S) -> None:
+        """Return once nginx listens (its pid file appears after its sockets are bound);
+        a ProxyError when it exits or cannot bind its port (it would retry for seconds)."""
+        deadline = time.monotonic() + timeout
+        while not self.pid_path.exists():
+            failed = re.search(r".*bind\(\) to \S+ failed.*", self.error_log_tail())
+            if failed or not self.alive():
+                self.stop()
+                reason = failed.group(0) if failed else f"exit {self.exit_code()}"
+                raise ProxyError(f"nginx did not start: {reason}\n{self.error_log_tail()}")
+            if time.monotonic() > deadline:
+                raise ProxyError(f"nginx did not listen within {timeout:.0f} s")
+            time.sleep(0.05)
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None

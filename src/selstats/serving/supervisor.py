@@ -33,8 +33,10 @@ from selstats.serving.workers import WorkerPool, free_ports, health_probe, strea
 
 RUN_DIR_ENV: Final = "SELSTATS_RUN_DIR"
 TICK_S: Final = 0.5
-# nginx that exits this soon after its start did not start (port taken, no permission).
-NGINX_START_S: Final = 1.0
+# nginx that died this many times in a row, each within QUICK_DEATH_S of its start, is not
+# started again: the supervisor stops everything and exits 1.
+NGINX_MAX_QUICK_DEATHS: Final = 5
+QUICK_DEATH_S: Final = 10.0
 
 _log = logging.getLogger(__name__)
 
@@ -60,6 +62,8 @@ class Supervisor:
         self.nginx = Nginx(self._proxy_config(free_ports(count)), nginx_executable)
         self._stop_signal: int | None = None
         self._announced = False
+        self._nginx_started = 0.0
+        self._nginx_quick_deaths = 0
 
     def _proxy_config(self, ports: Sequence[int]) -> ProxyConfig:
         return ProxyConfig(
@@ -92,16 +96,20 @@ class Supervisor:
         self.nginx.test_config()  # a refused configuration stops here, before any worker
         self.pool.start(self.nginx.config.worker_ports)
         self.nginx.start()
-        time.sleep(NGINX_START_S)
-        if not self.nginx.alive():
-            raise ProxyError(
-                f"nginx exited at its start ({self.nginx.exit_code()}):\n"
-                + self.nginx.error_log_tail()
-            )
+        self._nginx_started = time.monotonic()
+        self.nginx.wait_listening()
 
     def check(self) -> None:
         self.pool.check()
         if not self.nginx.alive():
+            quick = time.monotonic() - self._nginx_started < QUICK_DEATH_S
+            self._nginx_quick_deaths = self._nginx_quick_deaths + 1 if quick else 0
+            if self._nginx_quick_deaths >= NGINX_MAX_QUICK_DEATHS:
+                raise ProxyError(
+                    f"nginx exited {self._nginx_quick_deaths} times in a row right after its "
+                    f"start; the last time ({self.nginx.exit_code()}):\n"
+                    + self.nginx.error_log_tail()
+                )
             _log.error(
                 "nginx exited (%s); starting it again. Its error log:\n%s",
                 self.nginx.exit_code(),
@@ -109,6 +117,7 @@ class Supervisor:
             )
             self.nginx.clean_up()
             self.nginx.start()
+            self._nginx_started = time.monotonic()
         if not self._announced and self.pool.ready() == len(self.pool.workers):
             self._announced = True
             _log.info(
