@@ -10,7 +10,7 @@ SEED  ?= 1
 PORT  ?= 8501
 DB    ?= data/selstats.duckdb
 
-.PHONY: help setup demo run test lint format e2e bench clean
+.PHONY: help setup demo run test lint format e2e bench bench-quick bench-load clean
 
 help:
 	@echo "make setup    create .venv, install selstats + dev tools, Debian's chromium"
@@ -20,7 +20,10 @@ help:
 	@echo "make lint     ruff, ruff format --check, mypy"
 	@echo "make format   ruff format + ruff check --fix"
 	@echo "make e2e      only the browser tests"
-	@echo "make bench    benchmarks"
+	@echo "make bench    benchmarks: every figure, incl. the load test (sessions x workers)"
+	@echo "             and scale XL (built once, long); on a quiet machine"
+	@echo "make bench-quick   smoke run of the benchmarks (S and M, short load test)"
+	@echo "make bench-load    only the load test (QUICK=1: < 2 min at scale S)"
 	@echo "make clean    caches and test output (keeps .venv and data/)"
 
 setup:
@@ -56,6 +59,12 @@ e2e: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks
+
+bench-quick: setup
+	$(BIN)/python -m benchmarks --quick
+
+bench-load: setup
+	$(BIN)/python -m benchmarks --only load $(if $(QUICK),--quick)
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/output benchmarks/out

@@ -22,6 +22,7 @@ from benchmarks import (  # noqa: E402 - after the query layer is wrapped
     export_csv,
     funnel_pandas,
     import_csv,
+    load,
     page_compute,
     stores,
 )
@@ -50,9 +51,11 @@ FIGURES: dict[str, tuple[str, Figure]] = {
         page_compute.run_cold,
     ),
     "warm": ("each page's queries through cached_query: warm vs cold", page_compute.run_warm),
+    "xl": ("each page's queries, cold, at L and XL (10x L): growth", page_compute.run_xl),
     "pandas": ("funnel + pass rates of a year vs pandas on Parquet", funnel_pandas.run),
     "apptest": ("page rerun through AppTest with a changed filter", apptest_rerun.run),
-    "browser": ("first page in Chromium; 10 sessions vs 1; server memory", browser.run),
+    "browser": ("first page in Chromium after the server starts", browser.run),
+    "load": ("protocol-level sessions x workers: latency, errors, CPU, memory", load.run),
     "import": ("import 1M result rows vs DuckDB read_csv", import_csv.run),
     "export": ("export 1M rows to CSV/XLSX vs DuckDB COPY", export_csv.run),
 }
@@ -70,7 +73,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--runs", type=int, help="timed runs per contender (default 5, quick 3)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the demo stores")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="browser: also measure the first page on this commit, alternating with HEAD",
+    )
+    load_group = parser.add_argument_group("load test (--only load)")
+    load_group.add_argument(
+        "--load-workers", type=_counts, help="worker counts, e.g. 1,2,4 (default 1, 2, cores)"
+    )
+    load_group.add_argument(
+        "--load-sessions", type=_counts, help="session counts (default 1,10,50,100)"
+    )
+    load_group.add_argument(
+        "--load-seconds", type=float, help="seconds per measurement (default 120; quick 10)"
+    )
     return parser
+
+
+def _counts(text: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"whole numbers separated by commas: {text!r}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"one or more counts of at least 1: {text!r}")
+    return counts
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         scales=("S", "M") if args.quick else ("S", "M", "L"),
         big="M" if args.quick else "L",
     )
+    ctx.cache["baseline"] = args.baseline
+    ctx.cache["load_options"] = {
+        "workers": args.load_workers,
+        "sessions": args.load_sessions,
+        "seconds": args.load_seconds,
+    }
     header = machine_lines()
     for line in header:
         log.info("%s", line)
@@ -116,10 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{load_text()} at the end",
     ]
     table = render_table(ctx.rows)
-    path = save_results(ctx.rows, header, table)
+    path = save_results(ctx.rows, header, table, ctx.tables)
     print("\n".join(header))
     print()
     print(table)
+    for extra in ctx.tables:
+        print()
+        print(extra)
     print(f"\n(also in {path.parent / 'results.txt'} and {path.name})")
     return 0
 

@@ -66,6 +66,7 @@ class Context:
     big: str  # the scale of the "scale L" figures (M with --quick)
     rows: list[Row] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)  # shared work (stores, recordings)
+    tables: list[str] = field(default_factory=list)  # a figure's own table, printed after
 
     def add(self, row: Row) -> Row:
         self.rows.append(row)
@@ -360,13 +361,16 @@ def render_table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def save_results(rows: Sequence[Row], header: Sequence[str], table: str) -> Path:
+def save_results(
+    rows: Sequence[Row], header: Sequence[str], table: str, tables: Sequence[str] = ()
+) -> Path:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    text = "\n".join([*header, "", table, ""])
+    text = "\n".join([*header, "", table, *(f"\n{t}" for t in tables), ""])
     (OUT_DIR / "results.txt").write_text(text, encoding="utf-8")
     # kept per run too: an `--only` run must not overwrite the last full table
     (OUT_DIR / f"results-{time.strftime('%Y%m%d-%H%M%S')}.txt").write_text(text, encoding="utf-8")
     data = [{**row.__dict__, "median": row.median} for row in rows]
     path = OUT_DIR / "results.json"
-    path.write_text(json.dumps({"machine": list(header), "rows": data}, indent=1), encoding="utf-8")
+    document = {"machine": list(header), "rows": data, "tables": list(tables)}
+    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
     return path

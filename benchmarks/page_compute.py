@@ -8,6 +8,9 @@
 - "page compute, warm": `selstats.ui.db.cached_query` with its cache filled, against
   the same calls right after `st.cache_data.clear()` (connection kept, as in the server);
   goal: warm at least 20x faster.
+- "XL" (`--only xl`): the cold figure at L and at XL (ten times L: 20 M applications,
+  ~78 M results; built once by `selstats demo --scale XL`, minutes and several GB), and how
+  each page's compute grows from L to XL. The store stays one DuckDB file (issue 16).
 """
 
 from __future__ import annotations
@@ -291,3 +294,43 @@ def run_warm(ctx: Context) -> None:
         ctx.add(
             Row("page compute, warm", ctx.big, "all pages", verdict=ERROR, note=repr(error)[:300])
         )
+
+
+def run_xl(ctx: Context) -> None:
+    """Page compute cold at L and XL, and its growth from one to the other."""
+    by_scale: dict[str, dict[str, float]] = {}
+    for scale in ("L", "XL"):
+        try:
+            store = ensure_store(ctx, scale)
+            by_scale[scale] = cold_figure(ctx, scale)
+        except Exception as error:
+            ctx.add(
+                Row("page compute, cold", scale, "all pages", verdict=ERROR, note=repr(error)[:300])
+            )
+            continue
+        if scale == "XL":
+            ctx.add(
+                Row(
+                    "demo build",
+                    scale,
+                    "selstats demo --scale XL (wall)",
+                    [store.seconds],
+                    note=f"store {store.size_mb:,.0f} MB, peak RSS {store.peak_mb:,.0f} MB, "
+                    f"built {store.built_at}; {store.summary.split(': ', 1)[-1]}",
+                )
+            )
+    growth_rows(ctx, by_scale)
+    if len(by_scale) == 2:
+        low, high = by_scale["L"], by_scale["XL"]
+        factors = {page: high[page] / low[page] for page in low if page in high and low[page]}
+        if factors:
+            ctx.add(
+                Row(
+                    "growth (query layer)",
+                    "L→XL",
+                    "XL over L, per page",
+                    text=", ".join(f"{page} {f:.1f}x" for page, f in factors.items()),
+                    note="ten times the rows; a page whose queries read the summaries "
+                    "(step_facts, list_states) or one year grows far less than 10x",
+                )
+            )

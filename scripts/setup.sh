@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Prepare this checkout: uv, the .venv with selstats and its dev tools, Debian's Chromium.
+# Prepare this checkout: uv, the .venv with selstats and its dev tools, Debian's Chromium
+# and nginx.
 # Idempotent: a second run only checks and returns within a second or so.
-# Works on a fresh Debian machine that has Python 3.11 (pip, venv); the Chromium step
-# needs root (or sudo). Playwright's own browser download is never used: the e2e tests
-# drive /usr/bin/chromium.
+# Works on a fresh Debian machine that has Python 3.11 (pip, venv); the Chromium and nginx
+# step needs root (or sudo). Playwright's own browser download is never used: the e2e tests
+# drive /usr/bin/chromium. nginx is the proxy of `selstats serve --workers N`, which runs
+# it as its own child process with its own configuration (never as a system service).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,6 +14,7 @@ UV_VERSION="0.13.9"
 VENV=".venv"
 STAMP="$VENV/.selstats-pyproject.sha256"
 CHROMIUM="/usr/bin/chromium"
+NGINX="/usr/sbin/nginx"
 START=$SECONDS
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -66,19 +69,32 @@ if [ "$want" != "$have" ]; then
     printf '%s\n' "$want" >"$STAMP"
 fi
 
-# 4. Chromium for the end-to-end tests (Playwright's own browser download cannot work here)
-if [ ! -x "$CHROMIUM" ]; then
-    say "installing Debian's chromium with apt-get"
+# 4. Debian packages: Chromium for the end-to-end tests (Playwright's own browser download
+#    cannot work here), nginx for `selstats serve --workers N`.
+missing=()
+[ -x "$CHROMIUM" ] || missing+=(chromium)
+[ -x "$NGINX" ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian's ${missing[*]} with apt-get"
     SUDO=()
     if [ "$(id -u)" -ne 0 ]; then
         command -v sudo >/dev/null 2>&1 ||
-            die "$CHROMIUM is missing; as root run: apt-get update && apt-get install -y chromium"
+            die "${missing[*]} missing; as root run: apt-get update && apt-get install -y ${missing[*]}"
         SUDO=(sudo)
     fi
     export DEBIAN_FRONTEND=noninteractive
     "${SUDO[@]}" apt-get update -qq
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     [ -x "$CHROMIUM" ] || die "apt-get installed chromium but $CHROMIUM is still missing"
+    [ -x "$NGINX" ] || die "apt-get installed nginx but $NGINX is still missing"
+    # On a machine with systemd, Debian starts the package's own nginx on port 80 as a
+    # service. selstats does not use it (it starts nginx itself): a fresh install is
+    # switched off again.
+    if [[ " ${missing[*]} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>&1 &&
+        systemctl is-active --quiet nginx 2>/dev/null; then
+        say "stopping the nginx system service the package started (selstats runs its own)"
+        "${SUDO[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+    fi
 fi
 
 say "ready ($((SECONDS - START)) s)"

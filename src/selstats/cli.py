@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", parents=[common], help="build the demo database")
-    demo.add_argument("--scale", choices=("S", "M", "L"), default="S")
+    demo.add_argument("--scale", choices=("S", "M", "L", "XL"), default="S")
     demo.add_argument("--seed", type=int, default=1)
 
     imp = sub.add_parser("import", parents=[common], help="import files or folders")
@@ -100,12 +100,19 @@ def _parser() -> argparse.ArgumentParser:
     purge.add_argument("--as-of", type=date.fromisoformat, help="today's date (ISO), for tests")
     purge.add_argument("--user", help="who purges (for the audit log; default: $USER)")
 
-    sub.add_parser(
+    serve = sub.add_parser(
         "serve",
         parents=[common],
         help="serve the dashboard (`make run`); other options go to `streamlit run`",
-        description="Serve the dashboard. Every option other than --db and --lang is "
-        "Streamlit's (`streamlit run --help`), e.g. --server.port 8501.",
+        description="Serve the dashboard. Every option other than --db, --lang and --workers "
+        "is Streamlit's (`streamlit run --help`), e.g. --server.port 8501.",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="Streamlit processes behind nginx on the public port (default 1: one process, "
+        "no proxy)",
     )
     return parser
 
@@ -143,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "user":
         return _user(args, parser)
     if args.command == "serve":
-        return _serve(db if args.db else None, rest)
+        return _serve(db if args.db else None, rest, args.workers)
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
@@ -175,15 +182,18 @@ def _write_refusal(error: Exception, db: Path, lang: str) -> str | None:
     return None
 
 
-def _serve(db: Path | None, options: list[str]) -> int:
+def _serve(db: Path | None, options: list[str], workers: int) -> int:
     from selstats.serve import serve
 
+    if workers < 1:
+        print("selstats serve: --workers takes 1 or more", file=sys.stderr)
+        return EXIT_USAGE
     if db is not None:  # the pages read $SELSTATS_DB
         os.environ["SELSTATS_DB"] = str(db.resolve())
     upload_limit = os.environ.get("SELSTATS_MAX_UPLOAD_MB", "").strip()
     if upload_limit.isdigit():  # Streamlit's uploader refuses what the import would refuse
         os.environ["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"] = upload_limit
-    serve(options)
+    serve(options, workers)
 
 
 def _demo(db: Path, scale: str, seed: int) -> int:

@@ -234,6 +234,14 @@ def choose_option(page: Page, widget: Locator, option: str) -> None:
         page.keyboard.press("Escape")
 
 
+def label(name: str, lang: str = "nl") -> str:
+    """A figure's label in `lang`, as the pages head its metric and its column (the figure
+    catalogue, selstats.figures)."""
+    from selstats.figures import catalogue
+
+    return catalogue().label(name, lang)
+
+
 def metric_value(page: Page, label: str) -> Locator:
     """The value of the `st.metric` whose label is exactly `label`."""
     metric = page.get_by_test_id("stMetric").filter(

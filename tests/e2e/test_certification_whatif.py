@@ -22,6 +22,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from selstats.figures import catalogue
 from selstats.ui.i18n import translate
 
 from .conftest import (
@@ -69,7 +70,7 @@ def test_without_the_only_french_tests_consultant_org_a_loses_client_certificati
     fixture_server: str, page: Page
 ) -> None:
     open_page(page, fixture_server + "/certification?org=ORG-A")
-    expect(metric_value(page, nl("certification.metric_qualifies"))).to_have_text(CLIENT)
+    expect(metric_value(page, catalogue().label("qualifies_for", "nl"))).to_have_text(CLIENT)
     expect(page.get_by_text(FALLS)).to_have_count(0)
 
     leave(page, "CA4")

@@ -36,7 +36,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright
 from playwright.async_api import expect as async_expect
 
-from selstats.ui.i18n import translate
+from selstats.figures import catalogue
 from tests.fixtures.small_store import build_small_store
 
 from .conftest import APP_IDLE_TIMEOUT_MS, CHROMIUM, CHROMIUM_ARGS, OUTPUT_DIR, VENV_BIN
@@ -50,7 +50,7 @@ NEW_WITHIN_S = 5.0
 FILTERS = ("", "?govs=local", "?govs=federal")
 OLD = {"": "15", "local": "7", "federal": "8"}
 NEW = {"": "16", "local": "8", "federal": "8"}
-LABEL = translate("nl", "overview.metric.applicants")
+LABEL = catalogue().label("applicants", "nl")
 IMPORT_LOG = OUTPUT_DIR / f"concurrent-import-{os.getpid()}.log"
 
 

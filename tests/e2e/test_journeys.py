@@ -39,6 +39,7 @@ from .conftest import (
     choose_option,
     expect_rerun,
     grid_rows,
+    label,
     main_widget,
     metric_value,
     option_texts,
@@ -124,12 +125,12 @@ def row_of(rows: list[list[str]], column: str, value: str) -> dict[str, str]:
 def funnel_step(page: Page, procedure: str, step_no: int) -> dict[str, str]:
     """One step's row of the funnel table, once the table shows `procedure` (the grid's
     accessible table may lag a moment behind a rerun)."""
-    table = table_with(page, nl("funnel.col.reached"))
+    table = table_with(page, label("reached"))
     cells = table.locator("[role=gridcell]")
     expect(cells.filter(has_text=re.compile(rf"^{re.escape(procedure)}$")).first).to_be_attached()
     header, *body = grid_rows(table)
     return row_of(
-        [header, *(row for row in body if procedure in row)], nl("funnel.col.step_no"), str(step_no)
+        [header, *(row for row in body if procedure in row)], label("step_no"), str(step_no)
     )
 
 
@@ -160,31 +161,31 @@ def test_every_page_of_the_navigation_opens_on_the_demo_store(server: str, page:
 
 def _overview(page: Page) -> None:
     # applicants: P-A1 8 + P-B1 5 + P-B2 2 = 15; 3 procedures; 3 laureates (A01, A03, B01)
-    expect(metric_value(page, nl("overview.metric.applicants"))).to_have_text("15")
-    expect(metric_value(page, nl("overview.metric.procedures"))).to_have_text("3")
-    expect(metric_value(page, nl("overview.metric.laureates"))).to_have_text("3")
+    expect(metric_value(page, label("applicants"))).to_have_text("15")
+    expect(metric_value(page, label("procedures"))).to_have_text("3")
+    expect(metric_value(page, label("laureates"))).to_have_text("3")
     # median of the lead times 35 and 30 days = 32,5 days
-    expect(metric_value(page, nl("overview.metric.lead_time"))).to_have_text(
-        nl("overview.days", days="32,5")
+    expect(metric_value(page, label("median_lead_days"))).to_have_text(
+        nl("common.days", days="32,5")
     )
 
 
 def _funnel(page: Page) -> None:
     # P-A1: 8 applicants, 2 laureates (A01, A03), 3 steps
-    expect(metric_value(page, nl("funnel.applicants"))).to_have_text("8")
+    expect(metric_value(page, label("applicants"))).to_have_text("8")
     # step 2: A01-A06 reached it (6); 3 passed, A05 failed, A06 absent, A04 cut off (top 3)
     step = funnel_step(page, "P-A1", 2)
-    assert step[nl("funnel.col.reached")] == "6"
-    assert step[nl("outcome.passed")] == "3"
-    assert step[nl("outcome.cut_off")] == "1"
+    assert step[label("reached")] == "6"
+    assert step[label("passed")] == "3"
+    assert step[label("cut_off")] == "1"
 
 
 def _pass_rates(page: Page) -> None:
     # P-A1, over its three steps: met the mark 6 + 4 + 2 = 12 of 7 + 5 + 3 = 15 who sat
     # (A08 withdrew at step 1, A06 was absent at step 2) -> 80,0 %; no-shows: A06 of the
     # 8 + 6 + 3 = 17 who reached a step -> 1/17 = 5,9 %
-    expect(metric_value(page, nl("pass_rates.metric_pass_rate"))).to_have_text("80,0 %")
-    expect(metric_value(page, nl("pass_rates.metric_no_show_rate"))).to_have_text("5,9 %")
+    expect(metric_value(page, label("pass_rate"))).to_have_text("80,0 %")
+    expect(metric_value(page, label("no_show_rate"))).to_have_text("5,9 %")
 
 
 def _salaries(page: Page) -> None:
@@ -195,14 +196,14 @@ def _salaries(page: Page) -> None:
 def _certification(page: Page) -> None:
     # ORG-A, all Q-checks of its AZ consultants in the window: (70 + 90 + 95 + 70) / 4
     mode = nl("certification.mode.all_checks")
-    expect(metric_value(page, nl("certification.metric_figure", mode=mode))).to_have_text("81,25 %")
-    expect(metric_value(page, nl("certification.metric_count"))).to_have_text("4")
+    expect(metric_value(page, f"{label('qcheck_figure')} ({mode})")).to_have_text("81,25 %")
+    expect(metric_value(page, label("qcheck_count"))).to_have_text("4")
 
 
 def _reserve_lists(page: Page) -> None:
     # P-A1's list of 2025-04-05, valid 12 months: last valid day 04/04/2026; 2 laureates
-    expect(metric_value(page, nl("reserve_lists.col.valid_through"))).to_have_text("04/04/2026")
-    expect(metric_value(page, nl("reserve_lists.col.size"))).to_have_text("2")
+    expect(metric_value(page, label("valid_through"))).to_have_text("04/04/2026")
+    expect(metric_value(page, label("size"))).to_have_text("2")
 
 
 def _explore(page: Page) -> None:
@@ -264,8 +265,8 @@ def test_a_sidebar_filter_goes_into_the_url_and_the_page_follows(
     go_to(page, "")
     expect(page).to_have_url(re.compile(r"[?&]govs=local(&|$)"))
     # applicants P-B1 5 + P-B2 2 = 7, 2 procedures
-    expect(metric_value(page, nl("overview.metric.applicants"))).to_have_text("7")
-    expect(metric_value(page, nl("overview.metric.procedures"))).to_have_text("2")
+    expect(metric_value(page, label("applicants"))).to_have_text("7")
+    expect(metric_value(page, label("procedures"))).to_have_text("2")
     screenshot(page, "journey-filter-govs-local")
 
 
@@ -349,14 +350,14 @@ def test_switching_to_french_changes_labels_and_number_format(server: str, page:
     expect(page).to_have_url(re.compile(r"[?&]lang=fr(&|$)"))
     # The demo store (scale S) has over a thousand applicants: "1.192", a point between
     # the thousands; fractions with a decimal comma: "21,3 %", "38,0 jours".
-    expect(metric_value(page, fr("overview.metric.applicants"))).to_have_text(
+    expect(metric_value(page, label("applicants", "fr"))).to_have_text(
         re.compile(r"^\d{1,3}(\.\d{3})+$")
     )
-    expect(metric_value(page, fr("overview.metric.ratio"))).to_have_text(
+    expect(metric_value(page, label("laureates_per_applicant", "fr"))).to_have_text(
         re.compile(r"^\d{1,2},\d %$")
     )
-    days = re.escape(fr("overview.days", days="@")).replace("@", r"\d+,\d")
-    expect(metric_value(page, fr("overview.metric.lead_time"))).to_have_text(
+    days = re.escape(fr("common.days", days="@")).replace("@", r"\d+,\d")
+    expect(metric_value(page, label("median_lead_days", "fr"))).to_have_text(
         re.compile(f"^{days}$")
     )
     assert_no_exception(page)
@@ -422,8 +423,8 @@ def test_upload_imports_a_good_file_and_refuses_a_bad_one(upload_server: str, pa
     procedure = main_widget(page, "stSelectbox", nl("funnel.procedure"))
     choose_option(page, procedure, "P-B2 — Medewerker — Stad Beta")
     step = funnel_step(page, "P-B2", 2)
-    assert step[nl("funnel.col.reached")] == "2"
-    assert step[nl("outcome.passed")] == "1"
+    assert step[label("reached")] == "2"
+    assert step[label("passed")] == "1"
     assert step[nl("outcome.failed")] == "1"
     assert_no_exception(page)
     screenshot(page, "journey-upload-funnel")
@@ -459,4 +460,4 @@ def test_upload_imports_a_good_file_and_refuses_a_bad_one(upload_server: str, pa
     assert len(log_rows) == 2, log_rows
     open_page(page, upload_server + "/funnel?procedure=P-B2")
     step = funnel_step(page, "P-B2", 2)
-    assert (step[nl("outcome.passed")], step[nl("outcome.failed")]) == ("1", "1")
+    assert (step[label("passed")], step[nl("outcome.failed")]) == ("1", "1")

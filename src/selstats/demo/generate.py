@@ -78,6 +78,10 @@ SCALES_BY_NAME: dict[str, Scale] = {
     "S": Scale("S", (2024, 2025), 400, 8, 0.6, 40, 3),
     "M": Scale("M", tuple(range(2021, 2026)), 200_000, 80, 1.0, 4000, 8),
     "L": Scale("L", tuple(range(2016, 2026)), 2_000_000, 80, 1.0, 5000, 30),
+    # Ten times L: all Belgian public recruitment over ten years is 10^7-10^8 result rows
+    # (issue 16). The same procedure sizes, ten times as many procedures. For the page-query
+    # benchmark only (`python -m benchmarks --only xl`); no test builds it.
+    "XL": Scale("XL", tuple(range(2016, 2026)), 20_000_000, 80, 1.0, 5000, 300),
 }
 
 

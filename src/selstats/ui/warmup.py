@@ -12,6 +12,20 @@ safe (the second waits for the first), but altair, narwhals and polars look modu
 `sys.modules` without importing them and would find one the other thread is half-way
 through ("partially initialized module 'pandas' has no attribute ...").
 
+Besides the imports, the warm-up does what a profile of the first run on a fresh server at
+scale L showed Streamlit and the pages doing once per process (issue 16; seconds under a
+load average of 10, the note gives the quiet-machine figures):
+
+- `streamlit.emojis`, a 0.5 MB regular expression compiled the first time a text with a
+  non-ASCII character is checked for a leading emoji (the demo switcher's "DEMO — ..."):
+  0.9 s; Material icon names likewise;
+- Streamlit's check, at the first element of the process, whether it runs in a REPL
+  (`inspect.stack()`, which resolves the file of every loaded module): 0.9 s. `selstats
+  serve` runs through `streamlit run` by construction, so the check is marked done;
+- the nl/fr/en catalogues (27 TOML files): 0.15 s;
+- the sidebar's queries, whose first run reads the store's pages from disk (DuckDB starts
+  with an empty buffer pool): 0.1-0.2 s.
+
 The collector is off while the warm-up runs; then `gc.freeze()`: everything allocated so far
 (the modules, altair's Vega-Lite schema and its validator) is left out of every later
 garbage collection. A full collection of the warmed process otherwise walks all of it,
@@ -36,6 +50,13 @@ APP: Final = PROJECT_ROOT / "app.py"
 PAGES_DIR: Final = PROJECT_ROOT / "pages"
 # The warm-up takes ~3 s; a run waits no longer than this for it, whatever hangs it.
 WAIT_LIMIT_S: Final = 120.0
+# queries/filter_options_*.sql: every run's sidebar (selstats.ui.filters).
+SIDEBAR_QUERIES: Final = (
+    "filter_options_years",
+    "filter_options_organisations",
+    "filter_options_levels",
+    "filter_options_procedures",
+)
 
 _log = logging.getLogger(__name__)
 _done = threading.Event()
@@ -85,13 +106,39 @@ def _exercise() -> None:
     frame.to_pandas()
 
 
+def _streamlit_once() -> None:
+    """What Streamlit does once per process in the first run (see the module's notes)."""
+    from streamlit import delta_generator, string_util
+
+    string_util.extract_leading_emoji("— warm-up")  # not ASCII: loads and compiles the table
+    string_util.validate_icon_or_emoji(":material/check_circle:")
+    # The "use `streamlit run`" hint is for scripts started without it; serve uses it.
+    if hasattr(delta_generator, "_use_warning_has_been_displayed"):
+        delta_generator._use_warning_has_been_displayed = True
+
+
+def _catalogues() -> None:
+    from selstats.ui.i18n import LANGUAGES, catalogue
+
+    for lang in LANGUAGES:
+        catalogue(lang)
+
+
 def _open_store() -> None:
-    """Open the store the pages will read, as the first run would (st.cache_resource)."""
+    """Open the store the pages will read, as the first run would (st.cache_resource), and
+    run the sidebar's option queries on it once, unfiltered: the first reads of its tables
+    come from disk."""
+    from selstats import query
     from selstats.store.connection import db_path
+    from selstats.tables import Scope
     from selstats.ui.db import get_connection
 
-    if db_path().is_file():
-        get_connection()
+    if not db_path().is_file():
+        return
+    con = get_connection()
+    params = Scope().params()
+    for name in SIDEBAR_QUERIES:
+        query.run(con, name, **params)
 
 
 def _warm_up() -> None:
@@ -104,6 +151,8 @@ def _warm_up() -> None:
         # pyarrow and pandas first: they are the ones others look up in sys.modules.
         list(_import_all(["pyarrow", "pandas", *imported_modules(app_scripts())]))
         _exercise()
+        _streamlit_once()
+        _catalogues()
         _open_store()
     except Exception:
         # Not fatal: the first run imports what is missing and shows what is wrong there.
