@@ -477,7 +477,10 @@ def test_page_shows_the_hand_computed_figures(
     assert metrics["Volgende evaluatie"] == "01/03/2027"
     texts = _texts(at)
     assert f"{MET} Q-check-gemiddelde (alle Q-checks): minstens 80 %, nu 81,25 % — voldaan" in texts
-    assert f"{MET} Gecertificeerde medewerkers: minstens 4, er zijn er 4 — voldaan" in texts
+    assert (
+        f"{MET} Gecertificeerde medewerkers (AZ, selectietests, assessment of "
+        "interviewvoorzitter; elk één keer geteld): minstens 4, er zijn er 4 — voldaan"
+    ) in texts
     assert "- Voldoet aan alle voorwaarden voor klantcertificering" in texts
     # the Q-checks: which count and why
     checks = next(d.value for d in at.dataframe if "why" in d.value.columns)

@@ -57,6 +57,9 @@ GOOD_ENTRIES = (
 BAD_ENTRIES = b"procedure_code,candidate_ref,status\nP-A1,A03,declined\nP-A1,A01,ontslagen\n"
 
 
+PROBLEM_COLUMNS = ["file_name", "problem_row", "problem_column", "problem_value", "problem"]
+
+
 @pytest.fixture(autouse=True)
 def clear_streamlit_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # never create a pseudonym key file in the repository's data/ folder
@@ -273,18 +276,30 @@ def test_a_rejected_import_changes_nothing_and_says_why_row_by_row(small_db: Pat
     assert outcome.rows_by_table == ()
     assert small_db.read_bytes() == before
     frame = problems_frame(outcome.problems, "fr")
-    assert frame.columns == ["file", "row", "column", "value", "message"]
+    assert frame.columns == [
+        "file_name",
+        "problem_row",
+        "problem_column",
+        "problem_value",
+        "problem",
+    ]
     # row 3 (header = row 1): 'ontslagen' is no status
     assert ("list_entries.csv", 3, "status", "ontslagen") in frame.select(
-        "file", "row", "column", "value"
+        "file_name", "problem_row", "problem_column", "problem_value"
     ).rows()
-    message = frame.filter(pl.col("row") == 3)["message"].item()
+    message = frame.filter(pl.col("problem_row") == 3)["problem"].item()
     assert "ligne 3" in message and "ontslagen" in message
 
 
 def test_problems_frame_is_empty_with_its_columns() -> None:
     frame = problems_frame(ImportOutcome((), (), ()).problems, "nl")
-    assert frame.is_empty() and frame.columns == ["file", "row", "column", "value", "message"]
+    assert frame.is_empty() and frame.columns == [
+        "file_name",
+        "problem_row",
+        "problem_column",
+        "problem_value",
+        "problem",
+    ]
 
 
 # ---- the page -----------------------------------------------------------------------------
@@ -369,8 +384,10 @@ def test_upload_imports_and_the_pages_show_the_new_data(
     at.button(key="explore_import_run").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == [translate("nl", "explore.import_succeeded", files=1)]
-    summary = next(d.value for d in at.dataframe if {"table", "rows"} <= set(d.value.columns))
-    tables = {tuple(r) for r in summary[["table", "rows"]].itertuples(index=False)}
+    summary = next(
+        d.value for d in at.dataframe if {"table_name", "rows_imported"} == set(d.value.columns)
+    )
+    tables = {tuple(r) for r in summary[["table_name", "rows_imported"]].itertuples(index=False)}
     assert tables == {("list_entries", 2)}
     log = next(d.value for d in at.dataframe if "imported_by" in d.value.columns)
     assert list(log["imported_by"]) == ["demo-admin"]
@@ -398,15 +415,21 @@ def test_rejected_upload_shows_the_problems_row_by_row(
     assert not at.exception
     assert len(at.error) == 1 and at.error[0].value.startswith("Er is niets geïmporteerd")
     # (the admin's audit log below it now lists the refused import too)
-    problems = next(d.value for d in at.dataframe if "message" in d.value.columns)
-    assert list(problems.columns) == ["file", "row", "column", "value", "message"]
-    row3 = problems[problems["row"] == 3].iloc[0]
-    assert (row3["file"], row3["column"], row3["value"]) == (
+    problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
+    assert list(problems.columns) == [
+        "file_name",
+        "problem_row",
+        "problem_column",
+        "problem_value",
+        "problem",
+    ]
+    row3 = problems[problems["problem_row"] == 3].iloc[0]
+    assert (row3["file_name"], row3["problem_column"], row3["problem_value"]) == (
         "list_entries.csv",
         "status",
         "ontslagen",
     )
-    assert "rij 3" in row3["message"]
+    assert "rij 3" in row3["problem"]
     assert small_db.read_bytes() == before
     assert translate("nl", "explore.import_log_empty") in [i.value for i in at.info]
 
@@ -426,10 +449,10 @@ def test_upload_names_the_columns_it_does_not_use(
         "1 waarschuwing(en): die kolommen worden niet gebruikt; ze houden de import niet tegen"
     )
     assert summary in [w.value for w in at.warning]
-    shown = next(d.value for d in at.dataframe if "message" in d.value.columns)
-    assert list(shown.columns) == ["file", "column", "message"]
-    assert list(shown["column"]) == ["test_certified"]
-    assert "bedoelde u tests_certified?" in shown["message"].iloc[0]
+    shown = next(d.value for d in at.dataframe if "problem" in d.value.columns)
+    assert list(shown.columns) == ["file_name", "problem_column", "problem"]
+    assert list(shown["problem_column"]) == ["test_certified"]
+    assert "bedoelde u tests_certified?" in shown["problem"].iloc[0]
 
 
 def test_page_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

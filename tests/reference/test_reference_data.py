@@ -293,3 +293,19 @@ def test_frames_fit_the_store_tables(ref: Reference) -> None:
     assert totals.fetchall() == [("2,3",)]
     latest = con.execute("select max(coefficient) from index_coefficients")
     assert latest.fetchall() == [(2.1647,)]
+
+
+def test_every_reference_file_shows_where_its_values_come_from(ref: Reference) -> None:
+    """Section 3 of issue 12: every reference value that does not come from an import file
+    carries its source, and the Definitions page shows it. The national figures have a
+    table of their own (national_sources); every other file appears in reference_sources."""
+    from selstats.paths import REFERENCE_DIR
+    from selstats.reference.sources import national_sources, reference_sources
+
+    shown = set(reference_sources(ref).get_column("reference_file").to_list())
+    files = {f"data/reference/{p.name}" for p in REFERENCE_DIR.glob("*.csv")}
+    # sources.csv holds sources; national_figures.csv is shown with its sources apart
+    expected = files - {"data/reference/sources.csv", "data/reference/national_figures.csv"}
+    assert expected <= shown
+    assert national_sources(ref).height == len(ref.national_values)
+    assert reference_sources(ref).get_column("source").str.len_chars().min() > 0

@@ -124,9 +124,9 @@ def test_the_page_says_the_import_was_stopped_in_the_users_language(
     at.file_uploader[0].set_value(("results.csv", _big_results(), "text/csv")).run()
     at.button(key="explore_import_run").click().run()
     assert not at.exception
-    problems = at.dataframe[-1].value
-    assert list(problems["file"]) == ["results.csv"]
-    assert list(problems["message"]) == [
+    problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
+    assert list(problems["file_name"]) == ["results.csv"]
+    assert list(problems["problem"]) == [
         "results.csv: de import is gestopt: hij had meer geheugen nodig dan toegelaten (1 MB); "
         "er is niets veranderd (splits het bestand, of laat de beheerder "
         "SELSTATS_IMPORT_MEMORY_MB verhogen)"
@@ -149,7 +149,7 @@ def test_selstats_serve_hands_the_upload_limit_to_streamlit(
 
     seen: dict[str, str | None] = {}
 
-    def fake_serve(options: list[str]) -> None:
+    def fake_serve(options: list[str], workers: int = 1) -> None:
         seen["limit"] = os.environ.get("STREAMLIT_SERVER_MAX_UPLOAD_SIZE")
         raise SystemExit(0)
 

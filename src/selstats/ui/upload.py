@@ -27,7 +27,6 @@ from typing import Final, Protocol
 
 import polars as pl
 import streamlit as st
-from streamlit.elements.lib.column_types import ColumnConfig
 
 from selstats.access.identity import audited, current_access
 from selstats.access.roles import Permission
@@ -37,6 +36,7 @@ from selstats.ingest.problems import Code, Problem
 from selstats.store.import_process import Limits, import_in_child
 from selstats.store.imports import TABLE_ORDER
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.table import show_table
 
 # What the uploader accepts; the import decides the rest (selstats.ingest).
 UPLOAD_TYPES: Final = ("csv", "xlsx", "parquet")
@@ -170,24 +170,26 @@ def import_uploads(
 
 
 def summary_frame(outcome: ImportOutcome) -> pl.DataFrame:
-    """One row per table the import wrote: table, rows."""
+    """One row per table the import wrote: its name and how many rows (the import log's
+    figures, table_name and rows_imported)."""
     return pl.DataFrame(
         list(outcome.rows_by_table),
-        schema={"table": pl.String, "rows": pl.Int64},
+        schema={"table_name": pl.String, "rows_imported": pl.Int64},
         orient="row",
     )
 
 
 def problems_frame(problems: Iterable[Problem], lang: str) -> pl.DataFrame:
-    """One row per problem: file, row, column, value and the sentence in `lang`."""
+    """One row per problem: file, row, column, value and the sentence in `lang` (figures of
+    the catalogue's import area)."""
     return pl.DataFrame(
         [(p.file, p.row, p.column, p.value, p.message(lang)) for p in problems],
         schema={
-            "file": pl.String,
-            "row": pl.Int64,
-            "column": pl.String,
-            "value": pl.String,
-            "message": pl.String,
+            "file_name": pl.String,
+            "problem_row": pl.Int64,
+            "problem_column": pl.String,
+            "problem_value": pl.String,
+            "problem": pl.String,
         },
         orient="row",
     )
@@ -250,26 +252,15 @@ def _request_import(requested_key: str) -> None:
     st.session_state[requested_key] = True
 
 
-def _problem_columns(frame: pl.DataFrame) -> dict[str, ColumnConfig]:
-    """The headers of a `problems_frame` (of those of its columns shown)."""
-    config = {
-        "file": st.column_config.TextColumn(t("explore.col_file")),
-        "row": st.column_config.NumberColumn(t("explore.col_row"), format="%d"),
-        "column": st.column_config.TextColumn(t("explore.col_column")),
-        "value": st.column_config.TextColumn(t("explore.col_value")),
-        "message": st.column_config.TextColumn(t("explore.col_message"), width="large"),
-    }
-    return {name: config[name] for name in frame.columns}
-
-
 def show_warnings(warnings: Sequence[Problem], lang: str) -> None:
     """The columns an import did not use, one row each (file, column, the sentence with a
     suggestion where a known column is close), under a warning that says so."""
     if not warnings:
         return
     st.warning(warnings_summary(len(warnings), lang))
-    shown = problems_frame(warnings, lang).drop("row", "value")  # a column has neither
-    st.dataframe(shown, hide_index=True, column_config=_problem_columns(shown))
+    # a column has neither a row nor a value
+    shown = problems_frame(warnings, lang).drop("problem_row", "problem_value")
+    show_table(shown, key="import_warnings", download="import_warnings")
 
 
 def show_outcome(outcome: ImportOutcome, lang: str) -> None:
@@ -277,19 +268,13 @@ def show_outcome(outcome: ImportOutcome, lang: str) -> None:
     columns it did not use, either way."""
     if outcome.ok:
         st.success(t("explore.import_succeeded", files=len(outcome.files)))
-        st.dataframe(
-            summary_frame(outcome),
-            hide_index=True,
-            column_config={
-                "table": st.column_config.TextColumn(t("explore.col_table")),
-                "rows": st.column_config.NumberColumn(t("explore.col_rows")),
-            },
-        )
+        show_table(summary_frame(outcome), key="import_summary")
         show_warnings(outcome.warnings, lang)
         return
     st.error(t("explore.import_failed", count=len(outcome.problems)))
-    shown = problems_frame(outcome.problems, lang)
-    st.dataframe(shown, hide_index=True, column_config=_problem_columns(shown))
+    show_table(
+        problems_frame(outcome.problems, lang), key="import_problems", download="import_problems"
+    )
     show_warnings(outcome.warnings, lang)
 
 
