@@ -23,7 +23,7 @@ figures = glossary(lang)
 areas = figures.get_column("figure_area").unique(maintain_order=True).to_list()
 left, right = st.columns([2, 1])
 search = left.text_input(
-    t("definitions.search"), key="definitions_search", help=t("definitions.search_help")
+    t("definitions.search"), key="search", bind="query-params", help=t("definitions.search_help")
 )
 area = right.selectbox(
     t("definitions.subject"),

@@ -18,6 +18,7 @@ from selstats.ui.i18n import current_lang, t
 from selstats.ui.table import date_format, show_table
 from selstats.ui.table_filter import apply_filters
 from selstats.ui.upload import import_panel, may_import, may_see_import_log
+from selstats.ui.url_choice import UrlChoice
 
 filters = current_filters()
 page_title("explore")
@@ -26,14 +27,17 @@ lang = current_lang()
 # ---- a table, as `selstats export` writes it under the sidebar filters ------------------
 # The options are the tables' own names, as `selstats export` takes them (the URL keeps the
 # chosen one, `/explore?table=laureates`, in every language), shown by their names.
+tables = list(EXPORT_TABLES)
+table_choice = UrlChoice(key="table", param="table")
+table_choice.seed(tables, default=tables[:1])
 table = st.selectbox(
     t("explore.table"),
-    list(EXPORT_TABLES),
+    tables,
     format_func=lambda name: t(f"explore.tables.{name}"),
-    key="table",
-    bind="query-params",
+    key=table_choice.key,
     help=t("explore.table_help"),
 )
+table_choice.keep([table], default=tables[:1])
 used = query.used_params(query.load_sql(EXPORT_TABLES[table]))
 as_of = None
 if "as_of" in used:

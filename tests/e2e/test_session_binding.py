@@ -241,7 +241,9 @@ def test_a_stolen_session_id_cannot_download_and_every_download_is_audited(
         size = Path(saved).stat().st_size
         assert size > 0
 
-        answer = _ask_for_file(url, victim, deferred[-4])  # the overview's CSV button
+        # the overview's CSV button: its per-year table's four buttons come before the four
+        # of the BOSA sources table below it
+        answer = _ask_for_file(url, victim, deferred[-8])
         response = answer.backend_operation_response
         assert response.error_msg and not response.deferred_file.url
 

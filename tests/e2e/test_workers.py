@@ -301,7 +301,7 @@ def test_a_killed_worker_s_browser_reconnects_to_the_other_one(
             info.value.save_as(saved)
             rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"))))
             # per year, local + federal: 7 + 8 applicants in all
-            assert sum(int(r["applicants"]) for r in rows) == 15
+            assert sum(int(r[APPLICANTS]) for r in rows) == 15  # the column headed by its label
             assert_no_exception(page)
         finally:
             context.close()
