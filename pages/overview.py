@@ -37,7 +37,8 @@ for container, name in zip(
 
 st.subheader(t("overview.per_year"))
 per_year = cached_query("overview", **filters.params())
-national = cached_query("national_figures", **filters.params())
+# BOSA's series whatever the period: the years it published are context for the selection's
+national = cached_query("national_figures", year_from=None, year_to=None)
 st.caption(t("overview.national_note"))
 if per_year["year"].is_null().all():
     st.info(t("overview.no_dated"))
@@ -69,6 +70,11 @@ else:
             lang,
         )
     )
+    published = national.filter(national["national_laureates_per_tested"].is_not_null())
+    years = published["year"].to_list()
+    if years and not set(years) & set(per_year["year"].drop_nulls().to_list()):
+        # said, so that a reader does not look for BOSA's bar beside the selection's
+        ratio_column.caption(t("overview.national_years", first=min(years), last=max(years)))
 
 show_table(per_year, key="overview", download="overview", detail=filters.params())
 

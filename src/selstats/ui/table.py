@@ -75,9 +75,19 @@ def column(figure: Figure, dtype: pl.DataType, lang: str) -> ColumnConfig:
     return st.column_config.TextColumn(label, help=help_text)
 
 
+# Text longer than this (typical value) gets a wide column: a definition, a source, a rule.
+_LONG_TEXT: Final = 60
+
+
 def column_config(frame: pl.DataFrame, lang: str) -> dict[str, ColumnConfig]:
     figures = catalogue()
-    return {name: column(figures[name], dtype, lang) for name, dtype in frame.schema.items()}
+    config = {name: column(figures[name], dtype, lang) for name, dtype in frame.schema.items()}
+    for name, dtype in frame.schema.items():
+        if dtype == pl.String and figures[name].unit is Unit.TEXT and not frame.is_empty():
+            typical = frame.get_column(name).str.len_chars().median()
+            if isinstance(typical, int | float) and typical > _LONG_TEXT:
+                config[name]["width"] = "large"
+    return config
 
 
 def suppressed(frame: pl.DataFrame) -> bool:
