@@ -108,15 +108,36 @@ def _number_text(figure: Figure, value: object, lang: str) -> str:
     return fmt_num(value, lang, decimals(figure))
 
 
+def _whole(value: object) -> object:
+    """A whole number that a table's float column holds (a count beside a null) as an int."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _missing(value: object) -> bool:
+    # None, NaN (pandas' null in a float column) and NaT / pd.NA (its nulls elsewhere)
+    return value is None or value != value or str(value) in ("NaT", "<NA>")
+
+
 def value_text(name: str, value: object, lang: str, figures: Catalogue | None = None) -> str:
     """One value of figure `name` as text in `lang`; unknown is "—", never 0."""
-    figure = (figures or catalogue())[name]
-    if value is None:
-        return UNKNOWN
+    return figure_text((figures or catalogue())[name], value, lang)
+
+
+def figure_text(figure: Figure, value: object, lang: str) -> str:
+    """`value_text` for a figure already looked up (a table formats many values of one)."""
+    if _missing(value):
+        # a procedure without a year is a permanently open one: said, not left as a dash
+        return translate(lang, "common.no_year") if figure.name == "year" else UNKNOWN
+    if figure.unit in (Unit.COUNT, Unit.NUMBER, Unit.YEAR):
+        value = _whole(value)
     if isinstance(value, str) and figure.unit in (Unit.COUNT, Unit.RATE):
         stripped = value.strip()  # a suppressed count ("<5"), or one held as text
         return fmt_int(int(stripped), lang) if stripped.isdigit() else stripped or UNKNOWN
-    if figure.unit in (Unit.DATE, Unit.DATETIME) and isinstance(value, date | datetime):
+    if figure.unit is Unit.DATETIME and isinstance(value, datetime):
+        return f"{fmt_date(value, lang)} {value:%H:%M}"
+    if figure.unit is Unit.DATE and isinstance(value, date | datetime):
         return fmt_date(value, lang)
     if figure.unit is Unit.YEAR:
         return str(value)

@@ -10,6 +10,13 @@ from there, so no page configures a column or names a figure itself.
 A column without a catalogue entry raises `UnknownFigure`: the page tests run every page, so
 a figure cannot reach a screen without its definition. Downloads hold exactly what the table
 shows: the translated values under the labels of the chosen language.
+
+Numbers and dates are written in the chosen language's format (1.234,5 / 27,5 % /
+€ 33.072,00 / 30/05/2023), whatever the browser's locale: the table is handed over as a
+pandas Styler whose display texts come from the catalogue (`figure_text`), while the values
+underneath stay numbers and dates, so a click on a header still sorts by value. A Styler
+costs per cell: a table above `STYLED_CELLS` cells (a long Explore table) falls back to the
+grid's own formats, in the browser's locale.
 """
 
 from __future__ import annotations
@@ -23,12 +30,29 @@ from streamlit.elements.lib.column_types import ColumnConfig
 
 from selstats.access.suppression import min_cell
 from selstats.figures import Figure, Unit, catalogue
-from selstats.figures.present import decimals, labelled, translated, value_text
+from selstats.figures.present import decimals, figure_text, labelled, translated, value_text
 from selstats.ui.download import download_buttons
 from selstats.ui.format import UNKNOWN
 from selstats.ui.i18n import current_lang, t, translate
 
 DATE_FORMATS: Final = {"nl": "DD/MM/YYYY", "fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
+STYLED_CELLS: Final = 20_000
+# Units a Styler writes (numbers and dates); the others are shown as they are.
+_STYLED_UNITS: Final = frozenset(
+    {
+        Unit.COUNT,
+        Unit.RATE,
+        Unit.PERCENT,
+        Unit.DAYS,
+        Unit.EURO,
+        Unit.SCORE,
+        Unit.COEFFICIENT,
+        Unit.DATE,
+        Unit.DATETIME,
+        Unit.YEAR,
+        Unit.NUMBER,
+    }
+)
 
 
 def date_format(lang: str) -> str:
@@ -53,23 +77,23 @@ def _number_format(figure: Figure, lang: str) -> str:
     return f"%.{decimals(figure)}f"
 
 
-def column(figure: Figure, dtype: pl.DataType, lang: str) -> ColumnConfig:
-    """The st.dataframe column of one figure holding values of `dtype`."""
+def column(figure: Figure, dtype: pl.DataType, lang: str, styled: bool = False) -> ColumnConfig:
+    """The st.dataframe column of one figure holding values of `dtype`. `styled`: the
+    display texts come from a Styler (a format here would override them)."""
     label, help_text = figure.label(lang), figure.definition(lang)
     if figure.unit is Unit.FLAG:
         return st.column_config.CheckboxColumn(label, help=help_text)
     if figure.unit is Unit.DATE:
-        return st.column_config.DateColumn(label, help=help_text, format=date_format(lang))
+        date_text = None if styled else date_format(lang)
+        return st.column_config.DateColumn(label, help=help_text, format=date_text)
     if figure.unit is Unit.DATETIME:
-        return st.column_config.DatetimeColumn(
-            label, help=help_text, format=f"{date_format(lang)} HH:mm"
-        )
+        time_text = None if styled else f"{date_format(lang)} HH:mm"
+        return st.column_config.DatetimeColumn(label, help=help_text, format=time_text)
     if figure.unit is Unit.LINK:
         return st.column_config.LinkColumn(label, help=help_text)
     if dtype.is_numeric():
-        return st.column_config.NumberColumn(
-            label, help=help_text, format=_number_format(figure, lang)
-        )
+        number_format = None if styled else _number_format(figure, lang)
+        return st.column_config.NumberColumn(label, help=help_text, format=number_format)
     if figure.unit in (Unit.COUNT, Unit.RATE):  # "<5" after small-cell suppression
         return st.column_config.TextColumn(label, help=help_text, alignment="right")
     return st.column_config.TextColumn(label, help=help_text)
@@ -79,15 +103,33 @@ def column(figure: Figure, dtype: pl.DataType, lang: str) -> ColumnConfig:
 _LONG_TEXT: Final = 60
 
 
-def column_config(frame: pl.DataFrame, lang: str) -> dict[str, ColumnConfig]:
+def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[str, ColumnConfig]:
     figures = catalogue()
-    config = {name: column(figures[name], dtype, lang) for name, dtype in frame.schema.items()}
+    config = {
+        name: column(figures[name], dtype, lang, styled) for name, dtype in frame.schema.items()
+    }
     for name, dtype in frame.schema.items():
         if dtype == pl.String and figures[name].unit is Unit.TEXT and not frame.is_empty():
             typical = frame.get_column(name).str.len_chars().median()
             if isinstance(typical, int | float) and typical > _LONG_TEXT:
                 config[name]["width"] = "large"
     return config
+
+
+def styled(frame: pl.DataFrame, lang: str) -> Any:
+    """`frame` as a pandas Styler whose numbers and dates read as `lang` writes them; the
+    values underneath are unchanged (sorting stays by value)."""
+    figures = catalogue()
+    formatters = {
+        name: _formatter(figures[name], lang)
+        for name in frame.columns
+        if figures[name].unit in _STYLED_UNITS
+    }
+    return frame.to_pandas().style.format(formatters)  # figure_text writes the missing ones
+
+
+def _formatter(figure: Figure, lang: str) -> Any:
+    return lambda value: figure_text(figure, value, lang)
 
 
 def suppressed(frame: pl.DataFrame) -> bool:
@@ -114,10 +156,11 @@ def show_table(
     lang = current_lang()
     shown = translated(frame, lang)
     options: dict[str, Any] = {"height": height} if height is not None else {}
+    small = shown.height * max(shown.width, 1) <= STYLED_CELLS
     st.dataframe(
-        shown,
+        styled(shown, lang) if small else shown,
         hide_index=True,
-        column_config=column_config(shown, lang),
+        column_config=column_config(shown, lang, styled=small),
         placeholder=UNKNOWN,
         **options,
     )
