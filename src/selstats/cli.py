@@ -506,8 +506,8 @@ def _alerts(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser)
             print(translate(args.lang, "alerts.no_address", user=outcome.username), file=sys.stderr)
         else:
             alerts = f" ({len(message.keys)} alert(s))" if message is not None else ""
-            error = f": {outcome.error}" if outcome.error else ""
-            print(f"{outcome.username}: {outcome.status}{alerts}{error}")
+            why = f": {outcome.error}" if outcome.error else ""
+            print(f"{outcome.username}: {outcome.status}{alerts}{why}")
     verb = "would send" if args.dry_run else "sent"
     count = report.count("dry_run") if args.dry_run else report.count("sent")
     print(f"{count} message(s) {verb} on {as_of}; {report.count('failed')} failed", file=sys.stderr)

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 import polars as pl
-from icalendar import Alarm, Calendar, Event
+from icalendar import TRANSP, Alarm, Calendar, Event
 
 from selstats.alerts.render import PAGE_CERTIFICATION, PAGE_LISTS, deep_link
 from selstats.figures.present import value_text
@@ -35,7 +35,7 @@ def _event(uid: str, day: date, summary: str, description: str, url: str, stamp:
         description=f"{description}\n{url}",
         url=url,
         stamp=stamp,
-        transparency="TRANSPARENT",  # a date to know, not a meeting: the day stays free
+        transparency=TRANSP.TRANSPARENT,  # a date to know, not a meeting: the day stays free
     )
     alarm = Alarm()
     alarm.add("action", "DISPLAY")

@@ -4,15 +4,20 @@ Streamlit, no clock): the caller gives the date.
 Each alert has a `key` that names it for the once-only rule (`selstats.alerts.state`): the
 same situation gives the same key on every run, and a new situation a new one.
 
-| kind | due when | key (besides the kind) |
-|---|---|---|
-| `lapsing_30` | a list valid on the day whose last day is at most 30 days away | list, last day |
-| `lapsing_90` | the same, 31 to 90 days away (a list first seen within 30 days gets only `lapsing_30`) | list, last day |
-| `lapsed` | a list whose last day lies 1 to `LAPSED_WINDOW_DAYS` days back | list, last day |
-| `conditions` | an organisation holds client certification and misses conditions other than the Q-checks | organisation, the missing conditions |
-| `qcheck` | the same organisation's Q-check figure is under 80 % (or it has none) | organisation |
-| `review` | DG R&O's yearly review falls within the review horizon (overdue included) | organisation, review day |
-| `import_failed` | an import started from the dashboard failed, at most `IMPORT_WINDOW_DAYS` ago | the audit event's time and files |
+- `lapsing_30`: a list valid on the day whose last day is at most 30 days away;
+  key: list, last day.
+- `lapsing_90`: the same, 31 to 90 days away (a list first seen within 30 days gets only
+  `lapsing_30`); key: list, last day.
+- `lapsed`: a list whose last day lies 1 to `LAPSED_WINDOW_DAYS` days back; key: list,
+  last day.
+- `conditions`: an organisation holds client certification and misses conditions other
+  than the Q-checks; key: organisation, the missing conditions.
+- `qcheck`: the same organisation's Q-check figure is under 80 % (or it has none); key:
+  organisation.
+- `review`: DG R&O's yearly review falls within the review horizon (overdue included);
+  key: organisation, review day.
+- `import_failed`: an import started from the dashboard failed, at most
+  `IMPORT_WINDOW_DAYS` days ago; key: the audit event's time and files.
 
 A list's last day is `valid_through`: the later of its own end and its laureates'
 extensions, so an extension gives new keys and a new alert. "Lapsed since the last run"
@@ -131,15 +136,17 @@ def certification_alerts(statuses: pl.DataFrame) -> list[Alert]:
         org = str(row["org_id"])
         reasons = _codes(row.get("reasons"))
         other = [r for r in reasons if r not in QCHECK_REASONS]
-        common = {"subject": org, "title": _text(row.get("org_name")), "org_id": org}
-        common["org_name"] = common["title"]
+        name = _text(row.get("org_name"))
         if other:
             alerts.append(
                 Alert(
                     kind="conditions",
                     key=_key("conditions", org, "+".join(other)),
+                    subject=org,
+                    title=name,
+                    org_id=org,
+                    org_name=name,
                     values=(("reasons", ",".join(other)), *_values(row, ("qualifies_for",))),
-                    **common,
                 )
             )
         if QCHECK_REASONS.intersection(reasons):
@@ -147,6 +154,10 @@ def certification_alerts(statuses: pl.DataFrame) -> list[Alert]:
                 Alert(
                     kind="qcheck",
                     key=_key("qcheck", org),
+                    subject=org,
+                    title=name,
+                    org_id=org,
+                    org_name=name,
                     day=row.get("last_qcheck_date"),
                     values=_values(
                         row,
@@ -159,7 +170,6 @@ def certification_alerts(statuses: pl.DataFrame) -> list[Alert]:
                             "checks_needed_at_100",
                         ),
                     ),
-                    **common,
                 )
             )
     return alerts

@@ -1,14 +1,13 @@
 """The alerts' settings, read from the environment in one place (`alert_settings`).
 
-| variable | meaning | default |
-|---|---|---|
-| `SELSTATS_SMTP_HOST` | the SMTP server | none: nothing can be sent (`--dry-run` still works) |
-| `SELSTATS_SMTP_PORT` | its port | 587 |
-| `SELSTATS_SMTP_STARTTLS` | upgrade the connection with STARTTLS before logging in | on (`0`, `false`, `no`, `off`: off) |
-| `SELSTATS_SMTP_USER` | the login (no login when empty) | |
-| `SELSTATS_SMTP_PASSWORD` | its password | |
-| `SELSTATS_SMTP_FROM` | the sender address | `selstats@localhost` |
-| `SELSTATS_PUBLIC_URL` | the dashboard's address, for deep links (`https://selstats.example.be`) | none: links are paths |
+- `SELSTATS_SMTP_HOST`: the SMTP server; unset, nothing can be sent (`--dry-run` works).
+- `SELSTATS_SMTP_PORT`: its port (default 587).
+- `SELSTATS_SMTP_STARTTLS`: upgrade the connection with STARTTLS before logging in (default
+  on; `0`, `false`, `no`, `off` turn it off).
+- `SELSTATS_SMTP_USER`, `SELSTATS_SMTP_PASSWORD`: the login (none when the user is empty).
+- `SELSTATS_SMTP_FROM`: the sender address (default `selstats@localhost`).
+- `SELSTATS_PUBLIC_URL`: the dashboard's address for deep links
+  (`https://selstats.example.be`); unset, links are paths (`/reserve_lists?orgs=...`).
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ class AlertState:
         con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             con.execute("pragma journal_mode = wal")
-            con.execute("pragma busy_timeout = %d" % int(BUSY_TIMEOUT_S * 1000))
+            con.execute(f"pragma busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             con.executescript(_SCHEMA)
             yield con
         finally:
