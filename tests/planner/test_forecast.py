@@ -40,7 +40,7 @@ import pytest
 from selstats.planner import Plan, PlanError, PlannedStep, forecast, parse_steps
 from selstats.planner.counts import chance_at_least
 from selstats.planner.forecast import rate_draws
-from selstats.planner.history import Pool, step_pool, usable
+from selstats.planner.history import Pool, shrunk_rates, step_pool, usable
 
 
 def _steps(rows: list[tuple[str, str, str, str, int, int, int | None]]) -> pl.DataFrame:
@@ -88,7 +88,9 @@ def _plan(steps: str, places: int = 1, applicants: int | None = None) -> Plan:
 
 
 def test_applicants_needed_and_laureates_expected_by_hand() -> None:
-    result = forecast(_plan("screening,written", 1, 4), HISTORY, PROCEDURES, min_procedures=1)
+    result = forecast(
+        _plan("screening,written", 1, 4), HISTORY, PROCEDURES, min_procedures=1, shrink=False
+    )
     assert result.exact and result.draws == 2  # 2 screening rates x 1 written rate
     assert result.needed_applicants == {0.5: 2, 0.8: 4, 0.95: 9}
     assert result.expected_laureates == pytest.approx(1.5)
@@ -110,7 +112,9 @@ def test_the_chance_itself_by_hand() -> None:
 
 
 def test_a_top_n_cut_can_make_a_confidence_out_of_reach() -> None:
-    result = forecast(_plan("written:2,interview"), HISTORY, PROCEDURES, min_procedures=1)
+    result = forecast(
+        _plan("written:2,interview"), HISTORY, PROCEDURES, min_procedures=1, shrink=False
+    )
     assert result.needed_applicants == {0.5: 3, 0.8: None, 0.95: None}
     rates, _ = rate_draws([Pool("level", (0.5,), 1), Pool("level", (0.5,), 1)])
     assert chance_at_least(3, rates, [2, None], 1) == pytest.approx(0.5625)
@@ -118,7 +122,7 @@ def test_a_top_n_cut_can_make_a_confidence_out_of_reach() -> None:
 
 
 def test_lead_time_median_and_80_percent_range() -> None:
-    result = forecast(_plan("screening"), HISTORY, PROCEDURES, min_procedures=1)
+    result = forecast(_plan("screening"), HISTORY, PROCEDURES, min_procedures=1, shrink=False)
     assert (result.lead.median, result.lead.low, result.lead.high) == (30.0, 14.0, 46.0)
     assert result.lead.pool.procedures == 5
 
@@ -134,7 +138,7 @@ def test_too_few_comparable_steps_widen_to_the_government_then_to_all() -> None:
         ]
     )
     # level A + federal: F1, F2 (2 < 3) -> federal, any level: F1-F3 (3)
-    pool = step_pool(steps, "written", "A", "federal", min_procedures=3)
+    pool = step_pool(steps, "written", "A", "federal", min_procedures=3, shrink=False)
     assert (pool.basis, pool.procedures, pool.values) == ("government", 3, (0.5, 0.5, 0.8))
     # with 4 needed nothing narrower will do: everything (5)
     assert step_pool(steps, "written", "A", "federal", min_procedures=4).basis == "all"
@@ -144,7 +148,7 @@ def test_too_few_comparable_steps_widen_to_the_government_then_to_all() -> None:
 
 
 def test_a_kind_never_seen_gives_no_figures() -> None:
-    result = forecast(_plan("screening,case"), HISTORY, PROCEDURES, min_procedures=1)
+    result = forecast(_plan("screening,case"), HISTORY, PROCEDURES, min_procedures=1, shrink=False)
     assert result.missing_kinds == ("case",)
     assert result.needed_applicants == {0.5: None, 0.8: None, 0.95: None}
 
@@ -154,8 +158,8 @@ def test_many_past_rates_are_drawn_seeded_and_the_same_every_time() -> None:
     rows += [(f"P{i}", "A", "federal", "interview", 50, 10 + i % 40, None) for i in range(60)]
     steps = _steps(rows)
     plan = _plan("written,interview", 2, 200)
-    first = forecast(plan, steps, PROCEDURES, seed=7)
-    again = forecast(plan, steps, PROCEDURES, seed=7)
+    first = forecast(plan, steps, PROCEDURES, seed=7, shrink=False)
+    again = forecast(plan, steps, PROCEDURES, seed=7, shrink=False)
     assert not first.exact and first.draws == 2000  # 60 x 60 = 3600 combinations > 2000
     assert first == again
     # the mean of the draws is near the exact mean: 200 x mean(written) x mean(interview)
@@ -190,4 +194,23 @@ def test_steps_are_read_with_their_cuts() -> None:
         PlannedStep("screening"),
         PlannedStep("written", 20),
         PlannedStep("interview"),
+    )
+
+
+def test_past_rates_are_shrunk_by_their_own_noise() -> None:
+    """Rates 2/10, 5/10, 8/10: pooled p = 15/30 = 0.5; variance of the rates (n - 1)
+    ((0.3)^2 + 0 + (0.3)^2) / 2 = 0.09; sampling noise 0.5 x 0.5 / 10 = 0.025; spread
+    0.065; prior weight 0.25 / 0.065 - 1 = 2.846154; rates (2 + 1.423077) / 12.846154 =
+    0.266467, 0.5, 0.733533."""
+    rates = shrunk_rates(pl.Series([10, 10, 10]), pl.Series([2, 5, 8]))
+    assert rates == pytest.approx([0.266467, 0.5, 0.733533], abs=1e-6)
+    # as the forecast takes them by default
+    steps = _steps(
+        [(f"P{i}", "A", "federal", "written", 10, q, None) for i, q in enumerate([2, 5, 8])]
+    )
+    pool = step_pool(steps, "written", "A", None, min_procedures=1)
+    assert pool.values == pytest.approx((0.266467, 0.5, 0.733533), abs=1e-6)
+    # rates that differ no more than their noise collapse onto the pooled rate
+    assert shrunk_rates(pl.Series([100, 100]), pl.Series([50, 51])) == pytest.approx(
+        [0.505, 0.505], abs=1e-3
     )

@@ -200,6 +200,7 @@ def forecast(
     seed: int = DEFAULT_SEED,
     min_procedures: int = MIN_PROCEDURES,
     confidences: Sequence[float] = CONFIDENCES,
+    shrink: bool = True,
 ) -> Forecast:
     """The figures of `plan` from the history frames (`planner_steps`,
     `planner_procedures`)."""
@@ -209,7 +210,7 @@ def forecast(
             i,
             step.kind,
             step.top_n,
-            step_pool(steps, step.kind, plan.level, plan.government, min_procedures),
+            step_pool(steps, step.kind, plan.level, plan.government, min_procedures, shrink),
         )
         for i, step in enumerate(plan.steps, start=1)
     )

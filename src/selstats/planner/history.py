@@ -13,6 +13,11 @@ comparable steps are those of the same kind, on the first basis that has at leas
 
 Lead times are compared the same way, on the procedures. A frame whose small counts were
 hidden (an analyst's: "<5") loses the rows with a hidden count; `usable` says how many.
+
+A past step's rate is taken shrunk towards its pool's pooled rate (`shrunk_rates`): the
+plan's binomial adds the sampling noise, so the past rates should carry only the spread
+between procedures. Without it the 80 % intervals held 97 % of the demo's laureates in the
+backtest; with it 82 % (README, "Recruitment planner").
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from typing import Final
 import polars as pl
 
 MIN_PROCEDURES: Final = 10
+SPREAD_FLOOR: Final = 1e-6
+MAX_PRIOR_WEIGHT: Final = 10_000.0
 
 BASES: Final = ("level_government", "level", "government", "all")
 
@@ -68,12 +75,42 @@ def _narrow(frame: pl.DataFrame, basis: str, level: str, government: str | None)
     return frame
 
 
+def shrunk_rates(reached: pl.Series, qualified: pl.Series) -> list[float]:
+    """Each past step's rate, shrunk towards the pool's pooled rate p as far as its own
+    sampling noise goes (empirical Bayes, beta-binomial by the method of moments):
+
+        spread of the true rates  t2 = var(q_j / r_j) - mean(p (1 - p) / r_j)
+        prior weight              m  = p (1 - p) / t2 - 1   (candidates' worth; >= 0)
+        rate_j                       = (q_j + m p) / (r_j + m)
+
+    A step of 3 candidates who all passed is not a rate of 100 %: its noise is counted once,
+    by the binomial of the plan (`selstats.planner.counts`), not twice. With fewer than two
+    steps, or p 0 or 1, the rates are left as they are."""
+    r, q = reached.cast(pl.Float64), qualified.cast(pl.Float64)
+    rates = q / r
+    pooled = float(q.sum()) / float(r.sum())
+    if rates.len() < 2 or pooled in (0.0, 1.0):
+        return rates.to_list()
+    noise = float((pooled * (1 - pooled) / r).mean())  # type: ignore[arg-type]
+    spread = max(float(rates.var()) - noise, SPREAD_FLOOR)  # type: ignore[arg-type]
+    weight = min(max(pooled * (1 - pooled) / spread - 1, 0.0), MAX_PRIOR_WEIGHT)
+    return ((q + weight * pooled) / (r + weight)).to_list()
+
+
+def _rates(rows: pl.DataFrame, shrink: bool) -> list[float]:
+    reached, qualified = rows.get_column("reached"), rows.get_column("qualified")
+    if shrink:
+        return shrunk_rates(reached, qualified)
+    return (qualified / reached).to_list()
+
+
 def step_pool(
     steps: pl.DataFrame,
     kind: str,
     level: str,
     government: str | None,
     min_procedures: int = MIN_PROCEDURES,
+    shrink: bool = True,
 ) -> Pool:
     """The comparable steps of one planned step of `kind` (see the module's docstring).
     The basis is the first with `min_procedures` past procedures, else the widest that has
@@ -85,7 +122,7 @@ def step_pool(
         procedures = rows.get_column("procedure_code").n_unique() if rows.height else 0
         if procedures == 0:
             continue
-        rates = (rows.get_column("qualified") / rows.get_column("reached")).to_list()
+        rates = _rates(rows, shrink)
         found = Pool(
             basis=basis,
             values=tuple(float(r) for r in rates),
