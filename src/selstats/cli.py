@@ -546,7 +546,35 @@ def _alerts_calendar(db: Path, user: object, args: argparse.Namespace, as_of: da
 
 
 def _plan(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    raise NotImplementedError
+    """`selstats plan`: the recruitment planner's figures (selstats.planner) from the
+    store's whole history, in --lang."""
+    from selstats import query
+    from selstats.planner import Plan, PlanError, forecast, parse_steps
+    from selstats.planner.present import error_text, forecast_lines
+    from selstats.store.connection import open_reader
+    from selstats.tables import Scope
+
+    if not db.exists():
+        print(f"store not found: {db} (build it with `selstats demo`)", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        plan = Plan(
+            level=args.level,
+            steps=parse_steps(args.steps),
+            places=args.places,
+            government=args.government,
+            applicants=args.applicants,
+        )
+        con = open_reader(db)
+        steps = query.run(con, "planner_steps", **Scope().params())
+        procedures = query.run(con, "planner_procedures", **Scope().params())
+        con.close()
+        result = forecast(plan, steps, procedures, seed=args.seed)
+    except PlanError as error:
+        print(f"selstats plan: {error_text(error, args.lang)}", file=sys.stderr)
+        return EXIT_USAGE
+    print("\n".join(forecast_lines(result, args.lang)))
+    return EXIT_OK
 
 
 def _purge(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
