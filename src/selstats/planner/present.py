@@ -38,7 +38,11 @@ def plan_text(plan: Plan, lang: str) -> str:
         else translate(lang, "planner.government_any")
     )
     return translate(
-        lang, "planner.plan", level=plan.level, government=government, steps=steps,
+        lang,
+        "planner.plan",
+        level=plan.level,
+        government=government,
+        steps=steps,
         places=plan.places,
     )
 
@@ -107,7 +111,8 @@ def forecast_lines(result: Forecast, lang: str, suppressed: int = 0) -> list[str
         tr(
             "needed_value",
             confidence=value_text("confidence", c * 100, lang),
-            applicants=value_text("needed_applicants", n, lang) if n is not None
+            applicants=value_text("needed_applicants", n, lang)
+            if n is not None
             else tr("needed_none"),
         )
         for c, n in result.needed_applicants.items()
