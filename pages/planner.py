@@ -98,7 +98,7 @@ for i in range(1, int(count) + 1):
 # ---- the history the user may see (not the sidebar's filter: the plan is the filter) ----
 scope = Scope().params()
 steps, hidden_steps = usable(cached_query("planner_steps", **scope), ["reached", "qualified"])
-procedures, _ = usable(cached_query("planner_procedures", **scope), ["applicants", "laureates"])
+procedures = cached_query("planner_procedures", **scope)  # only its lead times are used
 if steps.is_empty():
     st.info(t("planner.empty"))
     st.stop()

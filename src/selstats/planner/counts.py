@@ -15,6 +15,7 @@ lives on 0..N and each further step is an (N+1) x (N+1) matrix per draw.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -37,12 +38,17 @@ def _log_factorials(n: int) -> Floats:
     return out
 
 
+def _log_factorial(values: npt.NDArray[np.int64]) -> Floats:
+    """log(k!) of each value (math.lgamma: no table up to a large n)."""
+    return np.array([math.lgamma(int(v) + 1) for v in values], dtype=np.float64)
+
+
 def binomial_pmf(n: int, p: Floats, ks: npt.NDArray[np.int64]) -> Floats:
     """P(Binomial(n, p) = k) for each p (draws) and k in `ks`: shape (draws, len(ks))."""
-    lf = _log_factorials(n)
     ks = ks[ks <= n]
+    log_c = math.lgamma(n + 1) - _log_factorial(ks) - _log_factorial(n - ks)
     q = np.clip(p, _EPS, 1 - _EPS)[:, None]
-    log = lf[n] - lf[ks] - lf[n - ks] + ks * np.log(q) + (n - ks) * np.log1p(-q)
+    log = log_c + ks * np.log(q) + (n - ks) * np.log1p(-q)
     out = np.exp(log)
     # exact ends: p = 0 leaves nobody, p = 1 everybody
     out[p <= 0, :] = (ks == 0).astype(np.float64)
