@@ -60,6 +60,7 @@ PAGES = [
     ("pages/salaries.py", "salaries", "salaries"),
     ("pages/certification.py", "certification", "certification"),
     ("pages/reserve_lists.py", "reserve_lists", "reserve_lists"),
+    ("pages/planner.py", "planner", "planner"),
     ("pages/explore.py", "explore", "explore"),
     ("pages/definitions.py", "definitions", "definitions"),
 ]

@@ -24,6 +24,7 @@ from benchmarks import (  # noqa: E402 - after the query layer is wrapped
     import_csv,
     load,
     page_compute,
+    planner_backtest,
     stores,
 )
 from benchmarks.common import (  # noqa: E402
@@ -58,6 +59,10 @@ FIGURES: dict[str, tuple[str, Figure]] = {
     "load": ("protocol-level sessions x workers: latency, errors, CPU, memory", load.run),
     "import": ("import 1M result rows vs DuckDB read_csv", import_csv.run),
     "export": ("export 1M rows to CSV/XLSX vs DuckDB COPY", export_csv.run),
+    "planner": (
+        "planner backtest: 2025 predicted from earlier years, interval coverage",
+        planner_backtest.run,
+    ),
 }
 
 

@@ -25,6 +25,7 @@ from selstats.rules.certification_advice import (
     task_split,
     what_if_without_table,
 )
+from selstats.ui.calendar import calendar_download
 from selstats.ui.charts.certification import (
     qcheck_average_chart,
     qcheck_trend_chart,
@@ -414,3 +415,6 @@ shown_tasks = tasks.select(
     pl.col("note").alias("task_condition"),
 )
 show_table(shown_tasks, key="certification_tasks", download="certification_tasks")
+
+# ---- the user's calendar of reviews and list ends ---------------------------------------
+calendar_download(key="certification")

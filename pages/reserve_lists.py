@@ -11,6 +11,7 @@ from selstats.access.identity import note_once
 from selstats.access.roles import Permission
 from selstats.figures import catalogue
 from selstats.figures.present import value_text
+from selstats.ui.calendar import calendar_download
 from selstats.ui.charts.reserve_lists import (
     STATUS_ORDER,
     localised,
@@ -127,6 +128,10 @@ else:
     bars = status_bars(with_laureates, CHART_LABELS)
     holder = st.container(height=560) if with_laureates.height > 25 else st.container()
     holder.altair_chart(localised(bars, lang), width="stretch")
+
+# ---- the user's calendar of list ends and reviews (before the laureates, which stop the
+# page for roles without candidate rows) --------------------------------------------------
+calendar_download(key="reserve_lists")
 
 # ---- the laureates of one list ---------------------------------------------------------
 st.subheader(t("reserve_lists.laureates"))

@@ -1,4 +1,4 @@
-"""The `selstats` command: demo, import, export, check, user, purge, serve.
+"""The `selstats` command: demo, import, export, check, user, purge, serve, alerts, plan.
 
 Exit status: 0 success, 1 invalid input (messages name file, row and column), 2 usage error.
 This is the only module that prints.
@@ -93,6 +93,43 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     user.add_argument("--replace", action="store_true", help="overwrite an existing user")
     user.add_argument("--users", type=Path, help="users file (default: $SELSTATS_USERS)")
+    user.add_argument("--email", default="", help="e-mail address for `selstats alerts`")
+    user.add_argument(
+        "--language", choices=LANGS, default="", help="language of the user's alerts (default nl)"
+    )
+
+    alerts = sub.add_parser(
+        "alerts",
+        parents=[common],
+        help="e-mail each user what is due (lists that lapse, certification, failed imports)",
+        description="Tell every user of the users file, by e-mail in their language, what "
+        "changed or is due in their scope; each alert once. SMTP settings: SELSTATS_SMTP_* "
+        "(README, 'Alerts').",
+    )
+    alerts.add_argument("--dry-run", action="store_true", help="print the messages, send none")
+    alerts.add_argument("--user", action="append", default=[], help="only this user")
+    alerts.add_argument("--users", type=Path, help="users file (default: $SELSTATS_USERS)")
+    alerts.add_argument("--as-of", type=date.fromisoformat, help="today's date (ISO)")
+    alerts.add_argument("--ics", metavar="USER", help="write USER's calendar (.ics) instead")
+    alerts.add_argument("--out", type=Path, help="with --ics: the file (default: stdout)")
+
+    plan = sub.add_parser(
+        "plan",
+        parents=[common],
+        help="how many applicants a planned selection needs, from the store's history",
+    )
+    plan.add_argument("--level", required=True, choices=("A", "B", "C", "D"), help="diploma level")
+    plan.add_argument(
+        "--government", choices=("federal", "flemish", "local"), help="the organisation's"
+    )
+    plan.add_argument(
+        "--steps",
+        required=True,
+        help="kinds of steps in order, a top-N cut after a colon: screening,written:20,interview",
+    )
+    plan.add_argument("--places", type=int, required=True, help="places to fill")
+    plan.add_argument("--applicants", type=int, help="expected applicants (laureates for them)")
+    plan.add_argument("--seed", type=int, default=1, help="seed of the bootstrap (default 1)")
 
     purge = sub.add_parser("purge", parents=[common], help="remove expired candidate-level data")
     purge.add_argument("--months", type=int, help="retention after a list expired (default 24)")
@@ -149,6 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(db, args.lang)
     if args.command == "user":
         return _user(args, parser)
+    if args.command == "alerts":
+        return _alerts(db, args, parser)
+    if args.command == "plan":
+        return _plan(db, args, parser)
     if args.command == "serve":
         return _serve(db if args.db else None, rest, args.workers)
     parser.error(f"unknown command {args.command}")
@@ -405,12 +446,134 @@ def _user(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             orgs=tuple(dict.fromkeys(args.org)),
             name=args.name,
             password_hash=password_hash,
+            email=args.email.strip(),
+            language=args.language,
         )
         add_user(new, path, replace=args.replace)
     except UsersFileError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
     print(f"{new.username}: {', '.join(r.value for r in new.roles)} -> {path}")
+    return EXIT_OK
+
+
+def _alerts(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`selstats alerts`: e-mail every user what is due (selstats.alerts); `--dry-run`
+    prints the messages; `--ics USER` writes that user's calendar."""
+    from selstats.access.users import UsersFileError, load_users, normalise_username, users_path
+    from selstats.alerts.run import run_alerts
+    from selstats.alerts.settings import SettingsError, alert_settings
+
+    if not db.exists():
+        print(f"store not found: {db} (build it with `selstats demo`)", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        users = load_users(args.users or users_path())
+        settings = alert_settings()
+    except (UsersFileError, SettingsError) as error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    as_of = args.as_of or date.today()
+    if args.ics:
+        return _alerts_calendar(db, users.get(normalise_username(args.ics)), args, as_of)
+    if args.out is not None:
+        parser.error("--out goes with --ics")
+    if not args.dry_run and not settings.can_send:
+        print("SELSTATS_SMTP_HOST is not set: nothing can be sent (try --dry-run)", file=sys.stderr)
+        return EXIT_INVALID
+    only = {normalise_username(u) for u in args.user}
+    unknown = sorted(only - users.keys())
+    if unknown:
+        print(f"not in the users file: {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_INVALID
+    report = run_alerts(
+        db,
+        users,
+        as_of=as_of,
+        settings=settings,
+        dry_run=args.dry_run,
+        only=only,
+        actor=_os_user(),
+    )
+    for outcome in report.outcomes:
+        message = outcome.message
+        if args.dry_run and message is not None:
+            print(f"To: {message.to}\nSubject: {message.subject}\n\n{message.text}")
+            print("-" * 72)
+        elif outcome.status == "no_address":
+            from selstats.ui.i18n import translate
+
+            print(translate(args.lang, "alerts.no_address", user=outcome.username), file=sys.stderr)
+        else:
+            alerts = f" ({len(message.keys)} alert(s))" if message is not None else ""
+            why = f": {outcome.error}" if outcome.error else ""
+            print(f"{outcome.username}: {outcome.status}{alerts}{why}")
+    verb = "would send" if args.dry_run else "sent"
+    count = report.count("dry_run") if args.dry_run else report.count("sent")
+    print(f"{count} message(s) {verb} on {as_of}; {report.count('failed')} failed", file=sys.stderr)
+    return EXIT_INVALID if report.count("failed") else EXIT_OK
+
+
+def _alerts_calendar(db: Path, user: object, args: argparse.Namespace, as_of: date) -> int:
+    from selstats.access.scope import access_for
+    from selstats.access.users import User
+    from selstats.alerts.calendar import build_calendar
+    from selstats.alerts.facts import scope_params, scoped_frame
+    from selstats.alerts.run import user_language
+    from selstats.alerts.settings import alert_settings
+    from selstats.store.connection import open_reader
+
+    if not isinstance(user, User):
+        print(f"not in the users file: {args.ics}", file=sys.stderr)
+        return EXIT_INVALID
+    access = access_for(user)
+    con = open_reader(db)
+    params = scope_params(as_of)
+    ics = build_calendar(
+        scoped_frame(con, access, "reserve_lists", **params),
+        scoped_frame(con, access, "certification", **params),
+        lang=user_language(user),
+        as_of=as_of,
+        base_url=alert_settings().public_url,
+    )
+    con.close()
+    if args.out is None:
+        sys.stdout.buffer.write(ics)
+    else:
+        args.out.write_bytes(ics)
+        print(f"{user.username}: calendar -> {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _plan(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`selstats plan`: the recruitment planner's figures (selstats.planner) from the
+    store's whole history, in --lang."""
+    from selstats import query
+    from selstats.planner import Plan, PlanError, forecast, parse_steps
+    from selstats.planner.present import error_text, forecast_lines
+    from selstats.store.connection import open_reader
+    from selstats.tables import Scope
+
+    if not db.exists():
+        print(f"store not found: {db} (build it with `selstats demo`)", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        plan = Plan(
+            level=args.level,
+            steps=parse_steps(args.steps),
+            places=args.places,
+            government=args.government,
+            applicants=args.applicants,
+        )
+        con = open_reader(db)
+        steps = query.run(con, "planner_steps", **Scope().params())
+        procedures = query.run(con, "planner_procedures", **Scope().params())
+        con.close()
+        result = forecast(plan, steps, procedures, seed=args.seed)
+    except PlanError as error:
+        print(f"selstats plan: {error_text(error, args.lang)}", file=sys.stderr)
+        return EXIT_USAGE
+    print("\n".join(forecast_lines(result, args.lang)))
     return EXIT_OK
 
 

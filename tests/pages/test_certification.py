@@ -508,8 +508,9 @@ def test_page_shows_the_hand_computed_figures(
         " ".join(captions)
     )
     # every table can be downloaded: levels, fragility, reviews, all, consultants, Q-checks,
-    # tasks (at risk is empty here), 4 buttons each
-    assert len(at.get("download_button")) == 7 * 4
+    # tasks (at risk is empty here), 4 buttons each; and the user's calendar (.ics)
+    assert len(at.get("download_button")) == 7 * 4 + 1
+    assert at.get("download_button")[-1].key == "certification_calendar"
 
 
 def test_the_mode_switch_changes_the_figures(

@@ -24,6 +24,7 @@ PAGES = (
     "reserve_lists",
     "explore",
     "definitions",
+    "planner",
 )
 
 

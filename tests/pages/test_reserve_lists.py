@@ -637,8 +637,9 @@ def test_page_shows_the_hand_computed_figures(
     assert list(laureates["status"]) == ["aangeworven", "beschikbaar"]
     assert str(laureates["status_date"].iloc[0])[:10] == "2025-05-01"
     assert not [i for i in at.info if "rangschikking" in i.value]
-    # every table can be downloaded
-    assert len(at.get("download_button")) == 3 * 4
+    # every table can be downloaded; and the user's calendar (.ics)
+    assert len(at.get("download_button")) == 3 * 4 + 1
+    assert "reserve_lists_calendar" in {b.key for b in at.get("download_button")}
 
 
 def test_page_the_day_after_p_a1_has_expired(

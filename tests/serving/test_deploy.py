@@ -183,7 +183,7 @@ def test_compose_file_is_valid(tmp_path: Path) -> None:
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    assert set(done.stdout.split()) == {"app", "proxy", "writer"}
+    assert set(done.stdout.split()) == {"app", "proxy", "writer", "alerts"}
 
 
 def test_kubernetes_manifest_is_valid() -> None:

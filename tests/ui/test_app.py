@@ -19,6 +19,7 @@ PAGES = [
     "salaries",
     "certification",
     "reserve_lists",
+    "planner",
     "explore",
     "definitions",
 ]

@@ -49,6 +49,7 @@ EVENTS: Final = (
     "export",
     "import",
     "retention",
+    "alert",  # a message of `selstats alerts` sent (or refused by the mail server)
 )
 AUDIT_SUFFIX: Final = ".audit.jsonl"
 Outcome = Literal["ok", "failed"]

@@ -13,6 +13,9 @@ readable by hand::
     [users."an@bosa.example"]      # an OIDC user: the e-mail address st.user gives, no password
     roles = ["analyst"]
 
+Optional for `selstats alerts`: `email` (where alerts go; an OIDC user's name is its
+address already) and `language` (nl, fr or en: the alerts' language, default nl).
+
 Passwords are stored only as argon2id hashes (argon2-cffi). With OIDC (`[auth]` in
 .streamlit/secrets.toml) the file only maps identities to roles: passwords are not used.
 The file is re-read when it changes, so a role taken away counts from the user's next click.
@@ -44,6 +47,10 @@ DEFAULT_USERS_FILE: Final = PROJECT_ROOT / "users.toml"
 # User names: login names or e-mail addresses; nothing that needs escaping to be read.
 USERNAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}")
 
+# An e-mail address as the users file takes it (one @, a dot in the domain, no blanks).
+EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+LANGUAGES: Final = ("nl", "fr", "en")
+
 _HASHER: Final = PasswordHasher()
 
 _log = logging.getLogger(__name__)
@@ -62,10 +69,19 @@ class User:
     orgs: tuple[str, ...] = ()
     name: str = ""
     password_hash: str | None = None
+    email: str = ""  # where `selstats alerts` writes to; OIDC users: their name
+    language: str = ""  # the alerts' language (nl, fr, en); empty: nl
 
     @property
     def display_name(self) -> str:
         return self.name or self.username
+
+    @property
+    def address(self) -> str | None:
+        """The user's e-mail address: `email`, else the name when it is one (OIDC)."""
+        if self.email:
+            return self.email
+        return self.username if EMAIL.fullmatch(self.username) else None
 
 
 def users_path() -> Path:
@@ -107,12 +123,20 @@ def parse_users(data: Mapping[str, object], path: Path) -> dict[str, User]:
         if unknown:
             _log.warning("%s: user %s has unknown roles %s (ignored)", path, username, unknown)
         name = entry.get("name", "")
+        email = entry.get("email", "")
+        if not isinstance(email, str) or (email.strip() and not EMAIL.fullmatch(email.strip())):
+            raise UsersFileError(f"{path}: users.{raw_name}.email is not an e-mail address")
+        language = entry.get("language", "")
+        if language not in ("", *LANGUAGES):
+            raise UsersFileError(f"{path}: users.{raw_name}.language must be nl, fr or en")
         users[username] = User(
             username=username,
             roles=known,
             orgs=_strings(entry.get("orgs"), "orgs", path, raw_name),
             name=name if isinstance(name, str) else "",
             password_hash=password or None,
+            email=email.strip(),
+            language=str(language),
         )
     return users
 
@@ -203,6 +227,10 @@ def render_users(users: Iterable[User]) -> str:
             lines.append(f"name = {_toml_string(user.name)}")
         if user.password_hash:
             lines.append(f"password = {_toml_string(user.password_hash)}")
+        if user.email:
+            lines.append(f"email = {_toml_string(user.email)}")
+        if user.language:
+            lines.append(f"language = {_toml_string(user.language)}")
         lines.append(f"roles = {_toml_list(r.value for r in user.roles)}")
         lines.append(f"orgs = {_toml_list(user.orgs)}")
         parts.append("\n".join(lines) + "\n")
@@ -233,6 +261,8 @@ def add_user(user: User, path: Path | None = None, *, replace: bool = False) -> 
     """Add `user` to the file (creating it); an existing name needs `replace`."""
     if not USERNAME.fullmatch(user.username):
         raise UsersFileError(f"invalid user name {user.username!r}: letters, digits, . _ @ + -")
+    if user.email and not EMAIL.fullmatch(user.email):
+        raise UsersFileError(f"invalid e-mail address {user.email!r}")
     users = dict(load_users(path))
     if user.username in users and not replace:
         raise UsersFileError(f"user {user.username!r} exists (use --replace to overwrite)")
