@@ -28,9 +28,13 @@ def rendered_elements(at: AppTest) -> Iterator[Any]:
     return _walk(at._tree)
 
 
-def rendered_text(at: AppTest) -> str:
+def rendered_text(at: AppTest, typed: frozenset[str] = frozenset()) -> str:
+    """`typed`: values the test itself typed into the page's text boxes (through the URL);
+    a text box showing back what was typed into it discloses nothing, so it is left out."""
     parts: list[str] = []
     for node in rendered_elements(at):
+        if getattr(node, "type", None) == "text_input" and getattr(node, "value", None) in typed:
+            continue
         proto = getattr(node, "proto", None)
         if proto is not None and hasattr(proto, "SerializeToString"):
             parts.append(proto.SerializeToString().decode("utf-8", errors="replace"))

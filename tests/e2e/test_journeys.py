@@ -220,6 +220,14 @@ def _definitions(page: Page) -> None:
     expect(main).to_contain_text("queries/funnel.sql")
 
 
+def _planner(page: Page) -> None:
+    # level A, one interview, 1 place, 3 applicants: P-A1's interview alone (2 of 3 passed),
+    # Binomial(3, 2/3) -> 3 x 2/3 = 2,0 laureates expected; lead times 35 and 30 days,
+    # median 32,5 -> "33 dagen" (tests/pages/test_planner.py derives it step by step)
+    expect(metric_value(page, label("expected_laureates"))).to_have_text("2,0")
+    expect(metric_value(page, label("lead_median"))).to_have_text(nl("common.days", days="33"))
+
+
 KNOWN_FIGURES: dict[str, tuple[str, Callable[[Page], None]]] = {
     "overview": ("", _overview),
     "funnel": ("?procedure=P-A1", _funnel),
@@ -229,6 +237,10 @@ KNOWN_FIGURES: dict[str, tuple[str, Callable[[Page], None]]] = {
     "reserve_lists": ("?procs=P-A1", _reserve_lists),
     "explore": ("?table=laureates", _explore),
     "definitions": ("?search=rate", _definitions),
+    "planner": (
+        "?plan_level=A&plan_steps=1&plan_kind_1=interview&plan_places=1&plan_applicants=3",
+        _planner,
+    ),
 }
 
 

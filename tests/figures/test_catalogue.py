@@ -35,6 +35,7 @@ from selstats.rules.certification import REASON_CODES
 from selstats.store.connection import open_reader
 from selstats.tables import Scope, table_params
 from selstats.ui.i18n import LANGUAGES, translate
+from selstats.ui.i18n import catalogue as texts
 from tests.fixtures.small_store import build_small_store
 
 # Filter options feed the sidebar's widgets: they are choices, not figures.
@@ -156,6 +157,19 @@ def test_every_code_has_a_name_in_each_language(
         for code in codes
         for lang in LANGUAGES
         if translate(lang, f"{table}.{code}") == f"{table}.{code}"
+    ]
+    assert unnamed == []
+
+
+def test_every_area_has_a_name_in_each_language() -> None:
+    """The Definitions page groups figures by area under the area's name (a missing text
+    would fall back to Dutch, so each language's own catalogue is read)."""
+    areas = {figure.area for figure in catalogue().values()}
+    unnamed = [
+        f"{lang}: {area}"
+        for area in sorted(areas)
+        for lang in LANGUAGES
+        if f"figure_area.{area}" not in texts(lang)
     ]
     assert unnamed == []
 

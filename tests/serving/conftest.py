@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
 from selstats.serving.workers import free_ports
+
+T = TypeVar("T")
 
 BACKEND = Path(__file__).with_name("backend.py")
 START_TIMEOUT_S = 20.0
@@ -21,6 +26,14 @@ START_TIMEOUT_S = 20.0
 def backend_command(name: str) -> Callable[[int], list[str]]:
     """The command of a stand-in worker called `name` on a port."""
     return lambda port: [sys.executable, str(BACKEND), name, str(port)]
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` to its end in a thread of its own: in the full suite the browser
+    tests' Playwright keeps an event loop running in the main thread, where asyncio.run
+    refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def get(url: str, cookie: str | None = None, timeout: float = 5) -> tuple[str, str | None]:

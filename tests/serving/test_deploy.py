@@ -15,7 +15,6 @@ P-A1 8 + P-B1 5 + P-B2 2 = 15; the new version adds candidate B23 to P-B2: 16.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -33,7 +32,7 @@ from selstats.figures import catalogue
 from selstats.serving.workers import free_port
 from tests.fixtures.small_store import build_small_store
 
-from .conftest import answers, wait_until
+from .conftest import answers, run_async, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -80,7 +79,7 @@ def _overview_applicants(base: str, download: bool = False) -> str:
         await session.close()
         return dict(run.metrics)[APPLICANTS]
 
-    return asyncio.run(read())
+    return run_async(read())
 
 
 @pytest.fixture

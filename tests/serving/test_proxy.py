@@ -19,7 +19,7 @@ import websockets
 from selstats.serving.proxy import Nginx, ProxyConfig, ProxyError, render_config
 from selstats.serving.workers import free_port
 
-from .conftest import Backends, answers, get, wait_until
+from .conftest import Backends, answers, get, run_async, wait_until
 
 HAS_NGINX = shutil.which("nginx") is not None or os.access("/usr/sbin/nginx", os.X_OK)
 needs_nginx = pytest.mark.skipif(
@@ -162,11 +162,11 @@ def test_the_websocket_is_upgraded_and_its_handshake_moves_the_cookie(
     proxy: str, backends: Backends
 ) -> None:
     url = proxy.replace("http://", "ws://") + "/_stcore/stream"
-    assert asyncio.run(_open_websocket(url, "selstats_worker=w1")) == ("b1", None)
+    assert run_async(_open_websocket(url, "selstats_worker=w1")) == ("b1", None)
     # the worker of the session died: the reconnecting websocket lands on the other one,
     # and its handshake response sets the cookie to it (downloads follow the session)
     backends.kill(1)
-    message, set_cookie = asyncio.run(_open_websocket(url, "selstats_worker=w1"))
+    message, set_cookie = run_async(_open_websocket(url, "selstats_worker=w1"))
     assert message == "b0"
     assert _cookie_value(set_cookie) == "w0"
 
