@@ -11,7 +11,7 @@ page runs; a page imports what it needs from the package and draws top to bottom
     import streamlit as st
 
     from selstats.ui.db import cached_query             # cached run of queries/<name>.sql
-    from selstats.ui.format import fmt_int, fmt_pct      # fmt_*(value, current_lang())
+    from selstats.i18n.format import fmt_int, fmt_pct      # fmt_*(value, current_lang())
     from selstats.ui.frame import current_filters, page_title
     from selstats.ui.i18n import current_lang, t
 
@@ -28,7 +28,7 @@ page runs; a page imports what it needs from the package and draws top to bottom
 - `filters.params()` holds $year_from, $year_to, $govs, $orgs, $levels, $procs, $allowed
   (semantics at the top of src/selstats/ui/filters.py); a query uses any subset of them.
 - Texts go through `t("<table>.<name>", **placeholders)`; add a page's keys to all three
-  catalogues in src/selstats/ui/catalogues/ (a test checks they match).
+  catalogues in src/selstats/i18n/catalogues/ (a test checks they match).
 - The store is missing: the frame shows the localised sentence and stops before the page.
 - Session-state keys `lang`, `filter_*` and `_selstats_*` belong to the frame.
 - The filters and `lang` live in the URL (`/funnel?orgs=BELNET&lang=fr` opens that page

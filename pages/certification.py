@@ -12,6 +12,7 @@ import streamlit as st
 from selstats import settings
 from selstats.domain.enums import Certification, QcheckMode
 from selstats.figures import catalogue
+from selstats.i18n.format import fmt_date, fmt_int, fmt_num
 from selstats.reference import load_reference
 from selstats.rules.certification import (
     LEVEL_RANK,
@@ -31,7 +32,6 @@ from selstats.ui.charts.certification import (
     task_matrix_chart,
 )
 from selstats.ui.db import cached_query
-from selstats.ui.format import fmt_date, fmt_int, fmt_num
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.i18n import current_lang, t
 from selstats.ui.table import date_format, metric, show_table

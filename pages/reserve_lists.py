@@ -11,6 +11,7 @@ from selstats.access.identity import note_once
 from selstats.access.roles import Permission
 from selstats.figures import catalogue
 from selstats.figures.present import value_text
+from selstats.i18n.format import fmt_date, fmt_int
 from selstats.ui.charts.reserve_lists import (
     STATUS_ORDER,
     localised,
@@ -19,7 +20,6 @@ from selstats.ui.charts.reserve_lists import (
     validity_timeline,
 )
 from selstats.ui.db import cached_query
-from selstats.ui.format import fmt_date, fmt_int
 from selstats.ui.frame import current_access, current_filters, page_title
 from selstats.ui.i18n import current_lang, t
 from selstats.ui.table import date_format, metric, show_table

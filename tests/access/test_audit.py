@@ -126,7 +126,7 @@ def test_the_audit_log_is_for_admins(
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from selstats.ui.i18n import translate
+    from selstats.i18n import translate
 
     record_event("login", user="hr-b", detail={"mode": "local"})
     record_event("login_failed", user="mallory", detail={"reason": "credentials"})

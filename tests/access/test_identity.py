@@ -13,7 +13,7 @@ from selstats.access import identity
 from selstats.access.audit import audit_path
 from selstats.access.identity import THROTTLE
 from selstats.access.origin import session_hash
-from selstats.ui.i18n import translate
+from selstats.i18n import translate
 
 from .conftest import (
     APP,

@@ -19,7 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from selstats.access.roles import Role
 from selstats.access.users import User, write_users
-from selstats.ui.i18n import translate
+from selstats.i18n import translate
 from tests.fixtures.small_store import build_small_store
 
 from .conftest import (

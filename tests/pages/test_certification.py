@@ -36,6 +36,7 @@ from streamlit.testing.v1 import AppTest
 
 from selstats import query
 from selstats.domain.enums import QcheckMode
+from selstats.i18n import translate
 from selstats.rules.certification import REVIEW_HORIZON_DAYS
 from selstats.store.writer import write_store
 from selstats.tables import Scope, export_table, table_params
@@ -46,7 +47,6 @@ from selstats.ui.charts.certification import (
     qcheck_trend_chart,
     task_matrix_chart,
 )
-from selstats.ui.i18n import translate
 from tests.fixtures.small_store import build_small_store
 
 APP = "../../app.py"

@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 
 from selstats import query
 from selstats.figures import catalogue
+from selstats.i18n import translate
 from selstats.tables import Scope
 from selstats.ui.charts.overview import (
     RatioLabels,
@@ -35,7 +36,6 @@ from selstats.ui.charts.overview import (
     ratio_rows,
     volume_chart,
 )
-from selstats.ui.i18n import translate
 
 APP = "../../app.py"  # AppTest resolves it against this file
 TIMEOUT = 60

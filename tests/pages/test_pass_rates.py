@@ -43,6 +43,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from selstats import query
+from selstats.i18n import translate
 from selstats.store.writer import write_store
 from selstats.ui.charts.pass_rates import (
     PassRateTexts,
@@ -54,7 +55,6 @@ from selstats.ui.charts.pass_rates import (
     score_histogram,
     vega_locale,
 )
-from selstats.ui.i18n import translate
 from tests.fixtures.small_store import build_small_store
 
 APP = "../../app.py"  # AppTest resolves it against this file

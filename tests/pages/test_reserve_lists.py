@@ -31,6 +31,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from selstats import query
+from selstats.i18n import translate
 from selstats.store.reference_sync import sync_reference
 from selstats.store.writer import write_store
 from selstats.tables import Scope
@@ -45,7 +46,6 @@ from selstats.ui.charts.reserve_lists import (
     timeline_rows,
     validity_timeline,
 )
-from selstats.ui.i18n import translate
 from tests.fixtures import small_store
 from tests.fixtures.open_reserve import OPEN, build_open_reserve_store
 from tests.fixtures.small_store import build_small_store

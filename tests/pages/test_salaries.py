@@ -32,9 +32,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from selstats import query
+from selstats.i18n import translate
 from selstats.reference import load_reference
 from selstats.ui.charts.salaries import SalaryTexts, salary_ranges, scale_label
-from selstats.ui.i18n import translate
 from tests.fixtures.small_store import build_small_store
 
 APP = "../../app.py"  # AppTest resolves it against this file

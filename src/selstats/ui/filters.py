@@ -65,9 +65,10 @@ import streamlit as st
 
 from selstats.access.identity import require_access
 from selstats.domain.enums import Government
+from selstats.i18n import translate
 from selstats.tables import Scope
 from selstats.ui.db import cached_query
-from selstats.ui.i18n import current_lang, t, translate
+from selstats.ui.i18n import current_lang, t
 from selstats.ui.state import UrlBinding, keep_value, kept_value, remember, show_kept
 
 YEAR_FROM: Final = "year_from"

@@ -16,8 +16,9 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from selstats.access.identity import current_access as _current_access
 from selstats.access.scope import Access
+from selstats.i18n import DEFAULT_LANG, LANGUAGES, translate
 from selstats.ui.filters import Filters, sidebar_filters
-from selstats.ui.i18n import DEFAULT_LANG, LANG_KEY, LANGUAGES, t, translate
+from selstats.ui.i18n import LANG_KEY, t
 from selstats.ui.state import UrlBinding, flush_url
 
 # Session-state key of the Filters the frame drew on this run.

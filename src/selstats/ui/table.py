@@ -24,9 +24,10 @@ from streamlit.elements.lib.column_types import ColumnConfig
 from selstats.access.suppression import min_cell
 from selstats.figures import Figure, Unit, catalogue
 from selstats.figures.present import decimals, labelled, translated, value_text
+from selstats.i18n import translate
+from selstats.i18n.format import UNKNOWN
 from selstats.ui.download import download_buttons
-from selstats.ui.format import UNKNOWN
-from selstats.ui.i18n import current_lang, t, translate
+from selstats.ui.i18n import current_lang, t
 
 DATE_FORMATS: Final = {"nl": "DD/MM/YYYY", "fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 

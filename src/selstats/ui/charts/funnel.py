@@ -16,10 +16,10 @@ from typing import Final
 import altair as alt
 import polars as pl
 
+from selstats.i18n.format import fmt_int, fmt_pct
 from selstats.ui.cell_counts import count_text
 from selstats.ui.charts.locale_axis import count_axis, percent_axis
 from selstats.ui.charts.palette import LINE_COLOUR, OUTCOME_COLOURS, OUTCOME_ORDER
-from selstats.ui.format import fmt_int, fmt_pct
 
 # Okabe-Ito colours for up to eight procedures side by side, with a shape each.
 PROCEDURE_COLOURS: Final = (

@@ -1,6 +1,6 @@
 """Chart axes whose labels follow the page's language, not Vega's English default:
 "12.951" and "30 %" in Dutch and French, "12,951" and "30%" in English (as
-`selstats.ui.format` writes them)."""
+`selstats.i18n.format` writes them)."""
 
 from __future__ import annotations
 

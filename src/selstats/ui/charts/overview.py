@@ -16,10 +16,10 @@ from typing import Final
 import altair as alt
 import polars as pl
 
+from selstats.i18n.format import fmt_int, fmt_pct
 from selstats.ui.cell_counts import as_numbers
 from selstats.ui.charts.locale_axis import count_axis, percent_axis
 from selstats.ui.charts.palette import ACCENT, MUTED
-from selstats.ui.format import fmt_int, fmt_pct
 
 # Applicants, tested, laureates: one hue, from light to dark (readable without colour too).
 VOLUME_COLOURS: Final = ("#9ECAE1", "#4292C6", "#08306B")

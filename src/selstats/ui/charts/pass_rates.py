@@ -24,8 +24,8 @@ import polars as pl
 
 from selstats.domain.enums import StepKind
 from selstats.figures import catalogue
+from selstats.i18n.format import fmt_int, fmt_num, fmt_pct
 from selstats.ui.charts.palette import LINE_COLOUR, OUTCOME_COLOURS, OUTCOME_ORDER
-from selstats.ui.format import fmt_int, fmt_num, fmt_pct
 
 KIND_ORDER: Final = tuple(kind.value for kind in StepKind)
 
@@ -58,7 +58,7 @@ _GRID_ROW: Final = 20  # pixels per organisation on the grid
 
 def vega_locale(lang: str) -> dict[str, Any]:
     """The number format of a chart's axes in `lang` (Vega-Lite `config.locale`), the
-    separators of `selstats.ui.format`: "1.234,5" in nl and fr, "1,234.5" in en."""
+    separators of `selstats.i18n.format`: "1.234,5" in nl and fr, "1,234.5" in en."""
     if lang == "en":
         return {
             "number": {

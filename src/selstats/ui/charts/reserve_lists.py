@@ -41,13 +41,13 @@ EXTENSION_COLOUR: Final = "#56B4E9"  # sky blue: lighter than the valid bar
 
 ROW_STEP: Final = 22  # pixels per list
 
-# Altair's time formats for the tooltip and the axis, the way selstats.ui.format writes dates.
+# Altair's time formats for the tooltip and the axis, the way selstats.i18n.format writes dates.
 _DATE_FORMATS: Final = {"nl": "%d/%m/%Y", "fr": "%d/%m/%Y", "en": "%Y-%m-%d"}
 _MONTH_FORMATS: Final = {"nl": "%m/%Y", "fr": "%m/%Y", "en": "%Y-%m"}
 
 
 # Vega's number and time locales, so that axes write numbers and months the way
-# selstats.ui.format does ("1.234" in Dutch and French; English stays Vega's default).
+# selstats.i18n.format does ("1.234" in Dutch and French; English stays Vega's default).
 _NUMBER_LOCALE: Final = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
 _MONTHS: Final = {
     "nl": (

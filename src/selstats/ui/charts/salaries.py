@@ -18,9 +18,9 @@ import altair as alt
 import polars as pl
 
 from selstats.domain.enums import Government
+from selstats.i18n.format import fmt_eur, fmt_num
 from selstats.ui.charts.palette import GOVERNMENT_COLOURS, LINE_COLOUR
 from selstats.ui.charts.pass_rates import vega_locale
-from selstats.ui.format import fmt_eur, fmt_num
 
 Period = Literal["annual", "monthly"]
 GOVERNMENT_ORDER: Final = tuple(g.value for g in Government)
