@@ -46,9 +46,11 @@ from selstats.ui import warmup
 # for that rather than import them beside it (see selstats.ui.warmup).
 warmup.wait()
 
+from selstats.settings import SettingsError, settings  # noqa: E402
 from selstats.ui.filters import sidebar_filters  # noqa: E402
 from selstats.ui.frame import choose_language, publish  # noqa: E402
 from selstats.ui.i18n import t  # noqa: E402
+from selstats.ui.login import require_access  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -65,12 +67,20 @@ PAGES = [
 ]
 
 st.set_page_config(page_title="selstats", layout="wide")
+try:  # every SELSTATS_* variable checked before anything is shown
+    settings()
+except SettingsError as error:
+    st.error(str(error))
+    st.stop()
 choose_language()
+# The gate: who is asking, before the pages are listed and before any query. It draws the
+# login form or the demo switcher, and stops here for anyone without a role.
+access = require_access()
 page = st.navigation(
     [
         st.Page(path, url_path=url_path, title=t(f"page.{key}"), default=url_path == "")
         for path, url_path, key in PAGES
     ]
 )
-publish(sidebar_filters())
+publish(sidebar_filters(access.allowed))
 page.run()

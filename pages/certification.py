@@ -9,7 +9,6 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from selstats import settings
 from selstats.domain.enums import Certification, QcheckMode
 from selstats.figures import catalogue
 from selstats.i18n.format import fmt_date, fmt_int, fmt_num
@@ -26,6 +25,7 @@ from selstats.rules.certification_advice import (
     task_split,
     what_if_without_table,
 )
+from selstats.settings import settings
 from selstats.ui.charts.certification import (
     qcheck_average_chart,
     qcheck_trend_chart,
@@ -61,7 +61,7 @@ def percent(value: object) -> str:
 
 # ---- the averaging mode and the reference date -----------------------------------------
 MODES = [m.value for m in QcheckMode]
-DEFAULT_MODE = settings.qcheck_mode().value
+DEFAULT_MODE = settings().qcheck_mode.value
 left, right = st.columns([3, 1])
 mode_choice = UrlChoice(key="cert_mode", param="mode")
 mode_choice.seed(MODES, default=[DEFAULT_MODE])

@@ -7,7 +7,6 @@ chosen date; the laureates with status available on every list are a figure of t
 import polars as pl
 import streamlit as st
 
-from selstats.access.identity import note_once
 from selstats.access.roles import Permission
 from selstats.figures import catalogue
 from selstats.figures.present import value_text
@@ -22,6 +21,7 @@ from selstats.ui.charts.reserve_lists import (
 from selstats.ui.db import cached_query
 from selstats.ui.frame import current_access, current_filters, page_title
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.session import note_once
 from selstats.ui.table import date_format, metric, show_table
 
 filters = current_filters()

@@ -1,6 +1,9 @@
 """The frame around every page (drawn by app.py) and what a page gets from it.
 
-A page calls `current_filters()` first: it returns the sidebar's `Filters` of this run.
+app.py draws it in this order: `choose_language()`, the gate
+(`selstats.ui.login.require_access`), `st.navigation`, `publish(sidebar_filters(...))`, the
+page. A page calls `current_filters()` first: it returns the sidebar's `Filters` of this run
+(and draws the whole frame itself when the page runs alone, in an AppTest of its file).
 The language is read by `selstats.ui.i18n.t` and `current_lang`. `current_access()` says who
 is logged in and what they may do (`selstats.access`), e.g. to draw download buttons only
 for `access.may(Permission.EXPORT)`; the data itself is scoped in `selstats.ui.db`.
@@ -14,11 +17,12 @@ from typing import Final
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from selstats.access.identity import current_access as _current_access
 from selstats.access.scope import Access
 from selstats.i18n import DEFAULT_LANG, LANGUAGES, translate
+from selstats.ui import session
 from selstats.ui.filters import Filters, sidebar_filters
 from selstats.ui.i18n import LANG_KEY, t
+from selstats.ui.login import require_access
 from selstats.ui.state import UrlBinding, flush_url
 
 # Session-state key of the Filters the frame drew on this run.
@@ -86,7 +90,7 @@ def current_filters() -> Filters:
     if isinstance(filters, Filters):
         return filters
     choose_language()
-    filters = sidebar_filters()
+    filters = sidebar_filters(require_access().allowed)
     publish(filters)
     return filters
 
@@ -99,10 +103,10 @@ def page_title(page: str) -> None:
 def current_access() -> Access:
     """Who is logged in, with which roles and organisations. The frame established it before
     the page ran (`current_filters()` first); a page never gets here without one."""
-    access = _current_access()
+    access = session.current_access()
     if access is None:  # not through the frame: current_filters() establishes it
         current_filters()
-        access = _current_access()
+        access = session.current_access()
     if access is None:
         st.stop()
     return access
