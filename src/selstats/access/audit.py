@@ -15,8 +15,9 @@ Two places, by how often events come and what they change:
   blocks the user. Rotate it with logrotate (`copytruncate`) if it grows.
 - **the store's `audit_log` table**: changes to the store itself, written inside the same
   transaction as the change (`selstats.store.audit_log.record_in_store`), so the entry
-  exists if and only if the change does. Retention runs (`selstats purge --apply`) write here. Imports are already recorded
-  this way in `import_log` (who, when, file, table, checksum), which the view below includes.
+  exists if and only if the change does. Retention runs (`selstats purge --apply`) write
+  here. Imports are already recorded this way in `import_log` (who, when, file, table,
+  checksum), which `audit_events` includes.
 
 `audit_events()` reads all three, newest first; the dashboard shows them to users with
 `Permission.VIEW_AUDIT` (`selstats.ui.audit_view`). No Streamlit here.
