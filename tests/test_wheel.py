@@ -55,6 +55,8 @@ def test_the_wheel_carries_the_queries_and_the_reference_data(wheel: Path) -> No
         assert f"selstats/_data/reference/{ref.name}" in names
     assert "selstats/i18n/catalogues/nl.toml" in names
     assert "selstats/figures/definitions/funnel.toml" in names
+    assert "selstats/store/schema/0001_base.sql" in names
+    assert "selstats/store/scope.sql" in names
     assert not [n for n in names if n.endswith((".duckdb", ".pyc"))]
 
 

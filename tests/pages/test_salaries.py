@@ -51,7 +51,7 @@ NO_FILTER: dict[str, Any] = {
 TEXTS_NL = SalaryTexts.from_catalogue(lambda key: translate("nl", key))
 
 # Until the store's schema holds table salary_postings and the reference sync fills it (a
-# change the lead makes in schema.sql and reference_sync.py), the tests add it themselves;
+# change the lead makes in store/schema/ and reference_sync.py), the tests add it themselves;
 # afterwards this only refills it with the same rows.
 _POSTINGS_DDL = """
 create table if not exists salary_postings (

@@ -23,7 +23,7 @@
 #                          (`selstats.access`), enforced again in `ui.db.cached_query`.
 #
 # "The procedures in the filter": start a page's query with this CTE (the table macros
-# `scoped_procedures` and `scoped_organisations` are in src/selstats/store/schema.sql;
+# `scoped_procedures` and `scoped_organisations` are in src/selstats/store/scope.sql;
 # `scoped_procedures` gives procedures.* plus org_name, government, year and diploma_level):
 #
 #   with scope as (
