@@ -67,14 +67,18 @@ def publish(filters: Filters) -> None:
     flush_url()
 
 
-def _run_frame_instead() -> None:
-    """Make sure the page runs inside app.py.
+def run_through_frame() -> None:
+    """Make sure the page runs inside app.py (the one place selstats touches Streamlit's
+    internals; tests/ui/test_frame.py fails loudly when a Streamlit upgrade changes them).
 
-    Streamlit treats an app whose entry point has a `pages/` folder beside it as an old-style
-    multipage app until some session runs `st.navigation`: on a fresh server, a deep link
-    such as `/funnel` runs pages/funnel.py alone, without the frame. Checked with Streamlit
-    1.67; `PagesManager.uses_pages_directory` is the flag `st.navigation` itself clears. The
-    rerun then runs app.py, which opens the same page (same url_path) inside the frame."""
+    Streamlit treats an app whose entry point has a `pages/` folder beside it as an
+    old-style multipage app (`PagesManager.uses_pages_directory`, decided once per process
+    from the folder) until some session runs `st.navigation`: on a fresh server, a deep link
+    such as `/funnel` runs pages/funnel.py alone, without the frame and its gate. No option
+    or supported call turns that off while the folder is called `pages/` (checked with
+    Streamlit 1.67: the only way is not to have the folder, which the project's layout keeps);
+    so this clears the flag as `st.navigation` itself does, and reruns: the rerun runs
+    app.py, which opens the same page (same url_path) inside the frame."""
     if PagesManager.uses_pages_directory:
         _log.info("page opened without the frame: rerunning through app.py")
         PagesManager.uses_pages_directory = False
@@ -85,7 +89,7 @@ def current_filters() -> Filters:
     """The sidebar filters of this run. Call it first thing in a page module.
 
     A page run on its own (an AppTest of the page file) draws the sidebar itself."""
-    _run_frame_instead()
+    run_through_frame()
     filters = st.session_state.get(_FILTERS_KEY)
     if isinstance(filters, Filters):
         return filters

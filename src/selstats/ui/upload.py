@@ -299,7 +299,7 @@ def import_panel(db: Path, key: str) -> None:
     )
     # The click is kept in session state by the button's callback, not read from its
     # return value: a run the frame cuts short with `st.rerun` (see
-    # `selstats.ui.frame._run_frame_instead`) would lose a button's one-run value.
+    # `selstats.ui.frame.run_through_frame`) would lose a button's one-run value.
     st.button(
         t("explore.import_button"),
         key=f"{key}_run",
