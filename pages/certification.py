@@ -19,13 +19,9 @@ from selstats.rules.certification import (
     REVIEW_HORIZON_DAYS,
     level_above,
 )
-from selstats.rules.certification_advice import (
-    advice_messages,
-    client_conditions,
-    task_split,
-    what_if_without_table,
-)
+from selstats.rules.certification_advice import what_if_without_table
 from selstats.settings import settings
+from selstats.ui.certification_text import advice_messages, client_conditions, task_split
 from selstats.ui.charts.certification import (
     qcheck_average_chart,
     qcheck_trend_chart,

@@ -143,7 +143,7 @@ def task_matrix_chart(
 ) -> alt.Chart:
     """Who does each task under each level: tasks × levels, a cell coloured by who does it.
     `frame` is wide (task, none, individual, client: responsible codes, see
-    `selstats.rules.certification_advice.task_split`); the `highlight` level (the selected
+    `selstats.ui.certification_text.task_split`); the `highlight` level (the selected
     organisation's) is drawn in full colour, the others faded. labels: task, level,
     responsible."""
     order: Sequence[str] = frame.get_column("task").to_list()
