@@ -55,12 +55,19 @@ from selstats.ui.login import require_access  # noqa: E402
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 # (file, url_path, catalogue key of the title under "page."), in menu order.
+# Pages reached from another page (a link with its parameters), left out of the menu:
+HIDDEN = {"certification_organisation"}
 PAGES = [
     ("pages/overview.py", "", "overview"),
     ("pages/funnel.py", "funnel", "funnel"),
     ("pages/pass_rates.py", "pass_rates", "pass_rates"),
     ("pages/salaries.py", "salaries", "salaries"),
     ("pages/certification.py", "certification", "certification"),
+    (
+        "pages/certification_organisation.py",
+        "certification_organisation",
+        "certification_organisation",
+    ),
     ("pages/reserve_lists.py", "reserve_lists", "reserve_lists"),
     ("pages/explore.py", "explore", "explore"),
     ("pages/definitions.py", "definitions", "definitions"),
@@ -78,7 +85,13 @@ choose_language()
 access = require_access()
 page = st.navigation(
     [
-        st.Page(path, url_path=url_path, title=t(f"page.{key}"), default=url_path == "")
+        st.Page(
+            path,
+            url_path=url_path,
+            title=t(f"page.{key}"),
+            default=url_path == "",
+            visibility="hidden" if url_path in HIDDEN else "visible",
+        )
         for path, url_path, key in PAGES
     ]
 )
