@@ -13,11 +13,11 @@ from selstats.figures.present import value_text
 from selstats.i18n.format import fmt_date, fmt_int
 from selstats.ui.charts.reserve_lists import (
     STATUS_ORDER,
-    localised,
     status_bars,
     timeline_rows,
     validity_timeline,
 )
+from selstats.ui.charts.theme import localised
 from selstats.ui.db import cached_query
 from selstats.ui.frame import current_access, current_filters, page_title
 from selstats.ui.i18n import current_lang, t

@@ -29,7 +29,7 @@ from selstats.export import to_bytes
 from selstats.i18n import translate
 from selstats.tables import Scope
 from selstats.ui.charts.funnel import FunnelLabels, ShareLabels, funnel_chart, share_chart
-from selstats.ui.charts.palette import OUTCOME_COLOURS
+from selstats.ui.charts.theme import OUTCOME_COLOURS
 from selstats.ui.funnel_text import (
     CONTRACT_COLUMNS,
     aggregate_chart_steps,

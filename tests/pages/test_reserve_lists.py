@@ -40,12 +40,12 @@ from selstats.ui.charts.reserve_lists import (
     NOT_VALID_COLOUR,
     ROW_ORDER,
     STATUS_COLOURS,
-    localised,
     status_bars,
     status_long,
     timeline_rows,
     validity_timeline,
 )
+from selstats.ui.charts.theme import localised
 from tests.fixtures import small_store
 from tests.fixtures.open_reserve import OPEN, build_open_reserve_store
 from tests.fixtures.small_store import build_small_store

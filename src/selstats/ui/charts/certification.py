@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import polars as pl
 
-from selstats.ui.charts.palette import LINE_COLOUR, MUTED, OUTCOME_COLOURS
+from selstats.ui.charts.theme import LINE_COLOUR, MUTED, OUTCOME_COLOURS
 
 # An organisation's standing, coloured like outcomes: qualifies = passed, at risk = failed.
 STANDING_COLOURS: dict[str, str] = {
