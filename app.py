@@ -11,7 +11,7 @@ page runs; a page imports what it needs from the package and draws top to bottom
     import streamlit as st
 
     from selstats.ui.db import cached_query             # cached run of queries/<name>.sql
-    from selstats.ui.format import fmt_int, fmt_pct      # fmt_*(value, current_lang())
+    from selstats.i18n.format import fmt_int, fmt_pct      # fmt_*(value, current_lang())
     from selstats.ui.frame import current_filters, page_title
     from selstats.ui.i18n import current_lang, t
 
@@ -28,7 +28,7 @@ page runs; a page imports what it needs from the package and draws top to bottom
 - `filters.params()` holds $year_from, $year_to, $govs, $orgs, $levels, $procs, $allowed
   (semantics at the top of src/selstats/ui/filters.py); a query uses any subset of them.
 - Texts go through `t("<table>.<name>", **placeholders)`; add a page's keys to all three
-  catalogues in src/selstats/ui/catalogues/ (a test checks they match).
+  catalogues in src/selstats/i18n/catalogues/ (a test checks they match).
 - The store is missing: the frame shows the localised sentence and stops before the page.
 - Session-state keys `lang`, `filter_*` and `_selstats_*` belong to the frame.
 - The filters and `lang` live in the URL (`/funnel?orgs=BELNET&lang=fr` opens that page
@@ -46,19 +46,28 @@ from selstats.ui import warmup
 # for that rather than import them beside it (see selstats.ui.warmup).
 warmup.wait()
 
+from selstats.settings import SettingsError, settings  # noqa: E402
 from selstats.ui.filters import sidebar_filters  # noqa: E402
 from selstats.ui.frame import choose_language, publish  # noqa: E402
 from selstats.ui.i18n import t  # noqa: E402
+from selstats.ui.login import require_access  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 # (file, url_path, catalogue key of the title under "page."), in menu order.
+# Pages reached from another page (a link with its parameters), left out of the menu:
+HIDDEN = {"certification_organisation"}
 PAGES = [
     ("pages/overview.py", "", "overview"),
     ("pages/funnel.py", "funnel", "funnel"),
     ("pages/pass_rates.py", "pass_rates", "pass_rates"),
     ("pages/salaries.py", "salaries", "salaries"),
     ("pages/certification.py", "certification", "certification"),
+    (
+        "pages/certification_organisation.py",
+        "certification_organisation",
+        "certification_organisation",
+    ),
     ("pages/reserve_lists.py", "reserve_lists", "reserve_lists"),
     ("pages/planner.py", "planner", "planner"),
     ("pages/explore.py", "explore", "explore"),
@@ -66,12 +75,26 @@ PAGES = [
 ]
 
 st.set_page_config(page_title="selstats", layout="wide")
+try:  # every SELSTATS_* variable checked before anything is shown
+    settings()
+except SettingsError as error:
+    st.error(str(error))
+    st.stop()
 choose_language()
+# The gate: who is asking, before the pages are listed and before any query. It draws the
+# login form or the demo switcher, and stops here for anyone without a role.
+access = require_access()
 page = st.navigation(
     [
-        st.Page(path, url_path=url_path, title=t(f"page.{key}"), default=url_path == "")
+        st.Page(
+            path,
+            url_path=url_path,
+            title=t(f"page.{key}"),
+            default=url_path == "",
+            visibility="hidden" if url_path in HIDDEN else "visible",
+        )
         for path, url_path, key in PAGES
     ]
 )
-publish(sidebar_filters())
+publish(sidebar_filters(access.allowed))
 page.run()

@@ -40,7 +40,7 @@ from benchmarks.common import (  # noqa: E402
     save_results,
 )
 
-DEMO_ENV = "SELSTATS_DEMO"  # selstats.access.identity.DEMO_ENV
+DEMO_ENV = "SELSTATS_DEMO"  # selstats.settings: demo
 
 Figure = Callable[[Context], None]
 

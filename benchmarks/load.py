@@ -110,7 +110,7 @@ class Page:
 
     @property
     def title(self) -> str:
-        from selstats.ui.i18n import translate
+        from selstats.i18n import translate
 
         return translate(LANG, f"page.{self.key}")
 
@@ -203,7 +203,7 @@ def _check(run: RunResult, page: Page) -> str | None:
 
 def _government_labels() -> list[str]:
     from selstats.domain.enums import Government
-    from selstats.ui.i18n import translate
+    from selstats.i18n import translate
 
     return [translate(LANG, f"government.{g.value}") for g in Government]
 

@@ -7,9 +7,9 @@ import polars as pl
 import streamlit as st
 
 from selstats.figures.glossary import glossary
+from selstats.i18n.format import fmt_int
 from selstats.reference import load_reference
 from selstats.reference.sources import national_sources, reference_sources
-from selstats.ui.format import fmt_int
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.i18n import current_lang, t
 from selstats.ui.table import show_table

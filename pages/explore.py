@@ -6,13 +6,13 @@ files; the import log."""
 import streamlit as st
 
 from selstats import query
-from selstats.access.audit import render_audit_log
 from selstats.access.roles import Permission
+from selstats.i18n.format import fmt_int, fmt_num
 from selstats.store.connection import db_path
 from selstats.tables import EXPORT_TABLES, Scope, table_params
+from selstats.ui.audit_view import render_audit_log
 from selstats.ui.column_filters import column_filters
 from selstats.ui.db import cached_query, get_connection
-from selstats.ui.format import fmt_int, fmt_num
 from selstats.ui.frame import current_access, current_filters, page_title
 from selstats.ui.i18n import current_lang, t
 from selstats.ui.table import date_format, show_table

@@ -10,9 +10,9 @@ import streamlit as st
 
 from selstats.domain.enums import Outcome
 from selstats.figures import catalogue
+from selstats.i18n.format import fmt_int
 from selstats.ui.charts.funnel import FunnelLabels, ShareLabels, funnel_chart, share_chart
 from selstats.ui.db import cached_query
-from selstats.ui.format import fmt_int
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.funnel_text import (
     aggregate_chart_steps,

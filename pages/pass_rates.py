@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import polars as pl
 import streamlit as st
 
+from selstats.i18n.format import fmt_pct
 from selstats.ui.charts.pass_rates import (
     PassRateTexts,
     fmt_count,
@@ -20,7 +21,6 @@ from selstats.ui.charts.pass_rates import (
     score_histogram,
 )
 from selstats.ui.db import cached_query
-from selstats.ui.format import fmt_pct
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.funnel_text import steps_list
 from selstats.ui.i18n import current_lang, t

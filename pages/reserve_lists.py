@@ -7,22 +7,22 @@ chosen date; the laureates with status available on every list are a figure of t
 import polars as pl
 import streamlit as st
 
-from selstats.access.identity import note_once
 from selstats.access.roles import Permission
 from selstats.figures import catalogue
 from selstats.figures.present import value_text
+from selstats.i18n.format import fmt_date, fmt_int
 from selstats.ui.calendar import calendar_download
 from selstats.ui.charts.reserve_lists import (
     STATUS_ORDER,
-    localised,
     status_bars,
     timeline_rows,
     validity_timeline,
 )
+from selstats.ui.charts.theme import localised
 from selstats.ui.db import cached_query
-from selstats.ui.format import fmt_date, fmt_int
 from selstats.ui.frame import current_access, current_filters, page_title
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.session import note_once
 from selstats.ui.table import date_format, metric, show_table
 
 filters = current_filters()

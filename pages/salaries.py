@@ -11,9 +11,9 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from selstats.i18n.format import fmt_date
 from selstats.ui.charts.salaries import SalaryTexts, owners, salary_ranges, scale_label
 from selstats.ui.db import cached_query
-from selstats.ui.format import fmt_date
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.i18n import current_lang, t
 from selstats.ui.table import date_format, show_table

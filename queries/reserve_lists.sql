@@ -13,7 +13,7 @@
 -- available: those of them still available (not hired, declined or withdrawn);
 -- available_not_valid: laureates still available whose reserve is not valid on $as_of, so
 -- available + available_not_valid + hired + declined + withdrawn_from_list = size.
--- The lists come from the `list_states_on` macro (schema_v5.sql).
+-- The lists come from the `list_states_on` macro (src/selstats/store/schema/0005_laureate_reserves.sql).
 with scope as (
     select *
     from scoped_procedures(

@@ -2,7 +2,7 @@
 -- days later, nearest first; within_30 marks those whose last day is at most 30 days
 -- away. A list's last day is the later of its own end and its laureates' extensions (for a
 -- permanently open procedure, the last laureate's), as in the `list_states_on` macro
--- (schema_v5.sql); available counts the laureates still to be drawn from it on $as_of
+-- (src/selstats/store/schema/0005_laureate_reserves.sql); available counts the laureates still to be drawn from it on $as_of
 -- (status available, own reserve valid).
 with scope as (
     select *

@@ -5,7 +5,7 @@
 -- available counts the laureates who can be drawn from a reserve on $as_of: status
 -- available AND their own reserve valid that day (a laureate on an expired list is not
 -- available); available_all_lists counts status available on every list, valid or not.
--- A list's validity and its laureates' come from the `list_states_on` macro (schema_v5.sql).
+-- A list's validity and its laureates' come from the `list_states_on` macro (src/selstats/store/schema/0005_laureate_reserves.sql).
 with scope as (
     select *
     from scoped_procedures(

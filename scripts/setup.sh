@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 UV_VERSION="0.13.9"
 VENV=".venv"
-STAMP="$VENV/.selstats-pyproject.sha256"
+STAMP="$VENV/.selstats-lock.sha256"
 CHROMIUM="/usr/bin/chromium"
 NGINX="/usr/sbin/nginx"
 START=$SECONDS
@@ -60,12 +60,17 @@ if [ ! -x "$VENV/bin/python" ]; then
     "${UV[@]}" venv --quiet --clear --python "$PY" "$VENV"
 fi
 
-# 3. selstats (editable) with the dev extras, only when pyproject.toml changed
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+# 3. selstats (editable) with the dev extras, at exactly the versions of uv.lock (the ones
+#    the tests passed with), only when pyproject.toml or uv.lock changed. --locked: the lock
+#    is used as it is, never re-resolved, and a pyproject.toml that no longer matches it
+#    fails here (run `uv lock` and commit uv.lock).
+want="$(cat pyproject.toml uv.lock | sha256sum | cut -d' ' -f1)"
 have="$(cat "$STAMP" 2>/dev/null || true)"
 if [ "$want" != "$have" ]; then
-    say "installing selstats and its dependencies into $VENV"
-    "${UV[@]}" pip install --quiet -p "$VENV" -e '.[dev]'
+    say "installing selstats and its locked dependencies into $VENV"
+    UV_PROJECT_ENVIRONMENT="$VENV" "${UV[@]}" sync --quiet --locked --extra dev \
+        --python "$VENV/bin/python" ||
+        die "uv sync --locked failed (pyproject.toml changed without 'uv lock'?)"
     printf '%s\n' "$want" >"$STAMP"
 fi
 

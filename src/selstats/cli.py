@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from selstats.domain.enums import QcheckMode
 from selstats.ingest.problems import Problem
+from selstats.settings import SettingsError, settings
 from selstats.store.connection import db_path
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -164,6 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    try:  # every SELSTATS_* variable checked before anything runs
+        settings()
+    except SettingsError as error:
+        print(f"selstats: {error}", file=sys.stderr)
+        return EXIT_USAGE
     db = db_path(args.db)
     lang = getattr(args, "lang", "nl")
     _tell_when_waiting(lang)
@@ -231,9 +237,10 @@ def _serve(db: Path | None, options: list[str], workers: int) -> int:
         return EXIT_USAGE
     if db is not None:  # the pages read $SELSTATS_DB
         os.environ["SELSTATS_DB"] = str(db.resolve())
-    upload_limit = os.environ.get("SELSTATS_MAX_UPLOAD_MB", "").strip()
-    if upload_limit.isdigit():  # Streamlit's uploader refuses what the import would refuse
-        os.environ["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"] = upload_limit
+        settings.cache_clear()
+    if "max_upload_mb" in settings().model_fields_set:
+        # Streamlit's uploader refuses what the import would refuse
+        os.environ["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"] = str(settings().max_upload_mb)
     serve(options, workers)
 
 
@@ -501,7 +508,7 @@ def _alerts(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser)
             print(f"To: {message.to}\nSubject: {message.subject}\n\n{message.text}")
             print("-" * 72)
         elif outcome.status == "no_address":
-            from selstats.ui.i18n import translate
+            from selstats.i18n import translate
 
             print(translate(args.lang, "alerts.no_address", user=outcome.username), file=sys.stderr)
         else:
@@ -579,14 +586,20 @@ def _plan(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser) -
 
 def _purge(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """`selstats purge`: the retention rule (selstats.store.purge); a dry run unless --apply."""
-    from selstats.store.purge import purge
+    from selstats.access.audit import record_event
+    from selstats.store.purge import apply_purge, dry_run
 
     if args.months is not None and args.months < 0:
         parser.error("--months must not be negative")
     if not db.exists():
         print(f"store not found: {db}", file=sys.stderr)
         return EXIT_INVALID
-    plan = purge(db, args.months, apply=args.apply, as_of=args.as_of, user=args.user)
+    user = args.user or os.environ.get("USER") or "unknown"
+    if args.apply:  # recorded in the store's audit_log, in the purge's own transaction
+        plan = apply_purge(db, args.months, args.as_of, user)
+    else:
+        plan = dry_run(db, args.months, args.as_of)
+        record_event("retention", user=user, detail=plan.detail(), db=db)
     for item in plan.items:
         print(
             f"{item.procedure_code} ({item.org_id}), list expired {item.expired_on}: "

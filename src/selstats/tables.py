@@ -10,8 +10,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from selstats import query, settings
+from selstats import query
 from selstats.rules.certification import REVIEW_HORIZON_DAYS
+from selstats.settings import settings
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def table_params(
     return {
         **scope.params(),
         "as_of": as_of or date.today(),
-        "mode": mode or settings.qcheck_mode().value,
+        "mode": mode or settings().qcheck_mode.value,
         "coefficient": coefficient,
         "review_horizon_days": REVIEW_HORIZON_DAYS,
     }

@@ -4,7 +4,7 @@ candidates B01-B05, B21, B22), a users file with one user per role, clean Stream
 a fresh login throttle file per test, and helpers to run the app as one of them in AppTest.
 
 AppTest has no websocket, so the connection a run sees (cookies, peer address) is
-`identity.connection`, replaced here by the test "browser" `BROWSER` (Streamlit's XSRF
+`selstats.ui.session.connection`, replaced here by the test "browser" `BROWSER` (Streamlit's XSRF
 cookie, as a browser holds it); `connect_as(...)` switches to another one mid-test.
 
 Passwords are hashed with cheap argon2 parameters so the tests stay fast; verification reads
@@ -22,9 +22,11 @@ import streamlit as st
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from selstats.access import identity, session_binding
+from selstats.access import session_binding
+from selstats.access.origin import Connection
 from selstats.access.roles import Role
 from selstats.access.users import User, write_users
+from selstats.ui import session
 from tests.fixtures.small_store import build_small_store
 
 APP: Final = "../../app.py"  # AppTest resolves it against this file
@@ -71,7 +73,7 @@ def xsrf_cookie(token: bytes, mask: bytes = b"\x01\x02\x03\x04") -> str:
 
 
 BROWSER_TOKEN: Final = bytes(range(16))
-BROWSER: Final = identity.Connection(
+BROWSER: Final = Connection(
     cookies={"_streamlit_xsrf": xsrf_cookie(BROWSER_TOKEN)}, peer="192.0.2.10"
 )
 
@@ -88,15 +90,15 @@ def browser_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     connect_as(BROWSER, monkeypatch)
 
 
-def connect_as(conn: identity.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+def connect_as(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> None:
     """From now on, the session's websocket is `conn` (its cookies and address)."""
-    monkeypatch.setattr(identity, "connection", lambda session_id: conn)
+    monkeypatch.setattr(session, "connection", lambda session_id: conn)
 
 
 @pytest.fixture(autouse=True)
 def no_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     """Local users-file mode unless a test asks otherwise."""
-    monkeypatch.delenv(identity.DEMO_ENV, raising=False)
+    monkeypatch.delenv("SELSTATS_DEMO", raising=False)
 
 
 @pytest.fixture(scope="session")

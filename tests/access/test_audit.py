@@ -16,12 +16,12 @@ from selstats.access.audit import (
     audit_path,
     read_file_events,
     record_event,
-    record_in_store,
     recorded,
 )
 from selstats.access.origin import Origin, session_hash
 from selstats.access.roles import Role
 from selstats.access.scope import Access
+from selstats.store.audit_log import record_in_store
 from selstats.store.connection import open_reader
 from selstats.store.writer import write_store
 
@@ -111,9 +111,9 @@ def _audit_page() -> None:
 
     import streamlit as st
 
-    from selstats.access.audit import render_audit_log
     from selstats.access.roles import Role
     from selstats.access.scope import Access
+    from selstats.ui.audit_view import render_audit_log
 
     role = Role(os.environ["AUDIT_TEST_ROLE"])
     st.session_state["_selstats_access"] = Access("someone", (role,))
@@ -126,7 +126,7 @@ def test_the_audit_log_is_for_admins(
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from selstats.ui.i18n import translate
+    from selstats.i18n import translate
 
     record_event("login", user="hr-b", detail={"mode": "local"})
     record_event("login_failed", user="mallory", detail={"reason": "credentials"})
@@ -284,9 +284,9 @@ def _download_page() -> None:
 
     import streamlit as st
 
-    from selstats.access.identity import download_guard
     from selstats.access.roles import Role
     from selstats.access.scope import Access
+    from selstats.ui.session import download_guard
     from tests.access import test_audit
 
     access = Access("hr-b", (Role.HR,), ("ORG-B",), mode=os.environ["AUDIT_TEST_MODE"])
@@ -348,13 +348,13 @@ def test_a_failed_download_is_recorded_as_failed(
 def test_a_download_over_another_connection_is_refused(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from selstats.access import identity
+    from selstats.access.origin import Connection
     from selstats.access.session_binding import SessionBindingError
 
     from .conftest import connect_as
 
     guard = _guard_made_by_a_run(monkeypatch)
-    connect_as(identity.Connection({}, peer="203.0.113.66"), monkeypatch)  # a hijacker
+    connect_as(Connection({}, peer="203.0.113.66"), monkeypatch)  # a hijacker
     made: list[str] = []
     with pytest.raises(SessionBindingError):
         guard(lambda: made.append("x") or b"data")
@@ -370,12 +370,12 @@ def test_a_download_over_another_connection_is_refused(
 def test_a_demo_download_has_no_login_to_check(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from selstats.access import identity
+    from selstats.access.origin import Connection
 
     from .conftest import connect_as
 
     guard = _guard_made_by_a_run(monkeypatch, mode="demo")
-    connect_as(identity.Connection({}), monkeypatch)
+    connect_as(Connection({}), monkeypatch)
     assert guard(lambda: b"x") == b"x"
     assert [e["outcome"] for e in _file_events(store)] == ["ok"]
 

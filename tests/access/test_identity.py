@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from selstats.access import identity
 from selstats.access.audit import audit_path
-from selstats.access.identity import THROTTLE
-from selstats.access.origin import session_hash
-from selstats.ui.i18n import translate
+from selstats.access.login import THROTTLE
+from selstats.access.origin import Connection, session_hash
+from selstats.i18n import translate
 
 from .conftest import (
     APP,
@@ -173,7 +172,7 @@ def test_another_address_is_not_locked_by_a_sprayer(
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     _login(at, "hr-b", PASSWORDS["hr-b"])  # from the test browser, 192.0.2.10
     assert _titles(at) == [nl("page.overview")]
-    connect_as(identity.Connection(BROWSER.cookies, peer="198.51.100.7"), monkeypatch)
+    connect_as(Connection(BROWSER.cookies, peer="198.51.100.7"), monkeypatch)
     at2 = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     _login(at2, "hr-a", PASSWORDS["hr-a"])
     assert [e.value for e in at2.error] == [nl("access.login_throttled_address")]
@@ -193,7 +192,7 @@ def test_a_session_resumed_without_the_cookie_shows_nothing(
     assert _titles(at) == [nl("page.overview")]
     other = xsrf_cookie(bytes(range(100, 116)))
     for cookies in ({}, {"_streamlit_xsrf": other}, {"_streamlit_xsrf": "2|garbage"}):
-        connect_as(identity.Connection(cookies, peer="203.0.113.66"), monkeypatch)
+        connect_as(Connection(cookies, peer="203.0.113.66"), monkeypatch)
         at.run()
         assert [w.value for w in at.warning] == [nl("access.session_elsewhere")]
         _data_free(at)
@@ -203,7 +202,7 @@ def test_a_session_resumed_without_the_cookie_shows_nothing(
     assert _titles(at) == [nl("page.overview")]
     # the same token under a fresh mask (Streamlit re-masks it in every response) still holds
     remasked = xsrf_cookie(BROWSER_TOKEN, mask=b"\xaa\xbb\xcc\xdd")
-    connect_as(identity.Connection({"_streamlit_xsrf": remasked}), monkeypatch)
+    connect_as(Connection({"_streamlit_xsrf": remasked}), monkeypatch)
     at.run()
     assert _titles(at) == [nl("page.overview")]
     denied = [e for e in _events(store) if e["event"] == "denied"]
@@ -227,7 +226,7 @@ def test_a_login_name_in_the_session_without_a_binding_is_no_login(
 def test_no_login_without_a_cookie_to_bind_it_to(
     store: Path, users_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    connect_as(identity.Connection({}), monkeypatch)
+    connect_as(Connection({}), monkeypatch)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     _login(at, "hr-b", PASSWORDS["hr-b"])
     assert [e.value for e in at.error] == [nl("access.cookies_needed")]
@@ -245,7 +244,7 @@ def test_a_deployment_cookie_is_required_when_named(
     enough to resume the session."""
     monkeypatch.setenv("SELSTATS_SESSION_COOKIE", "selstats_browser")
     both = {**BROWSER.cookies, "selstats_browser": "k3Jd9xQ2mP7vL0aZ5rT8wY1u"}
-    connect_as(identity.Connection(both), monkeypatch)
+    connect_as(Connection(both), monkeypatch)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     _login(at, "hr-b", PASSWORDS["hr-b"])
     assert _titles(at) == [nl("page.overview")]
@@ -322,7 +321,7 @@ def test_an_oidc_login_is_bound_to_the_browser_too(
     app's own binding holds as well (here the session state is kept, the cookie changes)."""
     at = _oidc_app({"is_logged_in": True, "email": "oidc.hr@beta.example"}).run()
     assert _titles(at) == [nl("page.overview")]
-    connect_as(identity.Connection({}, peer="203.0.113.66"), monkeypatch)
+    connect_as(Connection({}, peer="203.0.113.66"), monkeypatch)
     at.run()
     assert [w.value for w in at.warning] == [nl("access.session_elsewhere")]
     _data_free(at)
@@ -334,7 +333,7 @@ def test_an_oidc_login_is_bound_to_the_browser_too(
 def test_no_oidc_login_without_a_cookie_to_bind_it_to(
     store: Path, users_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    connect_as(identity.Connection({}), monkeypatch)
+    connect_as(Connection({}), monkeypatch)
     at = _oidc_app({"is_logged_in": True, "email": "oidc.hr@beta.example"}).run()
     assert [w.value for w in at.warning] == [nl("access.cookies_needed")]
     _data_free(at)

@@ -80,8 +80,13 @@ def test_hand_edited_urls_do_not_widen_the_scope(
 
 def _own_url_parameters(page: str) -> list[str]:
     """The URL parameters a page binds itself: `bind="query-params"` widgets (named by their
-    key) and `param="..."` declarations, read from its source."""
+    key) and `param="..."` declarations, read from its source and from the sources of the
+    `selstats.ui` modules it imports (the certification pages' shared controls)."""
     source = (PROJECT_ROOT / "pages" / f"{page}.py").read_text(encoding="utf-8")
+    for module in re.findall(r"^from selstats\.ui\.(\w+) import", source, re.M):
+        shared = PROJECT_ROOT / "src" / "selstats" / "ui" / f"{module}.py"
+        if shared.is_file() and module != "url_choice":  # its docstring's examples
+            source += shared.read_text(encoding="utf-8")
     names = set(re.findall(r'param="([A-Za-z_]\w*)"', source))
     names |= set(re.findall(r'key="([A-Za-z_]\w*)",\s*bind="query-params"', source))
     return sorted(names - {*URL_PARAMS, LANG_KEY})

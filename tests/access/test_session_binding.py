@@ -17,6 +17,7 @@ from selstats.access.session_binding import (
     holds,
     xsrf_token,
 )
+from selstats.settings import SettingsError
 
 from .conftest import xsrf_cookie
 
@@ -103,10 +104,18 @@ def test_client_address(
     assert client_address(peer, forwarded, hops) == expected
 
 
-@pytest.mark.parametrize(("raw", "hops"), [("", 0), ("1", 1), (" 2 ", 2), ("-1", 0), ("x", 0)])
+@pytest.mark.parametrize(("raw", "hops"), [("", 0), ("1", 1), (" 2 ", 2)])
 def test_proxy_hops_setting(monkeypatch: pytest.MonkeyPatch, raw: str, hops: int) -> None:
     monkeypatch.setenv("SELSTATS_PROXY_HOPS", raw)
     assert proxy_hops() == hops
+
+
+@pytest.mark.parametrize("raw", ["-1", "x", "1.5"])
+def test_a_bad_proxy_hops_is_refused(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    """A typo must not silently trust (or distrust) X-Forwarded-For: refused, named."""
+    monkeypatch.setenv("SELSTATS_PROXY_HOPS", raw)
+    with pytest.raises(SettingsError, match=r"SELSTATS_PROXY_HOPS="):
+        proxy_hops()
 
 
 def test_proxy_hops_default_is_off(monkeypatch: pytest.MonkeyPatch) -> None:

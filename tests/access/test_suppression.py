@@ -19,6 +19,7 @@ from selstats.access.suppression import (
     suppress_small_cells,
 )
 from selstats.paths import QUERIES_DIR
+from selstats.settings import SettingsError
 from selstats.ui.cell_counts import as_numbers
 
 
@@ -72,8 +73,11 @@ def test_min_cell_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert min_cell() == 5
     monkeypatch.setenv("SELSTATS_MIN_CELL", "10")
     assert min_cell() == 10
-    monkeypatch.setenv("SELSTATS_MIN_CELL", "ten")
-    assert min_cell() == 5
+    # a typo no longer falls back to 5: the server refuses to start, naming the variable
+    for bad in ("ten", "-1"):
+        monkeypatch.setenv("SELSTATS_MIN_CELL", bad)
+        with pytest.raises(SettingsError, match=rf"SELSTATS_MIN_CELL='{bad}'"):
+            min_cell()
 
 
 def test_header_lines() -> None:

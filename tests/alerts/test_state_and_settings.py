@@ -49,23 +49,30 @@ def test_the_state_file_lives_beside_the_store_or_in_the_state_dir(
     assert state_path(tmp_path / "s.duckdb") == tmp_path / "state" / "alerts.sqlite3"
 
 
-def test_settings_from_the_environment() -> None:
-    assert alert_settings({}) == AlertSettings()
+def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HOST", "PORT", "STARTTLS", "USER", "PASSWORD", "FROM"):
+        monkeypatch.delenv(f"SELSTATS_SMTP_{name}", raising=False)
+    monkeypatch.delenv("SELSTATS_PUBLIC_URL", raising=False)
+    assert alert_settings() == AlertSettings()
     assert not AlertSettings().can_send
-    settings = alert_settings(
-        {
-            "SELSTATS_SMTP_HOST": " mail.example ",
-            "SELSTATS_SMTP_PORT": "2525",
-            "SELSTATS_SMTP_STARTTLS": "off",
-            "SELSTATS_SMTP_USER": "u",
-            "SELSTATS_SMTP_PASSWORD": "p w",
-            "SELSTATS_SMTP_FROM": "noreply@example.be",
-            "SELSTATS_PUBLIC_URL": "https://selstats.example.be/",
-        }
-    )
+    for name, value in {
+        "SELSTATS_SMTP_HOST": " mail.example ",
+        "SELSTATS_SMTP_PORT": "2525",
+        "SELSTATS_SMTP_STARTTLS": "off",
+        "SELSTATS_SMTP_USER": "u",
+        "SELSTATS_SMTP_PASSWORD": "p w",
+        "SELSTATS_SMTP_FROM": "noreply@example.be",
+        "SELSTATS_PUBLIC_URL": "https://selstats.example.be/",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = alert_settings()
     assert settings == AlertSettings(
         "mail.example", 2525, False, "u", "p w", "noreply@example.be", "https://selstats.example.be"
     )
     assert "p w" not in repr(settings)
+    monkeypatch.setenv("SELSTATS_SMTP_PORT", "smtp")
     with pytest.raises(SettingsError, match="SELSTATS_SMTP_PORT"):
-        alert_settings({"SELSTATS_SMTP_PORT": "smtp"})
+        alert_settings()
+    monkeypatch.setenv("SELSTATS_SMTP_PORT", "70000")
+    with pytest.raises(SettingsError, match="SELSTATS_SMTP_PORT"):
+        alert_settings()

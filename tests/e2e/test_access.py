@@ -19,7 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from selstats.access.roles import Role
 from selstats.access.users import User, write_users
-from selstats.ui.i18n import translate
+from selstats.i18n import translate
 from tests.fixtures.small_store import build_small_store
 
 from .conftest import (
@@ -186,3 +186,61 @@ def test_imported_text_shows_as_text(page: Page, tmp_path: Path) -> None:
         assert app.locator("script").count() == 0
         assert app.locator("strong", has_text="bold").count() == 0
         screenshot(page, "access-hostile")
+
+
+def fr(key: str, **params: object) -> str:
+    return translate("fr", key, **params)
+
+
+def test_a_deep_link_is_a_fresh_servers_first_request_behind_the_login(
+    page: Page, small_db: Path, users_toml: Path
+) -> None:
+    """On a server nobody has opened yet, the first request is a deep link: it goes
+    through app.py (not the page file alone, Streamlit's legacy pages/ mode), so the gate
+    asks who it is first, in the link's language, before the navigation and any figure;
+    after the login the same page opens with the link's filters."""
+    with serve(small_db, "access-deep-link", SELSTATS_USERS=str(users_toml)) as url:
+        page.goto(url + "/funnel?orgs=ORG-B&lang=fr")
+        wait_for_app_idle(page)
+        assert_no_exception(page)
+        expect(page.get_by_text(fr("access.login_title"))).to_be_visible()
+        body = page.locator("body").inner_text()
+        assert "Stad Beta" not in body and fr("page.funnel") not in body  # no nav, no page
+        page.get_by_label(fr("access.username")).fill("hr-b")
+        page.get_by_label(fr("access.password")).fill(PASSWORD)
+        with expect_rerun(page):
+            page.get_by_role("button", name=fr("access.login")).click()
+        page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 300))")
+        wait_for_app_idle(page)
+        assert_no_exception(page)
+        expect(page.get_by_role("heading", name=fr("page.funnel"))).to_be_visible()
+        sidebar = page.get_by_test_id("stSidebar")
+        organisation = sidebar.get_by_test_id("stMultiSelect").filter(
+            has_text=fr("filter.organisation")
+        )
+        expect(organisation).to_contain_text("Stad Beta")
+        # app.py's navigation with its translated titles (not the legacy mode's file names)
+        nav = page.get_by_test_id("stSidebarNavLink")
+        expect(nav.filter(has_text=fr("page.explore"))).to_have_count(1)
+        assert "/funnel" in page.url and "orgs=ORG-B" in page.url and "lang=fr" in page.url
+        screenshot(page, "access-deep-link-first-request")
+
+
+def test_a_deep_link_is_a_fresh_demo_servers_first_request(page: Page, small_db: Path) -> None:
+    """The same without a login (demo mode): the page opens in the frame at once."""
+    with serve(small_db, "access-deep-link-demo", SELSTATS_DEMO="1") as url:
+        page.goto(url + "/funnel?orgs=ORG-B&lang=fr")
+        wait_for_app_idle(page)
+        assert_no_exception(page)
+        expect(page.get_by_role("heading", name=fr("page.funnel"))).to_be_visible()
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text(fr("access.demo_banner"))).to_be_visible()  # the frame
+        organisation = sidebar.get_by_test_id("stMultiSelect").filter(
+            has_text=fr("filter.organisation")
+        )
+        expect(organisation).to_contain_text("Stad Beta")
+        expect(organisation).not_to_contain_text("Dienst Alfa")
+        # app.py's navigation with its translated titles (not the legacy mode's file names)
+        nav = page.get_by_test_id("stSidebarNavLink")
+        expect(nav.filter(has_text=fr("page.explore"))).to_have_count(1)
+        assert "orgs=ORG-B" in page.url and "lang=fr" in page.url

@@ -23,7 +23,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from selstats.figures import catalogue
-from selstats.ui.i18n import translate
+from selstats.i18n import translate
 
 from .conftest import (
     assert_no_exception,

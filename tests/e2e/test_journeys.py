@@ -30,7 +30,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import FilePayload, Locator, Page, expect
 
-from selstats.ui.i18n import translate
+from selstats.i18n import translate
 
 from .conftest import (
     OUTPUT_DIR,

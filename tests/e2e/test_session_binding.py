@@ -31,7 +31,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from selstats.access.audit import audit_path
 from selstats.access.roles import Role
 from selstats.access.users import User, write_users
-from selstats.ui.i18n import translate
+from selstats.i18n import translate
 from tests.fixtures.small_store import build_small_store
 
 from .conftest import (

@@ -37,7 +37,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from selstats.figures import catalogue
-from selstats.ui.i18n import translate
+from selstats.i18n import translate
 from tests.fixtures.small_store import build_small_store
 
 from .conftest import (

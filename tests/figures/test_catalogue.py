@@ -30,12 +30,12 @@ from selstats.domain.enums import (
     StepState,
 )
 from selstats.figures import CatalogueError, Privacy, Unit, catalogue, load_catalogue
+from selstats.i18n import LANGUAGES, translate
+from selstats.i18n import catalogue as texts
 from selstats.paths import PROJECT_ROOT, QUERIES_DIR
 from selstats.rules.certification import REASON_CODES
 from selstats.store.connection import open_reader
 from selstats.tables import Scope, table_params
-from selstats.ui.i18n import LANGUAGES, translate
-from selstats.ui.i18n import catalogue as texts
 from tests.fixtures.small_store import build_small_store
 
 # Filter options feed the sidebar's widgets: they are choices, not figures.

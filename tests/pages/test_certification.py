@@ -36,6 +36,7 @@ from streamlit.testing.v1 import AppTest
 
 from selstats import query
 from selstats.domain.enums import QcheckMode
+from selstats.i18n import translate
 from selstats.rules.certification import REVIEW_HORIZON_DAYS
 from selstats.store.writer import write_store
 from selstats.tables import Scope, export_table, table_params
@@ -46,11 +47,11 @@ from selstats.ui.charts.certification import (
     qcheck_trend_chart,
     task_matrix_chart,
 )
-from selstats.ui.i18n import translate
 from tests.fixtures.small_store import build_small_store
 
 APP = "../../app.py"
-PAGE = "pages/certification.py"
+PAGE = "pages/certification.py"  # monitoring
+DETAIL = "pages/certification_organisation.py"  # one organisation
 TIMEOUT = 60
 AS_OF = date(2026, 12, 15)
 MET, NOT_MET = ":green[:material/check_circle:]", ":red[:material/cancel:]"  # icons
@@ -434,7 +435,7 @@ def test_gap_messages_in_french_and_english() -> None:
 # ---- the page -----------------------------------------------------------------------------
 
 
-def _page(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+def _page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str = PAGE, **params: str) -> AppTest:
     monkeypatch.setenv("SELSTATS_DB", str(db))
     monkeypatch.setenv("SELSTATS_DEMO", "1")  # the demo role switcher: bosa by default
     monkeypatch.delenv("SELSTATS_QCHECK_MODE", raising=False)
@@ -442,7 +443,7 @@ def _page(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
-    at.switch_page(PAGE).run()
+    at.switch_page(page).run()
     assert not at.exception
     return at
 
@@ -468,8 +469,24 @@ def test_page_shows_the_hand_computed_figures(
     assert [s.value for s in at.success] == [
         "Geen enkele organisatie in deze selectie is in gevaar (gemiddelde van alle Q-checks)."
     ]
+    # ORG-A is offered first (certified organisations first), with a link to its detail
+    assert at.selectbox(key="cert_detail_pick").value == "ORG-A"
+    [link] = at.get("page_link")
+    assert link.proto.page == "certification_organisation"
+    assert link.proto.label == "Open Dienst Alfa in detail"
+    # every table can be downloaded: levels, fragility, reviews, all (at risk is empty
+    # here), 4 buttons each, and the user's calendar (.ics); one organisation's tables are
+    # on its own page
+    assert len(at.get("download_button")) == 4 * 4 + 1
+    assert at.get("download_button")[-1].key == "certification_calendar"
+
+
+def test_one_organisation_in_detail(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page(small_db, monkeypatch, DETAIL, as_of="2026-12-15")
+    assert [t.value for t in at.title] == ["Certificering van een organisatie"]
     # ORG-A is chosen first (certified organisations first)
     assert at.selectbox(key="cert_org").value == "ORG-A"
+    metrics = _metrics(at)
     assert metrics["Certificering"] == "klantcertificering"
     assert metrics["Voldoet aan"] == "klantcertificering"
     assert metrics["Q-checkcijfer (gemiddelde van alle Q-checks)"] == "81,25 %"  # 325 / 4
@@ -507,10 +524,19 @@ def test_page_shows_the_hand_computed_figures(
     assert "In volle kleur: het niveau van de gekozen organisatie (klantcertificering)." in (
         " ".join(captions)
     )
-    # every table can be downloaded: levels, fragility, reviews, all, consultants, Q-checks,
-    # tasks (at risk is empty here), 4 buttons each; and the user's calendar (.ics)
-    assert len(at.get("download_button")) == 7 * 4 + 1
-    assert at.get("download_button")[-1].key == "certification_calendar"
+    # consultants, Q-checks, tasks: 4 download buttons each; a way back to the overview
+    assert len(at.get("download_button")) == 3 * 4
+    [back] = at.get("page_link")
+    assert back.proto.page == "certification"
+
+
+def test_an_old_link_to_one_organisation_opens_its_page(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/certification?org=ORG-B (the detail was part of the monitoring page once)."""
+    at = _page(small_db, monkeypatch, as_of="2026-12-15", org="ORG-B")
+    assert [t.value for t in at.title] == ["Certificering van een organisatie"]
+    assert at.selectbox(key="cert_org").value == "ORG-B"
 
 
 def test_the_mode_switch_changes_the_figures(
@@ -522,12 +548,26 @@ def test_the_mode_switch_changes_the_figures(
     metrics = _metrics(at)
     assert metrics["Organisaties in gevaar (gemiddelde per consultant)"] == "1"  # ORG-A
     assert metrics["Kwetsbare organisaties (gemiddelde per consultant)"] == "0"
-    assert metrics["Q-checkcijfer (gemiddelde per consultant)"] == "77,50 %"  # (85+70)/2
-    assert metrics["Voldoet aan"] == "individuele certificering"
     at_risk = at.dataframe[0].value  # the first table on the page
     assert list(at_risk["org_id"]) == ["ORG-A"]
     assert list(at_risk["reasons"]) == ["Q-checks onder 80 %"]  # qcheck_below_80 by name
     assert list(at_risk["qcheck_figure"]) == [77.5]
+    # the review list: ORG-A would fail today
+    reviews = next(d.value for d in at.dataframe if "days_to_review" in d.value.columns)
+    assert list(reviews["would_fail_review"]) == [True]
+    assert list(reviews["days_to_review"]) == [76]
+    # the link to the detail carries the mode
+    [link] = at.get("page_link")
+    assert "mode=per_consultant" in link.proto.query_string
+
+
+def test_the_mode_switch_in_detail(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page(small_db, monkeypatch, DETAIL, as_of="2026-12-15")
+    at.radio(key="cert_mode").set_value("per_consultant").run()
+    assert not at.exception
+    metrics = _metrics(at)
+    assert metrics["Q-checkcijfer (gemiddelde per consultant)"] == "77,50 %"  # (85+70)/2
+    assert metrics["Voldoet aan"] == "individuele certificering"
     texts = _texts(at)
     assert "**Wat ontbreekt voor klantcertificering**" in texts
     assert [t for t in texts if t.startswith("- ")] == [
@@ -538,14 +578,10 @@ def test_the_mode_switch_changes_the_figures(
     ]
     unmet = "Q-check-gemiddelde (per consultant): minstens 80 %, nu 77,5 % — niet voldaan"
     assert f"{NOT_MET} {unmet}" in texts
-    # the review list: ORG-A would fail today
-    reviews = next(d.value for d in at.dataframe if "days_to_review" in d.value.columns)
-    assert list(reviews["would_fail_review"]) == [True]
-    assert list(reviews["days_to_review"]) == [76]
 
 
 def test_the_what_if(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = _page(small_db, monkeypatch, as_of="2026-12-15")
+    at = _page(small_db, monkeypatch, DETAIL, as_of="2026-12-15")
     at.selectbox(key="cert_without").set_value("CA2").run()
     assert not at.exception
     metrics = _metrics(at)
@@ -571,10 +607,10 @@ def test_the_what_if(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_what_if_from_a_deep_link(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # /certification?mode=per_consultant&org=ORG-A&without=CA5: per consultant ORG-A
-    # qualifies for individual; without its only PRO Partner not even that.
+    # /certification_organisation?mode=per_consultant&org=ORG-A&without=CA5: per
+    # consultant ORG-A qualifies for individual; without its only PRO Partner not even that.
     at = _page(
-        small_db, monkeypatch, as_of="2026-12-15", mode="per_consultant", org="ORG-A",
+        small_db, monkeypatch, DETAIL, as_of="2026-12-15", mode="per_consultant", org="ORG-A",
         without="CA5",
     )  # fmt: skip
     assert at.radio(key="cert_mode").value == "per_consultant"
@@ -588,7 +624,7 @@ def test_the_what_if_from_a_deep_link(small_db: Path, monkeypatch: pytest.Monkey
 def test_the_way_to_individual_certification(
     small_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _page(small_db, monkeypatch, as_of="2026-12-15", org="ORG-B")
+    at = _page(small_db, monkeypatch, DETAIL, as_of="2026-12-15", org="ORG-B")
     assert at.selectbox(key="cert_org").value == "ORG-B"
     texts = _texts(at)
     assert "**Wat ontbreekt voor individuele certificering**" in texts
@@ -605,7 +641,9 @@ def test_page_in_french(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None
     metrics = _metrics(at)
     assert [t.value for t in at.title] == ["Certification"]
     assert metrics["Organisations en danger (moyenne par consultant)"] == "1"
-    assert metrics["Chiffre des Q-checks (moyenne par consultant)"] == "77,50 %"
+    at = _page(small_db, monkeypatch, DETAIL, as_of="2026-12-15", lang="fr", mode="per_consultant")
+    assert [t.value for t in at.title] == ["Certification d'une organisation"]
+    assert _metrics(at)["Chiffre des Q-checks (moyenne par consultant)"] == "77,50 %"
     tasks = at.dataframe[-1].value
     assert tasks["task"].iloc[0].startswith("Développer et valider")
 
@@ -630,6 +668,7 @@ def test_page_on_the_demo_store(demo_db: Path, monkeypatch: pytest.MonkeyPatch) 
     at = _page(demo_db, monkeypatch)
     assert not at.error
     assert int(_metrics(at)["Organisaties in gevaar (gemiddelde van alle Q-checks)"]) >= 0
+    at = _page(demo_db, monkeypatch, DETAIL)
     at.radio(key="cert_mode").set_value("per_consultant").run()
     assert not at.exception
     consultants = next(d.value for d in at.dataframe if "stakes" in d.value.columns)

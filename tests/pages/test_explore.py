@@ -19,10 +19,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from selstats.export import EXCEL_CSV, to_bytes
+from selstats.i18n import translate
 from selstats.store.writer import write_store
 from selstats.tables import EXPORT_TABLES, Scope, export_table, table_params
 from selstats.ui.download import DOWNLOADS, content, file_name
-from selstats.ui.i18n import translate
 from selstats.ui.table_filter import (
     Between,
     Contains,

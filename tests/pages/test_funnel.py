@@ -26,9 +26,10 @@ from selstats import query
 from selstats.access.suppression import suppress
 from selstats.domain.enums import Outcome
 from selstats.export import to_bytes
+from selstats.i18n import translate
 from selstats.tables import Scope
 from selstats.ui.charts.funnel import FunnelLabels, ShareLabels, funnel_chart, share_chart
-from selstats.ui.charts.palette import OUTCOME_COLOURS
+from selstats.ui.charts.theme import OUTCOME_COLOURS
 from selstats.ui.funnel_text import (
     CONTRACT_COLUMNS,
     aggregate_chart_steps,
@@ -37,7 +38,6 @@ from selstats.ui.funnel_text import (
     rule_text,
     state_text,
 )
-from selstats.ui.i18n import translate
 
 APP = "../../app.py"  # AppTest resolves it against this file
 TIMEOUT = 60

@@ -43,6 +43,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from selstats import query
+from selstats.i18n import translate
 from selstats.store.writer import write_store
 from selstats.ui.charts.pass_rates import (
     PassRateTexts,
@@ -52,9 +53,7 @@ from selstats.ui.charts.pass_rates import (
     pass_rate_by_organisation,
     pass_rate_over_time,
     score_histogram,
-    vega_locale,
 )
-from selstats.ui.i18n import translate
 from tests.fixtures.small_store import build_small_store
 
 APP = "../../app.py"  # AppTest resolves it against this file
@@ -346,7 +345,9 @@ def test_bars_per_kind_with_outcome_colours(small_con: duckdb.DuckDBPyConnection
         ("Slaagpercentage", "75,0 %"),
         ("Afwezigheidsgraad", "20,0 %"),
     }
-    assert spec["config"]["locale"] == vega_locale("nl")
+    # the theme's Dutch number locale: "1.234,5" and "30 %"
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    assert spec["config"]["locale"]["number"]["percent"] == " %"
 
 
 def test_over_time_has_a_line_for_all_steps(small_con: duckdb.DuckDBPyConnection) -> None:

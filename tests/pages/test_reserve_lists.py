@@ -31,6 +31,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from selstats import query
+from selstats.i18n import translate
 from selstats.store.reference_sync import sync_reference
 from selstats.store.writer import write_store
 from selstats.tables import Scope
@@ -39,13 +40,12 @@ from selstats.ui.charts.reserve_lists import (
     NOT_VALID_COLOUR,
     ROW_ORDER,
     STATUS_COLOURS,
-    localised,
     status_bars,
     status_long,
     timeline_rows,
     validity_timeline,
 )
-from selstats.ui.i18n import translate
+from selstats.ui.charts.theme import localised
 from tests.fixtures import small_store
 from tests.fixtures.open_reserve import OPEN, build_open_reserve_store
 from tests.fixtures.small_store import build_small_store

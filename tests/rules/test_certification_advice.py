@@ -8,18 +8,23 @@ import pytest
 
 from selstats.domain.enums import Certification, LanguageRole, QcheckMode
 from selstats.domain.models import Consultant, Organisation, QCheck
-from selstats.rules.certification import CertificationStatus, certification_status
-from selstats.rules.certification_advice import (
-    Fragility,
-    Gap,
-    checks_needed,
-    fragility,
-    gap_to_next_level,
-    min_score_for_one_more,
-    next_review,
-    reviews_due,
-    what_if_without,
+from selstats.rules.certification import (
+    DEFAULT_THRESHOLDS,
+    REASON_CODES,
+    certification_status,
+    certification_table,
+    consultant_frame,
+    organisation_frame,
+    qcheck_frame,
 )
+from selstats.rules.certification_advice import (
+    Gap,
+    NextLevel,
+    advise,
+    fragility_table,
+    what_if_without_table,
+)
+from selstats.rules.qcheck_outlook import checks_needed, min_score_for_one_more
 
 ORG = Organisation(org_id="ORG", name="Org", certification=Certification.CLIENT)
 
@@ -41,6 +46,31 @@ TEAM = [
 ]
 
 QCHECK_STAKES = {"qcheck_below_80", "no_qchecks"}
+
+
+def gap_to_next_level(
+    org: Organisation,
+    consultants: list[Consultant],
+    qchecks: list[QCheck],
+    mode: QcheckMode = QcheckMode.ALL_CHECKS,
+) -> NextLevel:
+    """What `org` lacks for the next level, as `advice_table` derives it for the store."""
+    orgs = organisation_frame([org])
+    staff, checks = consultant_frame(consultants), qcheck_frame(qchecks)
+    status = certification_table(orgs, staff, checks, mode)
+    level, _outlook = advise(status, staff, checks, mode, DEFAULT_THRESHOLDS)[org.org_id]
+    return level
+
+
+def fragility(
+    consultants: list[Consultant], qchecks: list[QCheck] | None = None
+) -> list[tuple[str, str]]:
+    """(consultant, stake) of `fragility_table` for one organisation, by consultant."""
+    orgs = organisation_frame([ORG])
+    table = fragility_table(orgs, consultant_frame(consultants), qcheck_frame(qchecks or []))
+    pairs = table.select("consultant_ref", "stake").rows()
+    return sorted(pairs, key=lambda p: (p[0], REASON_CODES.index(p[1])))
+
 
 # 70 + 75 + 80 + 90 = 315 over 4 checks: mean 78.75.
 SCORES_315 = [70.0, 75.0, 80.0, 90.0]
@@ -170,15 +200,15 @@ def test_no_gap_when_client_qualifies() -> None:
 def test_a_minimal_team_is_fragile_everywhere() -> None:
     # Every role has exactly its minimum holder, and there are exactly 4 certified.
     assert fragility(TEAM) == [
-        Fragility("fr_az", "missing_az_fr"),
-        Fragility("fr_az", "too_few_certified"),
-        Fragility("fr_tests", "missing_tests_fr"),
-        Fragility("fr_tests", "too_few_certified"),
-        Fragility("nl_az", "missing_az_nl"),
-        Fragility("nl_az", "too_few_certified"),
-        Fragility("nl_az", "no_pro_partner"),
-        Fragility("nl_tests", "missing_tests_nl"),
-        Fragility("nl_tests", "too_few_certified"),
+        ("fr_az", "missing_az_fr"),
+        ("fr_az", "too_few_certified"),
+        ("fr_tests", "missing_tests_fr"),
+        ("fr_tests", "too_few_certified"),
+        ("nl_az", "missing_az_nl"),
+        ("nl_az", "too_few_certified"),
+        ("nl_az", "no_pro_partner"),
+        ("nl_tests", "missing_tests_nl"),
+        ("nl_tests", "too_few_certified"),
     ]
 
 
@@ -186,10 +216,10 @@ def test_a_fifth_certified_removes_the_headcount_risk() -> None:
     # A second NL AZ consultant: 5 certified, 2 NL AZ; nl_az stays the only PRO Partner.
     team = [*TEAM, consultant("nl_az2", "nl", az_certified=True)]
     assert fragility(team) == [
-        Fragility("fr_az", "missing_az_fr"),
-        Fragility("fr_tests", "missing_tests_fr"),
-        Fragility("nl_az", "no_pro_partner"),
-        Fragility("nl_tests", "missing_tests_nl"),
+        ("fr_az", "missing_az_fr"),
+        ("fr_tests", "missing_tests_fr"),
+        ("nl_az", "no_pro_partner"),
+        ("nl_tests", "missing_tests_nl"),
     ]
 
 
@@ -197,7 +227,7 @@ def test_an_interview_chair_is_fifth_certified_and_can_be_the_fourth() -> None:
     # A chair-only person as a fifth certified: 5 certified, so nobody's leaving drops the
     # headcount under 4 (as with a fifth AZ consultant above).
     team = [*TEAM, consultant("chair", "nl", chair_certified=True)]
-    assert [f for f in fragility(team) if f.stake == "too_few_certified"] == []
+    assert [f for f in fragility(team) if f[1] == "too_few_certified"] == []
     # Two people with AZ + tests (nl, fr) and two chairs: 4 certified, the chairs among
     # them. Losing either chair leaves 3 < 4, so each chair carries the headcount; the AZ
     # roles each hang on one person as well.
@@ -207,7 +237,7 @@ def test_an_interview_chair_is_fifth_certified_and_can_be_the_fourth() -> None:
         consultant("chair1", "nl", chair_certified=True),
         consultant("chair2", "fr", chair_certified=True),
     ]
-    stakes = {(f.consultant_ref, f.stake) for f in fragility(team)}
+    stakes = set(fragility(team))
     assert ("chair1", "too_few_certified") in stakes
     assert ("chair2", "too_few_certified") in stakes
     assert {stake for ref, stake in stakes if ref.startswith("chair")} == {"too_few_certified"}
@@ -218,62 +248,26 @@ def test_a_consultant_who_carries_the_qcheck_average() -> None:
     # Without fr_az only 95 is left: still met. fr_tests has no checks: no Q-check stake.
     team = [*TEAM, consultant("extra", "nl", assessment_certified=True)]  # 5 certified
     checks = [check("nl_az", 95), check("fr_az", 70)]
-    stakes = [f for f in fragility(team, checks) if f.stake in QCHECK_STAKES]
-    assert stakes == [Fragility("nl_az", "qcheck_below_80")]
+    stakes = [f for f in fragility(team, checks) if f[1] in QCHECK_STAKES]
+    assert stakes == [("nl_az", "qcheck_below_80")]
 
 
 def test_the_only_checked_consultant() -> None:
     team = [*TEAM, consultant("extra", "nl", assessment_certified=True)]
-    stakes = [f for f in fragility(team, [check("fr_az", 90)]) if f.stake in QCHECK_STAKES]
-    assert stakes == [Fragility("fr_az", "no_qchecks")]
+    stakes = [f for f in fragility(team, [check("fr_az", 90)]) if f[1] in QCHECK_STAKES]
+    assert stakes == [("fr_az", "no_qchecks")]
 
 
 def test_what_if_without() -> None:
     checks = [check("nl_az", 95), check("fr_az", 70)]
     assert certification_status(ORG, TEAM, checks).qualifies_client  # 82.5
     # Without fr_tests: no FR tests consultant and 3 certified; fr_az's checks stay.
-    status = what_if_without("fr_tests", ORG, TEAM, checks)
-    assert status.reasons == ("missing_tests_fr", "too_few_certified")
-    assert status.qcheck_average == 82.5 and status.at_risk
+    frames = (organisation_frame([ORG]), consultant_frame(TEAM), qcheck_frame(checks))
+    status = what_if_without_table("fr_tests", *frames).row(0, named=True)
+    assert status["reasons"] == "missing_tests_fr,too_few_certified"
+    assert status["qcheck_average"] == 82.5 and status["at_risk"]
     # Without nl_az: their 95 leaves with them, 70 remains; and no NL AZ, no PRO Partner.
-    status = what_if_without("nl_az", ORG, TEAM, checks)
-    assert status.qcheck_average == 70.0
-    assert status.reasons == (
-        "missing_az_nl",
-        "too_few_certified",
-        "no_pro_partner",
-        "qcheck_below_80",
-    )
-    assert status.qualifies_for is Certification.NONE
-
-
-# --- reviews ---------------------------------------------------------------------------
-
-
-def test_next_review() -> None:
-    assert next_review(date(2024, 3, 15), None) == date(2025, 3, 15)
-    assert next_review(None, date(2024, 9, 1)) == date(2025, 9, 1)
-    assert next_review(date(2024, 3, 15), date(2024, 9, 1)) == date(2025, 9, 1)  # the later
-    assert next_review(date(2024, 2, 29), None) == date(2025, 2, 28)
-    assert next_review(None, None) is None
-
-
-def test_reviews_due() -> None:
-    def status(org_id: str, level: Certification, review: date | None) -> CertificationStatus:
-        org = Organisation(org_id=org_id, name=org_id, certification=level, review_date=review)
-        return certification_status(org, [], [])
-
-    overdue = status("E", Certification.CLIENT, date(2023, 6, 1))  # due 2024-06-01
-    soon = status("A", Certification.CLIENT, date(2024, 1, 10))  # due 2025-01-10
-    later = status("B", Certification.INDIVIDUAL, date(2024, 5, 1))  # due 2025-05-01
-    uncertified = status("C", Certification.NONE, date(2023, 1, 1))
-    unknown = status("D", Certification.CLIENT, None)
-    # Today 2024-12-01 + 90 days = 2025-03-01: E (overdue) and A; B is after the horizon.
-    due = reviews_due([soon, later, uncertified, unknown, overdue], date(2024, 12, 1))
-    assert [(s.org_id, when) for s, when in due] == [
-        ("E", date(2024, 6, 1)),
-        ("A", date(2025, 1, 10)),
-    ]
-    # With 151 days the horizon is 2025-05-01: B comes in.
-    due = reviews_due([soon, later], date(2024, 12, 1), within_days=151)
-    assert [s.org_id for s, _ in due] == ["A", "B"]
+    status = what_if_without_table("nl_az", *frames).row(0, named=True)
+    assert status["qcheck_average"] == 70.0
+    assert status["reasons"] == "missing_az_nl,too_few_certified,no_pro_partner,qcheck_below_80"
+    assert status["qualifies_for"] == Certification.NONE.value

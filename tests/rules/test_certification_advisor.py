@@ -13,7 +13,6 @@ from selstats.domain.enums import Certification, LanguageRole, QcheckMode
 from selstats.domain.models import Consultant, Organisation, QCheck
 from selstats.reference import load_reference
 from selstats.rules.certification import (
-    certification_status,
     certification_table,
     consultant_frame,
     organisation_frame,
@@ -21,20 +20,22 @@ from selstats.rules.certification import (
 )
 from selstats.rules.certification_advice import (
     ADVICE_COLUMNS,
+    advice_table,
+    fragility_table,
+    what_if_without_table,
+)
+from selstats.rules.qcheck_outlook import (
+    checks_needed,
+    checks_needed_per_consultant,
+    min_score_for_one_more,
+    min_score_for_one_more_per_consultant,
+)
+from selstats.ui.certification_text import (
     Condition,
     Message,
     advice_messages,
-    advice_table,
-    checks_needed,
-    checks_needed_per_consultant,
     client_conditions,
-    fragility_table,
-    gap_to_next_level,
-    min_score_for_one_more,
-    min_score_for_one_more_per_consultant,
-    reviews_due,
     task_split,
-    what_if_without_table,
 )
 from tests.fixtures.small_store import CONSULTANTS, ORGANISATIONS, QCHECKS
 
@@ -248,12 +249,6 @@ def test_a_qualifying_organisation_is_told_so() -> None:
     assert advice_messages(row_of(TEAM, [check("nl_az", 80)])) == [Message("qualifies_client")]
 
 
-def test_the_model_adapter_gives_the_same_gaps() -> None:
-    team = [TEAM[0], TEAM[2]]
-    level = gap_to_next_level(ORG, team, [])
-    assert ",".join(g.text for g in level.gaps) == row_of(team, [])["gaps"]
-
-
 # --- conditions --------------------------------------------------------------------------
 
 
@@ -318,27 +313,6 @@ def test_what_if_without_a_consultant() -> None:
         assert row["reasons"] == "missing_az_fr,too_few_certified"
         assert row["qcheck_figure"] == 85.0
         assert row["qualifies_for"] == "individual" and row["at_risk"]
-
-
-# --- reviews -------------------------------------------------------------------------------
-
-
-def test_reviews_due_put_the_ones_that_would_fail_first() -> None:
-    def status(org_id: str, level: Certification, review: date, team: list[Consultant]):
-        org = Organisation(org_id=org_id, name=org_id, certification=level, review_date=review)
-        staff = [c.model_copy(update={"org_id": org_id}) for c in team]
-        return certification_status(org, staff, [check("nl_az", 90)] if team else [])
-
-    # OK is client, qualifies (90 on the Q-checks), due 2025-01-05; FAILS is client with
-    # nobody, due 2025-02-01: later, but it would fail today, so it comes first.
-    ok = status("OK", Certification.CLIENT, date(2024, 1, 5), TEAM)
-    fails = status("FAILS", Certification.CLIENT, date(2024, 2, 1), [])
-    assert ok.qualifies_client and fails.would_fail_review
-    due = reviews_due([ok, fails], date(2024, 12, 1))
-    assert [(s.org_id, when) for s, when in due] == [
-        ("FAILS", date(2025, 2, 1)),
-        ("OK", date(2025, 1, 5)),
-    ]
 
 
 # --- the task split ------------------------------------------------------------------------

@@ -531,7 +531,7 @@ def test_results_for_the_reference_procedures_import_into_an_empty_store(tmp_pat
 
 # An optional cell left empty (as in a filled-in template) means "not given", like a column
 # the file leaves out: the store's default. (file, content, table, key column, key, column,
-# the default of src/selstats/store/schema.sql)
+# the default of src/selstats/store/schema/0001_base.sql)
 EMPTY_CELLS = [
     ("organisations.csv", "org_id,name,government\nORG-C,Gamma,\n", "organisations", "org_id",
      "ORG-C", "government", "federal"),

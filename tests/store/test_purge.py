@@ -28,7 +28,7 @@ from selstats import query
 from selstats.store.check import check_store
 from selstats.store.connection import open_reader
 from selstats.store.imports import import_paths
-from selstats.store.purge import DEFAULT_MONTHS, apply_purge, dry_run, purge, retention_months
+from selstats.store.purge import apply_purge, dry_run, retention_months
 from selstats.store.writer import write_store
 from tests.fixtures.small_store import build_small_store
 
@@ -85,7 +85,7 @@ def _assert_same(before: dict[str, pl.DataFrame], after: dict[str, pl.DataFrame]
 
 def test_retention_months_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SELSTATS_RETENTION_MONTHS", raising=False)
-    assert retention_months() == DEFAULT_MONTHS == 24
+    assert retention_months() == 24
     monkeypatch.setenv("SELSTATS_RETENTION_MONTHS", "6")
     assert retention_months() == 6
 
@@ -93,7 +93,7 @@ def test_retention_months_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
 def test_dry_run_reports_and_changes_nothing(store: Path) -> None:
     sha = _sha(store)
     assert [i.procedure_code for i in dry_run(store, 6, BEFORE).items] == []
-    plan = purge(store, 6, as_of=ON)
+    plan = dry_run(store, 6, ON)
     assert not plan.applied
     [item] = plan.items
     assert (item.procedure_code, item.org_id, item.expired_on) == (
@@ -241,8 +241,16 @@ def test_the_command(store: Path) -> None:
     )
     assert "dry run" in dry.stdout
     assert _sha(store) == sha
+    # the dry run is recorded in the audit file (the store is not written)
+    [line] = (store.parent / (store.name + ".audit.jsonl")).read_text().splitlines()
+    record = json.loads(line)
+    assert (record["event"], record["detail"]["months"]) == ("retention", 6)
     applied = _cli("--db", str(store), "--months", "6", "--as-of", ON.isoformat(), "--apply")
     assert applied.returncode == 0, applied.stderr
     assert "removed: results 17, laureates 2, list_entries 2" in applied.stdout
     assert _count(store, "results", "P-A1") == 0
     assert _cli("--db", str(store), "--months", "-1").returncode == 2
+    # a bad SELSTATS_RETENTION_MONTHS is refused before anything runs, naming it
+    bad = _cli("--db", str(store), env={"SELSTATS_RETENTION_MONTHS": "two years"})
+    assert bad.returncode == 2
+    assert "SELSTATS_RETENTION_MONTHS='two years'" in bad.stderr

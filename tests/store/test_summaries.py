@@ -102,7 +102,7 @@ def _derived(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ...
 
 
 def _back_to_version_2(con: duckdb.DuckDBPyConnection) -> None:
-    """Undo versions 3 and 5 (schema_v3.sql, schema_v5.sql) in a store of this version:
+    """Undo versions 3 and 5 (store/schema/0003_*.sql, 0005_*.sql) in a store of this version:
     version 2's tables with their rows, as version 2 wrote them."""
     con.execute("alter table consultants drop column chair_certified")  # version 3's
     con.execute("drop macro table list_states_on")
@@ -117,7 +117,7 @@ def _back_to_version_2(con: duckdb.DuckDBPyConnection) -> None:
         "where p.procedure_code = lists.procedure_code "
         "and p.application_deadline is null and p.list_date is null"
     )
-    con.execute(MIGRATIONS[2]())  # version 2's list_states table and macros
+    con.execute(MIGRATIONS[2]())  # version 2's list_states table
     con.execute("update meta set value = '2' where key = 'schema_version'")
 
 
@@ -151,7 +151,7 @@ def test_a_version_1_store_is_migrated_and_filled(tmp_path: Path) -> None:
         con.execute("drop macro in_scope")
         con.execute("drop table step_facts")
         con.execute("drop table list_states")
-        con.execute(MIGRATIONS[1]())  # version 1's view list_states and macros
+        con.execute(MIGRATIONS[1]())  # version 1's view list_states
         con.execute("update meta set value = '1' where key = 'schema_version'")
         assert schema_version(con) == 1
         # the view says what version 2's table said (version 5 added two columns)
@@ -183,7 +183,8 @@ def test_a_version_2_store_gets_each_laureates_own_reserve(tmp_path: Path) -> No
 
 
 def test_the_migration_counts_a_year_as_the_rules_do(tmp_path: Path) -> None:
-    """The one copy of the validity rule in SQL (schema_v5.sql, for older stores) against the
+    """The one copy of the validity rule in SQL (store/schema/0005_*.sql, for older stores)
+    against the
     rules engine: a permanently open procedure with a laureate for every day of 2023 and
     2024 (29/02/2024, every 31st), valid 12 months, and one valid 1 month (31/01 + 1 month:
     no 31/02 -> 01/03 - 1 day = 28/02 or 29/02)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from selstats.ui.i18n import translate
+from selstats.i18n import translate
 
 APP = "../../app.py"  # AppTest resolves it against this file
 TIMEOUT = 60

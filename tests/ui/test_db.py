@@ -22,10 +22,10 @@ import pytest
 import streamlit as st
 
 from selstats import query
-from selstats.access.identity import ACCESS_KEY
 from selstats.access.roles import Role
 from selstats.access.scope import Access
 from selstats.ui import db
+from selstats.ui.session import ACCESS_KEY
 from tests.fixtures.small_store import build_small_store
 from tests.ui.conftest import build_store
 

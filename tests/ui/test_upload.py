@@ -18,8 +18,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from selstats.paths import PROJECT_ROOT
+from selstats.settings import Settings
 from selstats.store.import_process import Limits
-from selstats.ui import upload
 from selstats.ui.upload import import_uploads
 from tests.fixtures.small_store import build_small_store
 from tests.store import TEST_KEY_HEX, sha256
@@ -124,7 +124,8 @@ def test_the_page_says_the_import_was_stopped_in_the_users_language(
     at.file_uploader[0].set_value(("results.csv", _big_results(), "text/csv")).run()
     at.button(key="explore_import_run").click().run()
     assert not at.exception
-    problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
+    # the problems table (the admin's audit log follows it on the page)
+    [problems] = [d.value for d in at.dataframe if "problem" in d.value.columns]
     assert list(problems["file_name"]) == ["results.csv"]
     assert list(problems["problem"]) == [
         "results.csv: de import is gestopt: hij had meer geheugen nodig dan toegelaten (1 MB); "
@@ -137,7 +138,7 @@ def test_the_page_says_the_import_was_stopped_in_the_users_language(
 
 def test_the_upload_limit_is_streamlits_limit() -> None:
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["maxUploadSize"] == upload.DEFAULT_MAX_UPLOAD_MB
+    assert config["server"]["maxUploadSize"] == Settings.model_fields["max_upload_mb"].default
 
 
 def test_selstats_serve_hands_the_upload_limit_to_streamlit(

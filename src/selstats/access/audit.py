@@ -14,11 +14,13 @@ Two places, by how often events come and what they change:
   atomic on a local POSIX file system; a failed write is logged as an error and never
   blocks the user. Rotate it with logrotate (`copytruncate`) if it grows.
 - **the store's `audit_log` table**: changes to the store itself, written inside the same
-  transaction as the change (`record_in_store`), so the entry exists if and only if the change
-  does. Retention runs (`selstats purge --apply`) write here. Imports are already recorded
-  this way in `import_log` (who, when, file, table, checksum), which the view below includes.
+  transaction as the change (`selstats.store.audit_log.record_in_store`), so the entry
+  exists if and only if the change does. Retention runs (`selstats purge --apply`) write
+  here. Imports are already recorded this way in `import_log` (who, when, file, table,
+  checksum), which `audit_events` includes.
 
-`render_audit_log()` shows all three, newest first, to users with `Permission.VIEW_AUDIT`.
+`audit_events()` reads all three, newest first; the dashboard shows them to users with
+`Permission.VIEW_AUDIT` (`selstats.ui.audit_view`). No Streamlit here.
 """
 
 from __future__ import annotations
@@ -30,27 +32,18 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import duckdb
 import polars as pl
 
 from selstats.access.origin import Origin
 from selstats.access.scope import Access
+from selstats.store.audit_log import EVENTS, plain
 from selstats.store.connection import db_path
 
-EVENTS: Final = (
-    "login",
-    "login_failed",
-    "logout",
-    "denied",
-    "export",
-    "import",
-    "retention",
-    "alert",  # a message of `selstats alerts` sent (or refused by the mail server)
-)
 AUDIT_SUFFIX: Final = ".audit.jsonl"
 Outcome = Literal["ok", "failed"]
 SCHEMA: Final = {
@@ -72,20 +65,6 @@ def audit_path(db: Path | None = None) -> Path:
     """The JSON-lines file of the store `db` (default: the served store)."""
     db = db or db_path()
     return db.with_name(db.name + AUDIT_SUFFIX)
-
-
-def _plain(value: object) -> object:
-    """JSON-ready: tuples and sets as lists, dates as ISO text."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
-        return [_plain(v) for v in items]
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
 
 
 def _now() -> str:
@@ -112,7 +91,7 @@ def event_record(
         "source": origin.source if origin is not None else None,
         "client": origin.client if origin is not None else None,
         "session": origin.session if origin is not None else None,
-        "detail": _plain(dict(detail or {})),
+        "detail": plain(dict(detail or {})),
     }
 
 
@@ -200,29 +179,6 @@ def recorded(
         origin=origin,
         outcome="failed" if failed else "ok",
         error=recording.error,
-    )
-
-
-def record_in_store(
-    con: duckdb.DuckDBPyConnection,
-    event: str,
-    *,
-    user: str | None,
-    detail: Mapping[str, object] | None = None,
-) -> None:
-    """Write an event into the store's `audit_log`, inside the caller's write transaction
-    (`write_store(...)` as writer: `record_in_store(writer.con, ...)`)."""
-    if event not in EVENTS:
-        raise ValueError(f"unknown audit event {event!r}; expected one of {EVENTS}")
-    con.execute(
-        "insert into audit_log (logged_at, event, username, detail) "
-        "values ($at, $event, $user, $detail)",
-        {
-            "at": datetime.now(),
-            "event": event,
-            "user": user or "",
-            "detail": json.dumps(_plain(dict(detail or {})), ensure_ascii=False),
-        },
     )
 
 
@@ -319,41 +275,3 @@ def audit_events(
     if con is not None:
         frames.append(read_store_events(con, limit))
     return pl.concat(frames).sort("at", descending=True).head(limit)
-
-
-# ---- the admin's view --------------------------------------------------------------------
-
-
-def render_audit_log(limit: int = 5000) -> None:
-    """The audit log as a table, for users with `Permission.VIEW_AUDIT` (a sentence for
-    anyone else). Call it from a page, e.g. in a section of pages/explore.py."""
-    import streamlit as st
-
-    from selstats.access.identity import current_access
-    from selstats.access.roles import Permission
-    from selstats.ui.db import get_connection
-    from selstats.ui.i18n import t
-
-    access = current_access()
-    if access is None or not access.may(Permission.VIEW_AUDIT):
-        st.info(t("access.audit_denied"))
-        return
-    st.subheader(t("access.audit_title"))
-    events = audit_events(get_connection(), limit=limit)
-    if events.is_empty():
-        st.info(t("access.audit_empty"))
-        return
-    kinds = sorted(events.get_column("event").unique().to_list())
-    chosen = st.multiselect(
-        t("access.audit_events"),
-        kinds,
-        format_func=lambda e: t(f"access.event.{e}") if e in EVENTS else e,
-        placeholder=t("filter.all"),
-        key="audit_log_events",
-    )
-    if chosen:
-        events = events.filter(pl.col("event").is_in(chosen))
-    columns: dict[str, Any] = {
-        name: st.column_config.TextColumn(t(f"access.audit_column.{name}")) for name in SCHEMA
-    }
-    st.dataframe(events, hide_index=True, column_config=columns, width="stretch")

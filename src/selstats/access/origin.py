@@ -17,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
-import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Final
 
-PROXY_HOPS_ENV: Final = "SELSTATS_PROXY_HOPS"
+from selstats.settings import settings
+
 LOCAL: Final = "local"  # no peer address (AppTest, a test client)
 UNKNOWN: Final = "unknown"
 
@@ -39,20 +39,28 @@ class Origin:
     session: str | None = None
 
 
+@dataclass(frozen=True)
+class Connection:
+    """The HTTP handshake of the websocket now serving a session: its cookies, the peer's
+    address and the `X-Forwarded-For` values. Empty when there is none (AppTest). The
+    dashboard reads it from Streamlit (`selstats.ui.session.connection`)."""
+
+    cookies: Mapping[str, str] = field(default_factory=dict)
+    peer: str | None = None
+    forwarded_for: tuple[str, ...] = ()
+
+
+def dashboard_origin(conn: Connection, session_id: str | None) -> Origin:
+    """Where a dashboard request over `conn` comes from: the client's address (through the
+    trusted proxies, `proxy_hops()`) and the hash of the session id."""
+    address = client_address(conn.peer, conn.forwarded_for, proxy_hops())
+    return Origin(source="dashboard", client=address, session=session_hash(session_id))
+
+
 def proxy_hops() -> int:
-    """The number of trusted reverse proxies (`$SELSTATS_PROXY_HOPS`); 0 when unset or
-    not a whole number >= 0 (then the header is not trusted, and the mistake logged)."""
-    raw = os.environ.get(PROXY_HOPS_ENV, "").strip()
-    if not raw:
-        return 0
-    try:
-        hops = int(raw)
-    except ValueError:
-        hops = -1
-    if hops < 0:
-        _log.error("%s=%r is not a whole number >= 0: X-Forwarded-For ignored", PROXY_HOPS_ENV, raw)
-        return 0
-    return hops
+    """The number of trusted reverse proxies (`$SELSTATS_PROXY_HOPS`, default 0: the
+    header is not trusted; a value that is not a whole number >= 0 is refused at start)."""
+    return settings().proxy_hops
 
 
 def _address(text: str) -> str | None:

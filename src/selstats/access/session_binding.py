@@ -19,8 +19,8 @@ header). A deployment can add a cookie of its own, set HttpOnly, Secure, SameSit
 the reverse proxy: name it in `$SELSTATS_SESSION_COOKIE` (comma-separated for several) and
 the login is bound to it as well, and refused without it.
 
-Pure functions: no Streamlit here (tested in tests/access/); `selstats.access.identity`
-reads the cookies and calls these.
+Pure functions: no Streamlit here (tested in tests/access/); `selstats.access.login` and
+`selstats.ui.session` call these with the cookies Streamlit read.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from __future__ import annotations
 import binascii
 import hashlib
 import hmac
-import os
 from collections.abc import Mapping
 from typing import Final
 
+from selstats.settings import settings
+
 XSRF_COOKIE: Final = "_streamlit_xsrf"
-COOKIE_ENV: Final = "SELSTATS_SESSION_COOKIE"
 _MIN_SECRET: Final = 16  # bytes: Streamlit's XSRF token; a deployment cookie must be as long
 
 
@@ -43,7 +43,7 @@ class SessionBindingError(PermissionError):
 
 def cookie_names() -> tuple[str, ...]:
     """The cookies a login is bound to: Streamlit's XSRF cookie, then the deployment's."""
-    extra = [n.strip() for n in os.environ.get(COOKIE_ENV, "").split(",") if n.strip()]
+    extra = settings().session_cookie
     return (XSRF_COOKIE, *dict.fromkeys(n for n in extra if n != XSRF_COOKIE))
 
 

@@ -35,7 +35,6 @@ subtraction.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -46,8 +45,8 @@ import polars as pl
 
 from selstats import query
 from selstats.figures import Catalogue, Privacy, catalogue
+from selstats.settings import settings
 
-MIN_CELL_ENV: Final = "SELSTATS_MIN_CELL"
 DEFAULT_MIN_CELL: Final = 5
 
 ACCESS_LEVELS: Final = ("figures", "candidates", "audit", "reference")
@@ -59,15 +58,7 @@ _log = logging.getLogger(__name__)
 
 def min_cell() -> int:
     """The suppression threshold: counts below it are hidden ($SELSTATS_MIN_CELL)."""
-    raw = os.environ.get(MIN_CELL_ENV, "")
-    if not raw.strip():
-        return DEFAULT_MIN_CELL
-    try:
-        value = int(raw)
-    except ValueError:
-        _log.warning("%s=%r is not an integer; using %d", MIN_CELL_ENV, raw, DEFAULT_MIN_CELL)
-        return DEFAULT_MIN_CELL
-    return max(value, 0)
+    return settings().min_cell
 
 
 def small_label(threshold: int) -> str:

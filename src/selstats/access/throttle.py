@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Final, Literal
 
 from selstats.access.users import users_path
+from selstats.settings import settings
 
-STATE_DIR_ENV: Final = "SELSTATS_STATE_DIR"
 STATE_FILE: Final = "login-throttle.sqlite3"
 BESIDE_USERS_SUFFIX: Final = ".throttle.sqlite3"
 BUSY_TIMEOUT_S: Final = 10.0
@@ -79,7 +79,7 @@ ADDRESS: Final = Limit(attempts=20, window=900.0)
 
 def state_path() -> Path:
     """The throttle's file: in `$SELSTATS_STATE_DIR`, else next to the users file."""
-    state_dir = os.environ.get(STATE_DIR_ENV, "").strip()
+    state_dir = settings().state_dir
     if state_dir:
         return Path(state_dir) / STATE_FILE
     users = users_path()

@@ -40,8 +40,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from selstats.access.roles import Role, parse_roles
 from selstats.paths import PROJECT_ROOT
+from selstats.settings import settings
 
-USERS_ENV: Final = "SELSTATS_USERS"
 DEFAULT_USERS_FILE: Final = PROJECT_ROOT / "users.toml"
 
 # User names: login names or e-mail addresses; nothing that needs escaping to be read.
@@ -85,8 +85,7 @@ class User:
 
 
 def users_path() -> Path:
-    env = os.environ.get(USERS_ENV)
-    return Path(env) if env else DEFAULT_USERS_FILE
+    return settings().users or DEFAULT_USERS_FILE
 
 
 def normalise_username(username: str) -> str:

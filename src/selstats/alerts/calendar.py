@@ -19,7 +19,7 @@ from icalendar import TRANSP, Alarm, Calendar, Event
 
 from selstats.alerts.render import PAGE_CERTIFICATION, PAGE_LISTS, deep_link
 from selstats.figures.present import value_text
-from selstats.ui.i18n import translate
+from selstats.i18n import translate
 
 PRODID: Final = "-//selstats//alerts//NL"
 REMINDER: Final = timedelta(days=7)

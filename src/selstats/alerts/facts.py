@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from selstats import query, settings
+from selstats import query
 from selstats.access.audit import audit_path, read_file_events
 from selstats.access.roles import Permission
 from selstats.access.scope import Access, intersect
@@ -31,6 +31,7 @@ from selstats.access.suppression import (
     suppress_small_cells,
 )
 from selstats.rules.certification import REVIEW_HORIZON_DAYS
+from selstats.settings import settings
 from selstats.tables import Scope
 
 _log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def scope_params(as_of: date) -> dict[str, Any]:
     return {
         **Scope().params(),
         "as_of": as_of,
-        "mode": settings.qcheck_mode().value,
+        "mode": settings().qcheck_mode.value,
         "review_horizon_days": REVIEW_HORIZON_DAYS,
     }
 

@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 from selstats.access.scope import Access
 from selstats.alerts.due import KINDS, Alert, ordered
 from selstats.figures.present import value_text
-from selstats.ui.format import fmt_int
-from selstats.ui.i18n import DEFAULT_LANG, translate
+from selstats.i18n import DEFAULT_LANG, translate
+from selstats.i18n.format import fmt_int
 
 # Dashboard pages by what they show (their url_path in app.py's PAGES).
 PAGE_LISTS: Final = "reserve_lists"

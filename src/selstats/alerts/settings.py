@@ -1,29 +1,14 @@
-"""The alerts' settings, read from the environment in one place (`alert_settings`).
-
-- `SELSTATS_SMTP_HOST`: the SMTP server; unset, nothing can be sent (`--dry-run` works).
-- `SELSTATS_SMTP_PORT`: its port (default 587).
-- `SELSTATS_SMTP_STARTTLS`: upgrade the connection with STARTTLS before logging in (default
-  on; `0`, `false`, `no`, `off` turn it off).
-- `SELSTATS_SMTP_USER`, `SELSTATS_SMTP_PASSWORD`: the login (none when the user is empty).
-- `SELSTATS_SMTP_FROM`: the sender address (default `selstats@localhost`).
-- `SELSTATS_PUBLIC_URL`: the dashboard's address for deep links
-  (`https://selstats.example.be`); unset, links are paths (`/reserve_lists?orgs=...`).
-"""
+"""Where and how alerts are sent, taken from the deployment's settings (`selstats.settings`:
+SELSTATS_SMTP_HOST, _SMTP_PORT, _SMTP_STARTTLS, _SMTP_USER, _SMTP_PASSWORD, _SMTP_FROM and
+SELSTATS_PUBLIC_URL are declared, typed and documented there)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
 
-DEFAULT_PORT: Final = 587
-DEFAULT_SENDER: Final = "selstats@localhost"
-_OFF: Final = frozenset({"0", "false", "no", "off"})
+from selstats.settings import Settings, SettingsError, settings
 
-
-class SettingsError(ValueError):
-    """A setting that cannot be used; the message names the variable."""
+__all__ = ["AlertSettings", "SettingsError", "alert_settings"]
 
 
 @dataclass(frozen=True)
@@ -31,11 +16,11 @@ class AlertSettings:
     """Where and how alerts are sent. The password is left out of `repr`."""
 
     smtp_host: str | None = None
-    smtp_port: int = DEFAULT_PORT
+    smtp_port: int = 587
     starttls: bool = True
     smtp_user: str | None = None
     smtp_password: str | None = field(default=None, repr=False)
-    sender: str = DEFAULT_SENDER
+    sender: str = "selstats@localhost"
     public_url: str = ""
 
     @property
@@ -43,26 +28,15 @@ class AlertSettings:
         return bool(self.smtp_host)
 
 
-def alert_settings(env: Mapping[str, str] | None = None) -> AlertSettings:
-    """The settings from `env` (default: the process environment)."""
-    env = os.environ if env is None else env
-
-    def get(name: str) -> str:
-        return env.get(f"SELSTATS_{name}", "").strip()
-
-    port_text = get("SMTP_PORT")
-    try:
-        port = int(port_text) if port_text else DEFAULT_PORT
-    except ValueError:
-        raise SettingsError(f"SELSTATS_SMTP_PORT={port_text!r} is not a port number") from None
-    if not 0 < port < 65536:
-        raise SettingsError(f"SELSTATS_SMTP_PORT={port} is not a port number (1-65535)")
+def alert_settings(source: Settings | None = None) -> AlertSettings:
+    """The alert settings of `source` (default: the deployment's settings, checked)."""
+    s = settings() if source is None else source
     return AlertSettings(
-        smtp_host=get("SMTP_HOST") or None,
-        smtp_port=port,
-        starttls=get("SMTP_STARTTLS").lower() not in _OFF,
-        smtp_user=get("SMTP_USER") or None,
-        smtp_password=env.get("SELSTATS_SMTP_PASSWORD") or None,
-        sender=get("SMTP_FROM") or DEFAULT_SENDER,
-        public_url=get("PUBLIC_URL").rstrip("/"),
+        smtp_host=s.smtp_host or None,
+        smtp_port=s.smtp_port,
+        starttls=s.smtp_starttls,
+        smtp_user=s.smtp_user or None,
+        smtp_password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+        sender=s.smtp_from,
+        public_url=s.public_url,
     )

@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Final
 
-STATE_DIR_ENV: Final = "SELSTATS_STATE_DIR"
+from selstats.settings import settings
+
 STATE_FILE: Final = "alerts.sqlite3"
 BESIDE_STORE_SUFFIX: Final = ".alerts.sqlite3"
 CLAIM_TIMEOUT_S: Final = 3600.0
@@ -56,9 +56,9 @@ _log = logging.getLogger(__name__)
 
 def state_path(db: Path) -> Path:
     """The state file of the store `db`."""
-    state_dir = os.environ.get(STATE_DIR_ENV, "").strip()
-    if state_dir:
-        return Path(state_dir) / STATE_FILE
+    state_dir = settings().state_dir
+    if state_dir is not None:
+        return state_dir / STATE_FILE
     return db.with_name(db.name + BESIDE_STORE_SUFFIX)
 
 

@@ -18,8 +18,8 @@ from datetime import date, datetime
 import polars as pl
 
 from selstats.figures.catalogue import Catalogue, Figure, Unit, catalogue
-from selstats.ui.format import UNKNOWN, fmt_date, fmt_eur, fmt_int, fmt_num, fmt_pct
-from selstats.ui.i18n import translate
+from selstats.i18n import translate
+from selstats.i18n.format import UNKNOWN, fmt_date, fmt_eur, fmt_int, fmt_num, fmt_pct
 
 Translate = Callable[..., str]
 

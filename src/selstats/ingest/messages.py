@@ -8,10 +8,27 @@ its three translations (a test checks that).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from selstats.ingest.problems import Problem
+
+class Problem(Protocol):
+    """What a sentence is made of (`selstats.ingest.problems.Problem`, which imports this
+    module: a protocol here keeps the two without a cycle)."""
+
+    @property
+    def file(self) -> str: ...
+    @property
+    def row(self) -> int | None: ...
+    @property
+    def column(self) -> str | None: ...
+    @property
+    def value(self) -> str | None: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def params(self) -> Mapping[str, object]: ...
+
 
 LANGS = ("nl", "fr", "en")
 DEFAULT_LANG = "nl"

@@ -21,11 +21,11 @@ from pathlib import Path
 import polars as pl
 
 from selstats.paths import DATA_DIR
+from selstats.settings import settings
 
 log = logging.getLogger(__name__)
 
 KEY_ENV = "SELSTATS_PSEUDONYM_KEY"
-KEY_FILE_ENV = "SELSTATS_KEY_FILE"
 DEFAULT_KEY_FILE = DATA_DIR / ".pseudonym.key"
 PREFIX = "nn-"
 MASK = "***********"  # what a problem shows instead of a national number
@@ -240,7 +240,7 @@ def _parse_key(raw: bytes) -> bytes:
 
 
 def key_file() -> Path:
-    return Path(os.environ.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE)
+    return settings().key_file or DEFAULT_KEY_FILE
 
 
 def load_key() -> bytes:
@@ -250,7 +250,8 @@ def load_key() -> bytes:
 
     Losing the key means new imports no longer match earlier pseudonyms: back it up.
     """
-    env = os.environ.get(KEY_ENV)
+    given = settings().pseudonym_key
+    env = given.get_secret_value() if given is not None else ""
     if env:
         key = _parse_key(env.encode("utf-8"))
         if len(key) < 16:

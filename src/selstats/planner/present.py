@@ -7,9 +7,9 @@ import polars as pl
 
 from selstats.access.suppression import min_cell
 from selstats.figures.present import value_text
+from selstats.i18n import translate
+from selstats.i18n.format import fmt_num
 from selstats.planner.forecast import Forecast, Plan, PlanError
-from selstats.ui.format import fmt_num
-from selstats.ui.i18n import translate
 
 
 def expected_text(value: float | None, lang: str) -> str:

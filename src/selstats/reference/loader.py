@@ -103,7 +103,7 @@ class Reference:
     diploma_levels: tuple[DiplomaLevelRule, ...] = ()
 
     def frames(self) -> dict[str, pl.DataFrame]:
-        """The store's reference tables (named and shaped as in schema.sql), plus
+        """The store's reference tables (named and shaped as in store/schema/), plus
         `certification_tasks`, ready to be written."""
         return {
             "organisations": _frame(self.organisations, Organisation),

@@ -212,7 +212,8 @@ def diploma_level_of(
     """The diploma levels the rules give `level` of an organisation of `government`: the
     organisation's own rules when one matches, else its government's. One element when the
     level is mapped, none when no rule matches it, several when rules overlap (a mistake the
-    loader reports). The store does the same in SQL (view `level_diplomas`, schema_v4.sql)."""
+    loader reports). The store does the same in SQL (view `level_diplomas`,
+    store/schema/0004_*.sql)."""
     if level is None:
         return set()
     matching = [r for r in rules if r.government.value == government and r.matches(level)]

@@ -30,8 +30,8 @@ from typing import Final
 from selstats.serving.options import ServeOptions, serve_options, worker_environment
 from selstats.serving.proxy import Nginx, ProxyConfig, ProxyError, find_nginx, unprivileged_user
 from selstats.serving.workers import WorkerPool, free_ports, health_probe, streamlit_command
+from selstats.settings import settings
 
-RUN_DIR_ENV: Final = "SELSTATS_RUN_DIR"
 TICK_S: Final = 0.5
 # nginx that died this many times in a row, each within QUICK_DEATH_S of its start, is not
 # started again: the supervisor stops everything and exits 1.
@@ -160,8 +160,8 @@ def run(count: int, options: Sequence[str]) -> int:
     except (ProxyError, ValueError) as error:
         _log.error("%s", error)
         return 2 if isinstance(error, ValueError) else 1
-    given = os.environ.get(RUN_DIR_ENV)
-    run_dir = Path(given).resolve() if given else Path(tempfile.mkdtemp(prefix="selstats-serve-"))
+    given = settings().run_dir
+    run_dir = given.resolve() if given else Path(tempfile.mkdtemp(prefix="selstats-serve-"))
     try:
         env = worker_environment(options)
         return Supervisor(count, parsed, run_dir, executable, env).run()

@@ -15,14 +15,14 @@ from pathlib import Path
 import duckdb
 
 from selstats.paths import DEFAULT_DB
+from selstats.settings import settings
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The store to use: an explicit path, else $SELSTATS_DB, else data/selstats.duckdb."""
     if explicit:
         return Path(explicit)
-    env = os.environ.get("SELSTATS_DB")
-    return Path(env) if env else DEFAULT_DB
+    return settings().db or DEFAULT_DB
 
 
 def open_reader(path: Path) -> duckdb.DuckDBPyConnection:

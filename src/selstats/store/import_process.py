@@ -37,13 +37,10 @@ from typing import IO, Any, Final
 
 from selstats.ingest.problems import Code, Problem
 from selstats.ingest.pseudonym import mask_national_numbers
+from selstats.settings import settings
 
 log = logging.getLogger(__name__)
 
-MEMORY_ENV: Final = "SELSTATS_IMPORT_MEMORY_MB"
-TIMEOUT_ENV: Final = "SELSTATS_IMPORT_TIMEOUT"
-DEFAULT_MEMORY_MB: Final = 4096
-DEFAULT_TIMEOUT: Final = 1800.0
 MB: Final = 1024 * 1024
 _LOG_TAIL: Final = 4000  # characters of the child's log kept for the server log
 
@@ -65,32 +62,17 @@ _OUT_OF_MEMORY_WORDS = (
 
 @dataclass(frozen=True)
 class Limits:
-    """How much an import in a child process may take."""
+    """How much an import in a child process may take (defaults: `selstats.settings`)."""
 
-    memory_mb: int = DEFAULT_MEMORY_MB  # on top of what the program itself maps
-    seconds: float = DEFAULT_TIMEOUT  # wall-clock time, waiting for another import included
+    memory_mb: int  # on top of what the program itself maps
+    seconds: float  # wall-clock time, waiting for another import included
 
     @classmethod
     def from_env(cls) -> Limits:
         return cls(
-            memory_mb=int(_number(MEMORY_ENV, DEFAULT_MEMORY_MB)),
-            seconds=_number(TIMEOUT_ENV, DEFAULT_TIMEOUT),
+            memory_mb=settings().import_memory_mb,
+            seconds=settings().import_timeout,
         )
-
-
-def _number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        log.warning("%s=%r is not a number; using %s", name, raw, default)
-        return default
-    if value <= 0:
-        log.warning("%s must be positive; using %s", name, default)
-        return default
-    return value
 
 
 @dataclass

@@ -27,10 +27,10 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from selstats.settings import settings
+
 log = logging.getLogger(__name__)
 
-TIMEOUT_ENV = "SELSTATS_LOCK_TIMEOUT"
-DEFAULT_TIMEOUT = 600.0
 _POLL_SECONDS = 0.1
 
 WaitNotice = Callable[[Path], None]
@@ -56,17 +56,7 @@ def set_wait_notice(notice: WaitNotice | None) -> None:
 
 def lock_timeout() -> float:
     """Seconds a writer waits for another (SELSTATS_LOCK_TIMEOUT, default 600; 0: no wait)."""
-    raw = os.environ.get(TIMEOUT_ENV, "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        log.warning(
-            "%s=%r is not a number of seconds; using %.0f", TIMEOUT_ENV, raw, DEFAULT_TIMEOUT
-        )
-        return DEFAULT_TIMEOUT
-    return max(value, 0.0)
+    return settings().lock_timeout
 
 
 def _try_lock(fd: int) -> bool:

@@ -27,30 +27,20 @@ from typing import Final
 
 import duckdb
 
-from selstats.access.audit import record_event, record_in_store
 from selstats.rules.validity import anniversary, valid_until
+from selstats.settings import settings
+from selstats.store.audit_log import record_in_store
 from selstats.store.connection import open_reader
 from selstats.store.writer import write_store
 
-RETENTION_ENV: Final = "SELSTATS_RETENTION_MONTHS"
-DEFAULT_MONTHS: Final = 24
 CANDIDATE_TABLES: Final = ("results", "laureates", "list_entries")
 
 _log = logging.getLogger(__name__)
 
 
 def retention_months() -> int:
-    raw = os.environ.get(RETENTION_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MONTHS
-    try:
-        months = int(raw)
-    except ValueError:
-        _log.warning("%s=%r is not an integer; using %d", RETENTION_ENV, raw, DEFAULT_MONTHS)
-        return DEFAULT_MONTHS
-    if months < 0:
-        raise ValueError(f"{RETENTION_ENV} must not be negative, got {months}")
-    return months
+    """Months after a list expired before its candidate rows go ($SELSTATS_RETENTION_MONTHS)."""
+    return settings().retention_months
 
 
 @dataclass(frozen=True)
@@ -210,20 +200,4 @@ def apply_purge(
         plan = PurgePlan(months=months, as_of=as_of, items=plan.items, applied=True)
         record_in_store(con, "retention", user=user, detail=plan.detail())
     _log.info("purge: %d procedure(s), rows %s", len(plan.items), plan.rows)
-    return plan
-
-
-def purge(
-    db: Path,
-    months: int | None = None,
-    *,
-    apply: bool = False,
-    as_of: date | None = None,
-    user: str | None = None,
-) -> PurgePlan:
-    """`selstats purge`: a dry run (recorded in the audit file), or the purge itself."""
-    if apply:
-        return apply_purge(db, months, as_of, user)
-    plan = dry_run(db, months, as_of)
-    record_event("retention", user=user or os.environ.get("USER"), detail=plan.detail(), db=db)
     return plan

@@ -1,4 +1,4 @@
--- Rebuild the summaries (schema_v2.sql, schema_v5.sql) from the tables they summarise; run
+-- Rebuild the summaries (store/schema/0002_summaries.sql, 0005_laureate_reserves.sql) from the tables they summarise; run
 -- by the writer inside every write transaction, after everything else is written.
 
 -- Rows in year order (then procedure and step), so that a year filter reads few row groups.

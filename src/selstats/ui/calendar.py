@@ -14,13 +14,13 @@ from functools import partial
 
 import streamlit as st
 
-from selstats.access.identity import current_access, download_guard
 from selstats.alerts.calendar import MEDIA_TYPE, build_calendar
 from selstats.alerts.facts import scope_params
 from selstats.alerts.settings import alert_settings
 from selstats.ui.db import cached_query
 from selstats.ui.download import may_download
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.session import current_access, download_guard
 
 FILE_NAME = "selstats.ics"
 

@@ -15,7 +15,7 @@ import polars as pl
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
-from selstats.ui.format import UNKNOWN, fmt_int
+from selstats.i18n.format import UNKNOWN, fmt_int
 
 
 def count_text(value: object, lang: str) -> str:

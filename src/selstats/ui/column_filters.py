@@ -13,7 +13,7 @@ import streamlit as st
 
 from selstats.figures import catalogue
 from selstats.figures.present import value_text
-from selstats.ui.format import UNKNOWN
+from selstats.i18n.format import UNKNOWN
 from selstats.ui.i18n import current_lang, t
 from selstats.ui.table_filter import (
     Between,

@@ -48,7 +48,6 @@ import polars as pl
 import streamlit as st
 
 from selstats import query
-from selstats.access.identity import current_access, note_once, require_access
 from selstats.access.roles import Permission
 from selstats.access.scope import intersect
 from selstats.access.suppression import (
@@ -59,8 +58,8 @@ from selstats.access.suppression import (
 )
 from selstats.store.connection import db_path, snapshot_id
 from selstats.ui.i18n import t
+from selstats.ui.session import current_access, note_once
 
-DB_ENV: Final = "SELSTATS_DB"  # read by `db_path`
 MAX_CONNECTIONS: Final = 4  # store versions kept open at once
 MAX_FRAMES: Final = 2000  # cached results (raw and suppressed count apart)
 
@@ -68,6 +67,12 @@ MAX_FRAMES: Final = 2000  # cached results (raw and suppressed count apart)
 StoreVersion: TypeAlias = tuple[str, int, int, int]
 
 _log = logging.getLogger(__name__)
+
+
+class AccessNotEstablished(RuntimeError):
+    """A query was asked for before `selstats.ui.login.require_access` ran on this run: a
+    programming error (app.py runs the gate before navigation; a page run alone gets it
+    from `selstats.ui.frame.current_filters`). No data is read."""
 
 
 def _stop_with(message: str) -> NoReturn:
@@ -251,7 +256,9 @@ def cached_query(name: str, **params: object) -> pl.DataFrame:
     columns naming a person are dropped for a role without candidate rows, and counts are
     suppressed for roles that need it, as the figure catalogue declares them."""
     version = _store_version()  # stops the page with a sentence when there is no store
-    access = current_access() or require_access()
+    access = current_access()
+    if access is None:  # the gate (app.py, or current_filters() for a page alone) comes first
+        raise AccessNotEstablished(f"query {name!r} asked before the gate established the user")
     policy = query_policy(name)
     used = query.params_of(name)
     if policy.level == "audit":

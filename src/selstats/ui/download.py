@@ -13,7 +13,7 @@ Only a user with `Permission.EXPORT` gets the buttons (`selstats.access`); each 
 recorded in the audit file once the file was produced or failed (event `export`, outcome ok
 or failed: file, rows, bytes, and the caller's `detail`, e.g. the filters), and is refused
 when the click comes over a connection without the login's cookie
-(`selstats.access.identity.download_guard`).
+(`selstats.ui.session.download_guard`).
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from typing import Final
 import polars as pl
 import streamlit as st
 
-from selstats.access.identity import current_access, download_guard
 from selstats.access.roles import Permission
 from selstats.access.scope import Access
 from selstats.export import EXCEL_CSV, PLAIN_CSV, CsvDialect, Format, file_suffix, media_type
 from selstats.export import to_bytes as export_bytes
 from selstats.ui.i18n import t
+from selstats.ui.session import current_access, download_guard
 
 
 @dataclass(frozen=True)

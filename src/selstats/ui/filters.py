@@ -23,7 +23,7 @@
 #                          (`selstats.access`), enforced again in `ui.db.cached_query`.
 #
 # "The procedures in the filter": start a page's query with this CTE (the table macros
-# `scoped_procedures` and `scoped_organisations` are in src/selstats/store/schema.sql;
+# `scoped_procedures` and `scoped_organisations` are in src/selstats/store/scope.sql;
 # `scoped_procedures` gives procedures.* plus org_name, government, year and diploma_level):
 #
 #   with scope as (
@@ -63,11 +63,12 @@ from typing import Final, cast
 
 import streamlit as st
 
-from selstats.access.identity import require_access
+from selstats.access.scope import Allowed
 from selstats.domain.enums import Government
+from selstats.i18n import translate
 from selstats.tables import Scope
 from selstats.ui.db import cached_query
-from selstats.ui.i18n import current_lang, t, translate
+from selstats.ui.i18n import current_lang, t
 from selstats.ui.state import UrlBinding, keep_value, kept_value, remember, show_kept
 
 YEAR_FROM: Final = "year_from"
@@ -266,18 +267,16 @@ def _year_options(allowed: tuple[str, ...] | None) -> tuple[int, ...]:
     return tuple(range(min(found), max(found) + 1)) if found else ()
 
 
-def sidebar_filters() -> Filters:
+def sidebar_filters(allowed: Allowed) -> Filters:
     """Draw the shared filters in the sidebar and return what the user chose.
 
-    First establishes who is logged in (`selstats.access.identity.require_access`: the login
-    form, or the demo role switcher; the page stops with a sentence for a user without a
-    role): `allowed`, the organisations the user may see, restricts every option below, so a
-    URL value outside them is dropped like any invalid value.
+    `allowed`, the organisations the logged-in user may see (`Access.allowed`, from the gate
+    `selstats.ui.login.require_access`, which ran before), restricts every option below, so
+    a URL value outside them is dropped like any invalid value.
     Each filter's options follow the filters above it (organisations the governments;
     levels the period, governments and organisations; procedures all of these), and a
     choice the options no longer hold is dropped. The URL follows (see `selstats.ui.state`).
     Stops the page with a sentence when there is no store (`selstats.ui.db`)."""
-    allowed = require_access().allowed
     binding = UrlBinding("filters", URL_PARAMS)
     if binding.takes_over():
         _seed_from_url(parse_query(binding.incoming()))

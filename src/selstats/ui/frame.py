@@ -1,6 +1,9 @@
 """The frame around every page (drawn by app.py) and what a page gets from it.
 
-A page calls `current_filters()` first: it returns the sidebar's `Filters` of this run.
+app.py draws it in this order: `choose_language()`, the gate
+(`selstats.ui.login.require_access`), `st.navigation`, `publish(sidebar_filters(...))`, the
+page. A page calls `current_filters()` first: it returns the sidebar's `Filters` of this run
+(and draws the whole frame itself when the page runs alone, in an AppTest of its file).
 The language is read by `selstats.ui.i18n.t` and `current_lang`. `current_access()` says who
 is logged in and what they may do (`selstats.access`), e.g. to draw download buttons only
 for `access.may(Permission.EXPORT)`; the data itself is scoped in `selstats.ui.db`.
@@ -14,10 +17,12 @@ from typing import Final
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from selstats.access.identity import current_access as _current_access
 from selstats.access.scope import Access
+from selstats.i18n import DEFAULT_LANG, LANGUAGES, translate
+from selstats.ui import session
 from selstats.ui.filters import Filters, sidebar_filters
-from selstats.ui.i18n import DEFAULT_LANG, LANG_KEY, LANGUAGES, t, translate
+from selstats.ui.i18n import LANG_KEY, t
+from selstats.ui.login import require_access
 from selstats.ui.state import UrlBinding, flush_url
 
 # Session-state key of the Filters the frame drew on this run.
@@ -62,14 +67,18 @@ def publish(filters: Filters) -> None:
     flush_url()
 
 
-def _run_frame_instead() -> None:
-    """Make sure the page runs inside app.py.
+def run_through_frame() -> None:
+    """Make sure the page runs inside app.py (the one place selstats touches Streamlit's
+    internals; tests/ui/test_frame.py fails loudly when a Streamlit upgrade changes them).
 
-    Streamlit treats an app whose entry point has a `pages/` folder beside it as an old-style
-    multipage app until some session runs `st.navigation`: on a fresh server, a deep link
-    such as `/funnel` runs pages/funnel.py alone, without the frame. Checked with Streamlit
-    1.67; `PagesManager.uses_pages_directory` is the flag `st.navigation` itself clears. The
-    rerun then runs app.py, which opens the same page (same url_path) inside the frame."""
+    Streamlit treats an app whose entry point has a `pages/` folder beside it as an
+    old-style multipage app (`PagesManager.uses_pages_directory`, decided once per process
+    from the folder) until some session runs `st.navigation`: on a fresh server, a deep link
+    such as `/funnel` runs pages/funnel.py alone, without the frame and its gate. No option
+    or supported call turns that off while the folder is called `pages/` (checked with
+    Streamlit 1.67: the only way is not to have the folder, which the project's layout keeps);
+    so this clears the flag as `st.navigation` itself does, and reruns: the rerun runs
+    app.py, which opens the same page (same url_path) inside the frame."""
     if PagesManager.uses_pages_directory:
         _log.info("page opened without the frame: rerunning through app.py")
         PagesManager.uses_pages_directory = False
@@ -80,12 +89,12 @@ def current_filters() -> Filters:
     """The sidebar filters of this run. Call it first thing in a page module.
 
     A page run on its own (an AppTest of the page file) draws the sidebar itself."""
-    _run_frame_instead()
+    run_through_frame()
     filters = st.session_state.get(_FILTERS_KEY)
     if isinstance(filters, Filters):
         return filters
     choose_language()
-    filters = sidebar_filters()
+    filters = sidebar_filters(require_access().allowed)
     publish(filters)
     return filters
 
@@ -98,10 +107,10 @@ def page_title(page: str) -> None:
 def current_access() -> Access:
     """Who is logged in, with which roles and organisations. The frame established it before
     the page ran (`current_filters()` first); a page never gets here without one."""
-    access = _current_access()
+    access = session.current_access()
     if access is None:  # not through the frame: current_filters() establishes it
         current_filters()
-        access = _current_access()
+        access = session.current_access()
     if access is None:
         st.stop()
     return access

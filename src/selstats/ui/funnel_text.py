@@ -18,9 +18,9 @@ from typing import Final
 import polars as pl
 
 from selstats.domain.enums import Outcome, PassUnit, StepState
+from selstats.i18n import translate
+from selstats.i18n.format import fmt_int, fmt_num, fmt_pct
 from selstats.ui.cell_counts import as_numbers
-from selstats.ui.format import fmt_int, fmt_num, fmt_pct
-from selstats.ui.i18n import translate
 
 OUTCOMES: Final = tuple(o.value for o in Outcome)
 # The columns of the export contract (CONTRACT.md, table `funnel`), in their order.

@@ -100,7 +100,7 @@ def flush_url() -> None:
 # ---- values that outlive their widgets -------------------------------------------------
 #
 # Streamlit drops a widget's value from session state after a run that did not draw it (a
-# run cut short by `st.rerun`, as in `selstats.ui.frame._run_frame_instead`, or a page that
+# run cut short by `st.rerun`, as in `selstats.ui.frame.run_through_frame`, or a page that
 # stops early). So each frame widget shows a value kept under a key of its own: the value
 # is put in the widget before it is drawn, and copied back when the user changes it.
 

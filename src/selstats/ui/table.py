@@ -31,11 +31,11 @@ from streamlit.elements.lib.column_types import ColumnConfig
 from selstats.access.suppression import min_cell
 from selstats.figures import Figure, Unit, catalogue
 from selstats.figures.present import decimals, figure_text, labelled, translated, value_text
+from selstats.i18n import translate
+from selstats.i18n.format import DATE_PATTERNS, UNKNOWN
 from selstats.ui.download import download_buttons
-from selstats.ui.format import UNKNOWN
-from selstats.ui.i18n import current_lang, t, translate
+from selstats.ui.i18n import current_lang, t
 
-DATE_FORMATS: Final = {"nl": "DD/MM/YYYY", "fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 STYLED_CELLS: Final = 20_000
 # Units a Styler writes (numbers and dates); the others are shown as they are.
 _STYLED_UNITS: Final = frozenset(
@@ -53,11 +53,17 @@ _STYLED_UNITS: Final = frozenset(
         Unit.NUMBER,
     }
 )
+# strftime directives -> the notation of Streamlit's date widgets and columns (moment.js)
+_MOMENT: Final = {"%d": "DD", "%m": "MM", "%Y": "YYYY"}
 
 
 def date_format(lang: str) -> str:
-    """The date format of st.date_input and date columns in `lang` (30/05/2023, 2023-05-30)."""
-    return DATE_FORMATS.get(lang, DATE_FORMATS["nl"])
+    """The date format of st.date_input and date columns in `lang` (30/05/2023, 2023-05-30):
+    `selstats.i18n.format.DATE_PATTERNS` in Streamlit's notation (DD/MM/YYYY)."""
+    pattern = DATE_PATTERNS.get(lang, DATE_PATTERNS["nl"])
+    for directive, moment in _MOMENT.items():
+        pattern = pattern.replace(directive, moment)
+    return pattern
 
 
 def _number_format(figure: Figure, lang: str) -> str:

@@ -18,7 +18,6 @@ need no Streamlit; `import_panel` draws the uploader, runs the import and shows 
 from __future__ import annotations
 
 import logging
-import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,14 +27,15 @@ from typing import Final, Protocol
 import polars as pl
 import streamlit as st
 
-from selstats.access.identity import audited, current_access
 from selstats.access.roles import Permission
 from selstats.access.scope import Access
 from selstats.ingest.messages import notice, warnings_summary
 from selstats.ingest.problems import Code, Problem
+from selstats.settings import settings
 from selstats.store.import_process import Limits, import_in_child
 from selstats.store.imports import TABLE_ORDER
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.session import audited, current_access
 from selstats.ui.table import show_table
 
 # What the uploader accepts; the import decides the rest (selstats.ingest).
@@ -45,8 +45,6 @@ ANONYMOUS: Final = "dashboard"
 # The largest file the panel takes, in MB: SELSTATS_MAX_UPLOAD_MB. The default is
 # Streamlit's server.maxUploadSize in .streamlit/config.toml (`selstats serve` passes the
 # setting on to Streamlit, so the uploader refuses the same files).
-MAX_UPLOAD_ENV: Final = "SELSTATS_MAX_UPLOAD_MB"
-DEFAULT_MAX_UPLOAD_MB: Final = 200
 MB: Final = 1024 * 1024
 
 # Session-state keys of the panel (prefixed with the caller's key).
@@ -105,13 +103,7 @@ def save_uploads(files: Iterable[Upload], folder: Path) -> list[Path]:
 
 def max_upload_mb() -> int:
     """The largest upload in MB (SELSTATS_MAX_UPLOAD_MB, default 200)."""
-    raw = os.environ.get(MAX_UPLOAD_ENV, "").strip()
-    try:
-        value = int(raw) if raw else DEFAULT_MAX_UPLOAD_MB
-    except ValueError:
-        _log.warning("%s=%r is not a whole number of MB", MAX_UPLOAD_ENV, raw)
-        return DEFAULT_MAX_UPLOAD_MB
-    return value if value > 0 else DEFAULT_MAX_UPLOAD_MB
+    return settings().max_upload_mb
 
 
 def too_large(files: Sequence[Upload], limit_mb: int) -> list[Problem]:
@@ -292,7 +284,7 @@ def import_panel(db: Path, key: str) -> None:
     )
     # The click is kept in session state by the button's callback, not read from its
     # return value: a run the frame cuts short with `st.rerun` (see
-    # `selstats.ui.frame._run_frame_instead`) would lose a button's one-run value.
+    # `selstats.ui.frame.run_through_frame`) would lose a button's one-run value.
     st.button(
         t("explore.import_button"),
         key=f"{key}_run",

@@ -118,7 +118,7 @@ def _streamlit_once() -> None:
 
 
 def _catalogues() -> None:
-    from selstats.ui.i18n import LANGUAGES, catalogue
+    from selstats.i18n import LANGUAGES, catalogue
 
     for lang in LANGUAGES:
         catalogue(lang)

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import polars as pl
 
-from selstats.ui.charts.palette import LINE_COLOUR, MUTED, OUTCOME_COLOURS
+from selstats.ui.charts.theme import LINE_COLOUR, MUTED, OUTCOME_COLOURS
 
 # An organisation's standing, coloured like outcomes: qualifies = passed, at risk = failed.
 STANDING_COLOURS: dict[str, str] = {
@@ -143,7 +143,7 @@ def task_matrix_chart(
 ) -> alt.Chart:
     """Who does each task under each level: tasks × levels, a cell coloured by who does it.
     `frame` is wide (task, none, individual, client: responsible codes, see
-    `selstats.rules.certification_advice.task_split`); the `highlight` level (the selected
+    `selstats.ui.certification_text.task_split`); the `highlight` level (the selected
     organisation's) is drawn in full colour, the others faded. labels: task, level,
     responsible."""
     order: Sequence[str] = frame.get_column("task").to_list()

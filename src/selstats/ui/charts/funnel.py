@@ -16,10 +16,16 @@ from typing import Final
 import altair as alt
 import polars as pl
 
+from selstats.i18n.format import fmt_int, fmt_pct
 from selstats.ui.cell_counts import count_text
-from selstats.ui.charts.locale_axis import count_axis, percent_axis
-from selstats.ui.charts.palette import LINE_COLOUR, OUTCOME_COLOURS, OUTCOME_ORDER
-from selstats.ui.format import fmt_int, fmt_pct
+from selstats.ui.charts.theme import (
+    LINE_COLOUR,
+    OUTCOME_COLOURS,
+    OUTCOME_ORDER,
+    count_axis,
+    localised,
+    percent_axis,
+)
 
 # Okabe-Ito colours for up to eight procedures side by side, with a shape each.
 PROCEDURE_COLOURS: Final = (
@@ -98,7 +104,7 @@ def funnel_chart(steps: pl.DataFrame, labels: FunnelLabels, lang: str) -> alt.La
         .mark_bar()
         .encode(
             y=y,
-            x=alt.X("count:Q", stack="zero", title=labels.candidates, axis=count_axis(lang)),
+            x=alt.X("count:Q", stack="zero", title=labels.candidates, axis=count_axis()),
             color=alt.Color(
                 "label:N",
                 scale=alt.Scale(domain=domain, range=colours),
@@ -135,10 +141,11 @@ def funnel_chart(steps: pl.DataFrame, labels: FunnelLabels, lang: str) -> alt.La
         .mark_text(align="left", dx=4, fontStyle="italic", color=LINE_COLOUR)
         .encode(y=y, x=alt.XDatum(0), text=alt.Text("note:N"))
     )
-    return alt.LayerChart(
+    chart = alt.LayerChart(
         layer=[bars, cuts, totals, notes],
         height=alt.Step(_ROW_STEP),
     )
+    return localised(chart, lang)
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ def share_chart(funnel: pl.DataFrame, labels: ShareLabels, lang: str) -> alt.Cha
     )
     codes = list(dict.fromkeys(funnel["procedure_code"].to_list()))
     n = len(PROCEDURE_COLOURS)
-    return (
+    chart = (
         alt.Chart(held)
         .mark_line(point=alt.OverlayMarkDef(size=80, filled=True))
         .encode(
@@ -173,7 +180,7 @@ def share_chart(funnel: pl.DataFrame, labels: ShareLabels, lang: str) -> alt.Cha
                 "share_reached:Q",
                 title=labels.share,
                 scale=alt.Scale(domain=[0, 1]),
-                axis=percent_axis(lang),
+                axis=percent_axis(),
             ),
             color=alt.Color(
                 "procedure_code:N",
@@ -196,3 +203,4 @@ def share_chart(funnel: pl.DataFrame, labels: ShareLabels, lang: str) -> alt.Cha
         )
         .properties(height=320)
     )
+    return localised(chart, lang)

@@ -16,10 +16,9 @@ from typing import Final
 import altair as alt
 import polars as pl
 
+from selstats.i18n.format import fmt_int, fmt_pct
 from selstats.ui.cell_counts import as_numbers
-from selstats.ui.charts.locale_axis import count_axis, percent_axis
-from selstats.ui.charts.palette import ACCENT, MUTED
-from selstats.ui.format import fmt_int, fmt_pct
+from selstats.ui.charts.theme import ACCENT, MUTED, count_axis, localised, percent_axis
 
 # Applicants, tested, laureates: one hue, from light to dark (readable without colour too).
 VOLUME_COLOURS: Final = ("#9ECAE1", "#4292C6", "#08306B")
@@ -52,13 +51,13 @@ def volume_chart(per_year: pl.DataFrame, labels: VolumeLabels, lang: str) -> alt
         pl.Series("count_text", [fmt_int(c, lang) for c in long["count"]], pl.String),
     )
     domain = [labels.measures[name] for name in VOLUME_COLUMNS]
-    return (
+    chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
             x=alt.X("year:O", title=labels.year, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("label:N", sort=domain),
-            y=alt.Y("count:Q", title=labels.candidates, axis=count_axis(lang)),
+            y=alt.Y("count:Q", title=labels.candidates, axis=count_axis()),
             color=alt.Color(
                 "label:N",
                 title=labels.measure,
@@ -74,6 +73,7 @@ def volume_chart(per_year: pl.DataFrame, labels: VolumeLabels, lang: str) -> alt
         )
         .properties(height=300)
     )
+    return localised(chart, lang)
 
 
 @dataclass(frozen=True)
@@ -126,13 +126,13 @@ def ratio_chart(
         pl.Series("value_text", [fmt_pct(v, lang) for v in rows["value"]], pl.String)
     )
     domain = [labels.selection, labels.national]
-    return (
+    chart = (
         alt.Chart(rows)
         .mark_bar()
         .encode(
             x=alt.X("year:O", title=labels.year, axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("source:N", sort=domain, scale=alt.Scale(domain=domain)),
-            y=alt.Y("value:Q", title=labels.ratio, axis=percent_axis(lang)),
+            y=alt.Y("value:Q", title=labels.ratio, axis=percent_axis()),
             color=alt.Color(
                 "source:N",
                 title=labels.source,
@@ -147,3 +147,4 @@ def ratio_chart(
         )
         .properties(height=300)
     )
+    return localised(chart, lang)

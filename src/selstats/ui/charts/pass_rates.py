@@ -5,8 +5,7 @@ Each function takes rows of `queries/pass_rates_by_group.sql` (or of
 texts already translated (`PassRateTexts`) and the language for the numbers in tooltips, and
 returns an altair chart. Rates are fractions (0.8 = 80 %). Nothing here imports Streamlit.
 
-Also here, for both of this module's pages: `vega_locale` (the number format of a chart's
-axes in a language), `fmt_count` and `fmt_score`.
+Also here, for both of this module's pages: `fmt_count` and `fmt_score`.
 
 Counts may arrive as text: for a role under small-cell suppression `selstats.ui.db` turns
 the counts the queries declare into text ("12", or "<5") and hides the rates computed from
@@ -24,8 +23,8 @@ import polars as pl
 
 from selstats.domain.enums import StepKind
 from selstats.figures import catalogue
-from selstats.ui.charts.palette import LINE_COLOUR, OUTCOME_COLOURS, OUTCOME_ORDER
-from selstats.ui.format import fmt_int, fmt_num, fmt_pct
+from selstats.i18n.format import fmt_int, fmt_num, fmt_pct
+from selstats.ui.charts.theme import LINE_COLOUR, OUTCOME_COLOURS, OUTCOME_ORDER, localised
 
 KIND_ORDER: Final = tuple(kind.value for kind in StepKind)
 
@@ -54,30 +53,6 @@ _GRID_ROW: Final = 20  # pixels per organisation on the grid
 
 
 # ---- shared helpers ---------------------------------------------------------------------
-
-
-def vega_locale(lang: str) -> dict[str, Any]:
-    """The number format of a chart's axes in `lang` (Vega-Lite `config.locale`), the
-    separators of `selstats.ui.format`: "1.234,5" in nl and fr, "1,234.5" in en."""
-    if lang == "en":
-        return {
-            "number": {
-                "decimal": ".",
-                "thousands": ",",
-                "grouping": [3],
-                "currency": ["€", ""],
-                "percent": "%",
-            }
-        }
-    return {
-        "number": {
-            "decimal": ",",
-            "thousands": ".",
-            "grouping": [3],
-            "currency": ["€ ", ""] if lang == "nl" else ["", " €"],
-            "percent": " %",
-        }
-    }
 
 
 def fmt_count(n: object, lang: str) -> str:
@@ -192,7 +167,7 @@ def pass_rate_by_kind(frame: pl.DataFrame, texts: PassRateTexts, lang: str) -> a
     long = long.with_columns(_texts_of(long, "rate", lambda x: fmt_pct(x, lang)).alias("rate_text"))
     kinds = _kind_names(frame, texts)
     measures = [texts.pass_rate, texts.no_show_rate]
-    return (
+    chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
@@ -220,8 +195,8 @@ def pass_rate_by_kind(frame: pl.DataFrame, texts: PassRateTexts, lang: str) -> a
             ],
         )
         .properties(height=alt.Step(_BAR_HEIGHT / 2))
-        .configure(locale=vega_locale(lang))
     )
+    return localised(chart, lang)
 
 
 def pass_rate_over_time(
@@ -249,7 +224,7 @@ def pass_rate_over_time(
     )
     kinds = [*_kind_names(by_year_kind, texts), texts.all_kinds]
     colours = [KIND_COLOURS[i % len(KIND_COLOURS)] for i in range(len(kinds) - 1)]
-    return (
+    chart = (
         alt.Chart(lines)
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=60))
         .encode(
@@ -276,11 +251,13 @@ def pass_rate_over_time(
             ],
         )
         .properties(height=320)
-        .configure(locale=vega_locale(lang))
     )
+    return localised(chart, lang)
 
 
-def pass_rate_by_organisation(frame: pl.DataFrame, texts: PassRateTexts, lang: str) -> alt.Chart:
+def pass_rate_by_organisation(
+    frame: pl.DataFrame, texts: PassRateTexts, lang: str
+) -> alt.TopLevelMixin:
     """A grid of pass rates: organisations down, kinds of step across, darker = higher.
     `frame`: the 'organisation_kind' rows (org_name, kind, pass_rate, sat)."""
     cells = frame.select(
@@ -327,16 +304,13 @@ def pass_rate_by_organisation(frame: pl.DataFrame, texts: PassRateTexts, lang: s
         text=alt.Text("rate_text:N"),
         color=alt.condition(alt.datum.pass_rate > 0.55, alt.value("black"), alt.value("white")),
     )
-    return (
-        alt.layer(tiles, labels)
-        .properties(height=alt.Step(_GRID_ROW))
-        .configure(locale=vega_locale(lang))
-    )
+    chart = alt.layer(tiles, labels).properties(height=alt.Step(_GRID_ROW))
+    return localised(chart, lang)
 
 
 def score_histogram(
     bins: pl.DataFrame, marks: Mapping[str, Any], texts: PassRateTexts, lang: str
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """The score distribution of one step, stacked by outcome, with its pass mark (a solid
     rule) and, where a top-N cut candidates off, the cut-off score (a dashed rule).
 
@@ -405,4 +379,5 @@ def score_histogram(
                 text=alt.Text("label:N"), y=alt.YValue(4 + 16 * (len(layers) // 2 - 1))
             )
         )
-    return alt.layer(*layers).properties(height=360).configure(locale=vega_locale(lang))
+    chart = alt.layer(*layers).properties(height=360)
+    return localised(chart, lang)

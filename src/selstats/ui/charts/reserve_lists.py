@@ -11,7 +11,7 @@ from typing import Final
 import altair as alt
 import polars as pl
 
-from selstats.ui.charts.palette import ACCENT, LINE_COLOUR, MUTED
+from selstats.ui.charts.theme import ACCENT, LINE_COLOUR, MUTED, date_format, month_format
 
 # What became of a list's laureates (the columns of queries/reserve_lists.sql, one per
 # selstats.domain.enums.ListStatus), colour-blind-safe (Okabe-Ito): still available blue,
@@ -40,101 +40,6 @@ VALIDITY_COLOURS: Final[dict[str, str]] = {
 EXTENSION_COLOUR: Final = "#56B4E9"  # sky blue: lighter than the valid bar
 
 ROW_STEP: Final = 22  # pixels per list
-
-# Altair's time formats for the tooltip and the axis, the way selstats.ui.format writes dates.
-_DATE_FORMATS: Final = {"nl": "%d/%m/%Y", "fr": "%d/%m/%Y", "en": "%Y-%m-%d"}
-_MONTH_FORMATS: Final = {"nl": "%m/%Y", "fr": "%m/%Y", "en": "%Y-%m"}
-
-
-# Vega's number and time locales, so that axes write numbers and months the way
-# selstats.ui.format does ("1.234" in Dutch and French; English stays Vega's default).
-_NUMBER_LOCALE: Final = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
-_MONTHS: Final = {
-    "nl": (
-        [
-            "januari",
-            "februari",
-            "maart",
-            "april",
-            "mei",
-            "juni",
-            "juli",
-            "augustus",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ],
-        ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
-        ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
-        ["zo", "ma", "di", "wo", "do", "vr", "za"],
-    ),
-    "fr": (
-        [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ],
-        [
-            "janv.",
-            "févr.",
-            "mars",
-            "avr.",
-            "mai",
-            "juin",
-            "juil.",
-            "août",
-            "sept.",
-            "oct.",
-            "nov.",
-            "déc.",
-        ],
-        ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
-        ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
-    ),
-}
-
-
-def vega_locale(lang: str) -> alt.Locale | None:
-    """The chart locale of `lang`; None for English (Vega's own)."""
-    if lang not in _MONTHS:
-        return None
-    months, short_months, days, short_days = _MONTHS[lang]
-    time = {
-        "dateTime": "%A %e %B %Y %X",
-        "date": "%d/%m/%Y",
-        "time": "%H:%M:%S",
-        "periods": ["AM", "PM"],
-        "days": days,
-        "shortDays": short_days,
-        "months": months,
-        "shortMonths": short_months,
-    }
-    return alt.Locale(number=_NUMBER_LOCALE, time=time)
-
-
-def localised(chart: alt.LayerChart | alt.Chart, lang: str) -> alt.TopLevelMixin:
-    """`chart` with the number and time locale of `lang` (a top-level configuration)."""
-    locale = vega_locale(lang)
-    return chart if locale is None else chart.configure(locale=locale)
-
-
-def date_format(lang: str) -> str:
-    return _DATE_FORMATS.get(lang, _DATE_FORMATS["nl"])
-
-
-def month_format(lang: str) -> str:
-    return _MONTH_FORMATS.get(lang, _MONTH_FORMATS["nl"])
-
 
 # A list's place from the top of a chart: 0 for the first.
 ROW_ORDER: Final = "row_order"

@@ -18,9 +18,8 @@ import altair as alt
 import polars as pl
 
 from selstats.domain.enums import Government
-from selstats.ui.charts.palette import GOVERNMENT_COLOURS, LINE_COLOUR
-from selstats.ui.charts.pass_rates import vega_locale
-from selstats.ui.format import fmt_eur, fmt_num
+from selstats.i18n.format import fmt_eur, fmt_num
+from selstats.ui.charts.theme import GOVERNMENT_COLOURS, LINE_COLOUR, localised
 
 Period = Literal["annual", "monthly"]
 GOVERNMENT_ORDER: Final = tuple(g.value for g in Government)
@@ -114,7 +113,7 @@ def salary_ranges(
     period: Period,
     texts: SalaryTexts,
     lang: str,
-) -> alt.LayerChart:
+) -> alt.TopLevelMixin:
     """Each scale from its minimum to its maximum at its coefficient in `scales`, per year
     (`period="annual"`) or per month, coloured by government, and the published amounts of
     the postings of that period as black diamonds at their own coefficient.
@@ -210,8 +209,5 @@ def salary_ranges(
             ],
         )
     )
-    return (
-        alt.layer(bars, ends, diamonds)
-        .properties(height=alt.Step(_ROW_HEIGHT))
-        .configure(locale=vega_locale(lang))
-    )
+    chart = alt.layer(bars, ends, diamonds).properties(height=alt.Step(_ROW_HEIGHT))
+    return localised(chart, lang)

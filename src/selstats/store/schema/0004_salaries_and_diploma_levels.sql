@@ -1,6 +1,6 @@
 -- selstats store, schema version 4: salary scales of one organisation, index coefficients and
 -- rounding per government, and the diploma level (A, B, C, D) of every procedure.
--- It touches only the salary, coefficient and level tables and the scope macros, so it applies
+-- It touches only the salary, coefficient and level tables, so it applies
 -- before or after any other version-3 change.
 --
 -- Reference tables are the shipped files' (data/reference/*.csv) and are replaced on the next
@@ -156,33 +156,6 @@ left join level_diplomas as ld
 -- derived (summaries.sql): each step's procedure's diploma level
 alter table step_facts add column if not exists diploma_level varchar;
 
--- The sidebar filter and the access scope as in version 2, except that `levels` are now
--- DIPLOMA levels (A, B, C, D): the filter on "C" takes federal level C, a Flemish rank C1 and
--- a local scale C1-C3 alike. The class, rank or scale stays in the column `level`.
-create or replace macro in_scope(
-    year, government, org_id, diploma_level, procedure_code,
-    year_from, year_to, govs, orgs, levels, procs, allowed
-) as
-    (year is null or year_from is null or year >= year_from)
-    and (year is null or year_to is null or year <= year_to)
-    and (len(govs) = 0 or list_contains(govs, government))
-    and (len(orgs) = 0 or list_contains(orgs, org_id))
-    and (len(levels) = 0 or list_contains(levels, diploma_level))
-    and (len(procs) = 0 or list_contains(procs, procedure_code))
-    and (allowed is null or list_contains(allowed, org_id));
-
-create or replace macro scoped_procedures(year_from, year_to, govs, orgs, levels, procs, allowed) as table
-select *
-from procedure_scope
-where in_scope(
-    year, government, org_id, diploma_level, procedure_code,
-    year_from, year_to, govs, orgs, levels, procs, allowed
-);
-
-create or replace macro scoped_step_facts(year_from, year_to, govs, orgs, levels, procs, allowed) as table
-select *
-from step_facts
-where in_scope(
-    year, government, org_id, diploma_level, procedure_code,
-    year_from, year_to, govs, orgs, levels, procs, allowed
-);
+-- The scope macros filter `levels` on the DIPLOMA level (A, B, C, D) from this version on:
+-- the filter on "C" takes federal level C, a Flemish rank C1 and a local scale C1-C3 alike.
+-- They are defined in ../scope.sql, applied after every migration.

@@ -40,39 +40,8 @@ create table if not exists step_facts (
     year integer
 );
 
--- The sidebar filter AND the caller's access scope, as one predicate over a row's scope
--- columns, so that every scoped table macro below means the same thing.
--- Empty filter lists mean "all"; `allowed` null means every organisation, a list restricts
--- to those organisations. A procedure without a year (permanently open) is in every period.
-create or replace macro in_scope(
-    year, government, org_id, level, procedure_code,
-    year_from, year_to, govs, orgs, levels, procs, allowed
-) as
-    (year is null or year_from is null or year >= year_from)
-    and (year is null or year_to is null or year <= year_to)
-    and (len(govs) = 0 or list_contains(govs, government))
-    and (len(orgs) = 0 or list_contains(orgs, org_id))
-    and (len(levels) = 0 or list_contains(levels, level))
-    and (len(procs) = 0 or list_contains(procs, procedure_code))
-    and (allowed is null or list_contains(allowed, org_id));
-
--- The procedures a query may see (same meaning as in version 1, now through in_scope).
-create or replace macro scoped_procedures(year_from, year_to, govs, orgs, levels, procs, allowed) as table
-select *
-from procedure_scope
-where in_scope(
-    year, government, org_id, level, procedure_code,
-    year_from, year_to, govs, orgs, levels, procs, allowed
-);
-
--- The step facts of the procedures a query may see.
-create or replace macro scoped_step_facts(year_from, year_to, govs, orgs, levels, procs, allowed) as table
-select *
-from step_facts
-where in_scope(
-    year, government, org_id, level, procedure_code,
-    year_from, year_to, govs, orgs, levels, procs, allowed
-);
+-- The scope macros (in_scope, and scoped_step_facts over the table above) are defined in
+-- ../scope.sql, applied after every migration.
 
 -- derived: each list as the reserve-list figures see it (a view in version 1): its own last
 -- day (valid_until), the latest extension of one of its laureates when that is later

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from selstats.domain.enums import Certification, Government, Outcome, StepState
-from selstats.ui import i18n
-from selstats.ui.i18n import DEFAULT_LANG, LANGUAGES, catalogue, placeholders, t, translate
+from selstats.i18n import DEFAULT_LANG, LANGUAGES, catalogue, placeholders, translate
+from selstats.ui.i18n import current_lang, t
 
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != DEFAULT_LANG])
@@ -95,7 +95,7 @@ def test_an_unknown_language_falls_back_to_dutch() -> None:
 
 
 def test_t_outside_streamlit_is_dutch() -> None:
-    assert i18n.current_lang() == "nl"
+    assert current_lang() == "nl"
     assert t("page.funnel") == "Selectietrechter"
 
 

@@ -212,27 +212,8 @@ select
 from procedures p
 join organisations o using (org_id);
 
--- The procedures a query may see: the sidebar filter AND the caller's access scope.
--- Empty filter lists mean "all"; `allowed` null means every organisation, a list restricts
--- to those organisations. A procedure without a year (permanently open) is in every period.
-create or replace macro scoped_procedures(year_from, year_to, govs, orgs, levels, procs, allowed) as table
-select *
-from procedure_scope
-where (year is null or year_from is null or year >= year_from)
-  and (year is null or year_to is null or year <= year_to)
-  and (len(govs) = 0 or list_contains(govs, government))
-  and (len(orgs) = 0 or list_contains(orgs, org_id))
-  and (len(levels) = 0 or list_contains(levels, level))
-  and (len(procs) = 0 or list_contains(procs, procedure_code))
-  and (allowed is null or list_contains(allowed, org_id));
-
--- The organisations a query may see, under the same filter and access scope.
-create or replace macro scoped_organisations(govs, orgs, allowed) as table
-select *
-from organisations
-where (len(govs) = 0 or list_contains(govs, government))
-  and (len(orgs) = 0 or list_contains(orgs, org_id))
-  and (allowed is null or list_contains(allowed, org_id));
+-- The scope macros over procedure_scope and organisations (scoped_procedures,
+-- scoped_organisations) are defined in ../scope.sql, applied after every migration.
 
 -- derived: one row per procedure with results, the figures the overview adds up
 create table if not exists procedure_stats (

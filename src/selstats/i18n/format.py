@@ -30,6 +30,11 @@ _SPACE: Final = " "
 
 # Thousands and decimal separators per language.
 _SEPARATORS: Final = {"nl": (".", ","), "fr": (".", ","), "en": (",", ".")}
+# How a date and a month are written, in strftime / d3-time-format notation: the one
+# definition, used by `fmt_date`, the charts (`selstats.ui.charts.theme`) and the dashboard's
+# date widgets and columns (`selstats.ui.table.date_format`).
+DATE_PATTERNS: Final = {"nl": "%d/%m/%Y", "fr": "%d/%m/%Y", "en": "%Y-%m-%d"}
+MONTH_PATTERNS: Final = {"nl": "%m/%Y", "fr": "%m/%Y", "en": "%Y-%m"}
 
 
 def _decimal(x: object) -> Decimal | None:
@@ -100,4 +105,4 @@ def fmt_date(d: object, lang: str) -> str:
         d = d.date()
     if not isinstance(d, date):
         return UNKNOWN
-    return d.isoformat() if lang == "en" else d.strftime("%d/%m/%Y")
+    return d.strftime(DATE_PATTERNS.get(lang, DATE_PATTERNS["nl"]))

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from selstats.ui.format import UNKNOWN, fmt_date, fmt_eur, fmt_int, fmt_num, fmt_pct
+from selstats.i18n.format import UNKNOWN, fmt_date, fmt_eur, fmt_int, fmt_num, fmt_pct
 
 
 @pytest.mark.parametrize(
