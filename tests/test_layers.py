@@ -33,6 +33,8 @@ LAYERS: Final = {
     "selstats.access": 5,
     "selstats.export": 6,
     "selstats.demo": 6,
+    "selstats.alerts": 6,
+    "selstats.planner": 6,
     "selstats.ui": 7,
     "selstats.serving": 7,
     "selstats.serve": 8,

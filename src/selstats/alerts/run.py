@@ -41,7 +41,7 @@ from selstats.alerts.render import Message, render_message
 from selstats.alerts.settings import AlertSettings
 from selstats.alerts.state import AlertState, state_path
 from selstats.store.connection import open_reader
-from selstats.ui.i18n import DEFAULT_LANG
+from selstats.i18n import DEFAULT_LANG
 
 _log = logging.getLogger(__name__)
 
