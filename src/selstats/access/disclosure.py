@@ -83,6 +83,7 @@ from selstats.figures import Privacy, catalogue
 SECONDARY_LABEL: Final = "x"
 MAX_ROUNDS: Final = 200  # a table that needs more is refused (never seen)
 BOUND_PASSES: Final = 1  # ranges within each relation, not carried on to the next
+ROW_BOUND_PASSES: Final = 6  # within a row, ranges carried from relation to relation
 
 # sidebar filter -> its query parameters; opening it = no restriction on it
 FILTER_DIMENSIONS: Final[dict[str, tuple[str, ...]]] = {
@@ -311,6 +312,7 @@ class Protection:
 class _Solution:
     hidden: BoolArray
     secondary: BoolArray  # hidden by `solve`
+    relabelled: BoolArray  # small cells `solve` shows as "x" instead of "<5"
     exposed: BoolArray  # protected cells no allowed cell could cover
     worked_out: BoolArray  # hidden cells an attacker can work out
 
@@ -361,9 +363,10 @@ class _System:
         protect = self._column(3, bool)
         low, high = self._column(4, float), self._column(5, float)
         secondary = np.zeros(len(values), bool)
+        relabelled = np.zeros(len(values), bool)
         nothing = np.zeros(len(values), bool)
         if not self._relations:
-            return _Solution(hidden, secondary, nothing, nothing)
+            return _Solution(hidden, secondary, relabelled, nothing, nothing)
         graph = _Graph(
             np.concatenate([r[0] for r in self._relations]),
             np.concatenate([r[1] for r in self._relations]),
@@ -380,21 +383,31 @@ class _System:
             graph = graph.with_choices(eligible)
         terms = graph.everything
         for _ in range(MAX_ROUNDS):
-            derived, by = terms.peel(hidden & ~always)
-            pinned = terms.pinned(hidden & ~always & ~derived, values, low, high)
+            # subtraction, then ranges; a cell pinned to one value is known from then on
+            pinned = np.zeros(len(values), bool)
+            while True:
+                derived, by = terms.peel(hidden & ~always & ~pinned)
+                more = terms.pinned(hidden & ~always & ~pinned & ~derived, values, low, high)
+                if not more.any():
+                    break
+                pinned |= more
+                terms = graph.everything
             by = np.where(always, always_by, by)
             worked_out = derived | always | pinned
             leaks = protect & worked_out
             if not leaks.any():
-                return _Solution(hidden, secondary, nothing, worked_out)
-            fixes, stuck = graph.covers(np.flatnonzero(leaks), hidden, derived | always, by, values)
+                return _Solution(hidden, secondary, relabelled, nothing, worked_out)
+            fixes, stuck = graph.covers(
+                np.flatnonzero(leaks), hidden, derived | always, pinned, by, values, high
+            )
             if not fixes:
                 exposed = np.zeros(len(values), bool)
                 exposed[stuck] = True
-                return _Solution(hidden, secondary, exposed, worked_out)
+                return _Solution(hidden, secondary, relabelled, exposed, worked_out)
+            relabelled[fixes] = hidden[fixes]  # a "<5" that narrowed another: now "x"
+            secondary[fixes] = ~hidden[fixes]
             hidden[fixes] = True
-            secondary[fixes] = True
-            low[fixes] = self.threshold
+            low[fixes] = 0.0  # "x" says nothing of the size
             high[fixes] = np.inf
             # Hiding more never lets more be worked out: only the cells worked out or
             # pinned so far and those just hidden can be exposed next round, so only
@@ -403,7 +416,7 @@ class _System:
             changed[fixes] = True
             terms = graph.around(changed)
         _log.warning("disclosure control gave up after %d rounds", MAX_ROUNDS)
-        return _Solution(hidden, secondary, protect & hidden, hidden)
+        return _Solution(hidden, secondary, relabelled, protect & hidden, hidden)
 
 
 @dataclass(frozen=True)
@@ -450,24 +463,32 @@ class _Terms:
         lo = np.where(unknown, low, values)
         hi = np.where(unknown, high, values)
         rel, cell, plus = self.rel, self.cell, self.coef > 0
-        least = np.where(plus, lo[cell], -hi[cell])  # coef x value at its least
-        most = np.where(plus, hi[cell], -lo[cell])
-        least_inf, most_inf = np.isinf(least), np.isinf(most)
-        least_0, most_0 = np.where(least_inf, 0.0, least), np.where(most_inf, 0.0, most)
         n = self.count
-        sum_least = np.bincount(rel, weights=least_0, minlength=n)
-        sum_most = np.bincount(rel, weights=most_0, minlength=n)
-        inf_least = np.bincount(rel, weights=least_inf, minlength=n)
-        inf_most = np.bincount(rel, weights=most_inf, minlength=n)
-        others_least = np.where(inf_least[rel] - least_inf > 0, -np.inf, sum_least[rel] - least_0)
-        others_most = np.where(inf_most[rel] - most_inf > 0, np.inf, sum_most[rel] - most_0)
-        # coef x value = -(the others), so it lies in [-others_most, -others_least]
-        new_lo = np.ceil(np.where(plus, -others_most, others_least) - 1e-9)
-        new_hi = np.floor(np.where(plus, -others_least, others_most) + 1e-9)
         order = np.argsort(cell, kind="stable")
         at, starts = np.unique(cell[order], return_index=True)
-        lo[at] = np.maximum(lo[at], np.maximum.reduceat(new_lo[order], starts))
-        hi[at] = np.minimum(hi[at], np.minimum.reduceat(new_hi[order], starts))
+        for _ in range(BOUND_PASSES):
+            least = np.where(plus, lo[cell], -hi[cell])  # coef x value at its least
+            most = np.where(plus, hi[cell], -lo[cell])
+            least_inf, most_inf = np.isinf(least), np.isinf(most)
+            least_0, most_0 = np.where(least_inf, 0.0, least), np.where(most_inf, 0.0, most)
+            sum_least = np.bincount(rel, weights=least_0, minlength=n)
+            sum_most = np.bincount(rel, weights=most_0, minlength=n)
+            inf_least = np.bincount(rel, weights=least_inf, minlength=n)
+            inf_most = np.bincount(rel, weights=most_inf, minlength=n)
+            others_least = np.where(
+                inf_least[rel] - least_inf > 0, -np.inf, sum_least[rel] - least_0
+            )
+            others_most = np.where(inf_most[rel] - most_inf > 0, np.inf, sum_most[rel] - most_0)
+            # coef x value = -(the others), so it lies in [-others_most, -others_least]
+            new_lo = np.ceil(np.where(plus, -others_most, others_least) - 1e-9)
+            new_hi = np.floor(np.where(plus, -others_least, others_most) + 1e-9)
+            lo2 = np.maximum(lo[at], np.maximum.reduceat(new_lo[order], starts))
+            hi2 = np.minimum(hi[at], np.minimum.reduceat(new_hi[order], starts))
+            open_ = unknown[at]
+            lo2, hi2 = np.where(open_, lo2, lo[at]), np.where(open_, hi2, hi[at])
+            if not ((lo2 > lo[at]).any() or (hi2 < hi[at]).any()):
+                break
+            lo[at], hi[at] = lo2, hi2
         return unknown & (lo >= hi)
 
 
@@ -529,8 +550,10 @@ class _Graph:
         leaks: IntArray,
         hidden: BoolArray,
         derived: BoolArray,
+        pinned: BoolArray,
         by: IntArray,
         values: FloatArray,
+        high: FloatArray,
     ) -> tuple[list[int], list[int]]:
         """For each exposed cell, one more cell to hide: among the shown cells that may be
         hidden in the relations that expose it (worked out: the one that gave it and each
@@ -539,6 +562,8 @@ class _Graph:
         rest on were worked out, the nearest such cell. Returns the cells to hide and the
         exposed cells none could cover."""
         shown = ~hidden
+        # a "<5" that may still be shown as "x" instead (its bound 4 is what pins a cell)
+        small = hidden & np.isfinite(high)
         hidden_terms = np.bincount(self.rel, weights=hidden[self.cell], minlength=self.relations)
         chosen: set[int] = set()
         stuck: list[int] = []
@@ -550,9 +575,12 @@ class _Graph:
                 first = relations
             if any(chosen.intersection(self.choices(r).tolist()) for r in first):
                 continue  # this round already hid a cell that covers it
-            best = self._best(first, leak, shown, values)
+            ranged = not derived[leak]  # pinned by ranges: taking a bound away may do
+            best = self._best(first, leak, small if ranged else None, values)
             if best is None:
-                best = self._walk_back(first, leak, shown, derived, by, values)
+                best = self._best(first, leak, shown, values)
+            if best is None:
+                best = self._walk_back(first, leak, shown, small, derived, pinned, by, values)
             if best is None:
                 stuck.append(leak)
                 continue
@@ -564,37 +592,60 @@ class _Graph:
         first: Sequence[int],
         leak: int,
         shown: BoolArray,
+        small: BoolArray,
         derived: BoolArray,
+        pinned: BoolArray,
         by: IntArray,
         values: FloatArray,
     ) -> int | None:
         """The nearest shown cell that may be hidden in a relation that worked out a cell
-        the exposing relations `first` rest on (breadth first along `by`)."""
+        the exposing relations `first` rest on (breadth first: back along the relation that
+        gave a worked-out cell, into every relation of a pinned one)."""
         seen = set(first)
         queue: list[int] = []
+
+        ranged: set[int] = set()  # relations that narrowed a pinned cell
+
+        def behind(relation: int) -> None:
+            cells, _ = self.members(relation)
+            for c in cells[(derived[cells] | pinned[cells]) & (cells != leak)].tolist():
+                if derived[c]:
+                    queue.append(int(by[c]))
+                else:
+                    around = self.relations_of(c).tolist()
+                    ranged.update(around)
+                    queue.extend(around)
+
         for r in first:
-            cells, _ = self.members(r)
-            queue.extend(int(by[c]) for c in cells[derived[cells] & (cells != leak)].tolist())
+            behind(r)
         while queue:
             r = queue.pop(0)
             if r < 0 or r in seen:
                 continue
             seen.add(r)
-            best = self._best([r], leak, shown, values)
+            best = self._best([r], leak, small, values) if r in ranged else None
+            if best is None:
+                best = self._best([r], leak, shown, values)
             if best is not None:
                 return best
-            cells, _ = self.members(r)
-            queue.extend(int(by[c]) for c in cells[derived[cells] & (cells != leak)].tolist())
+            behind(r)
         return None
 
     def _best(
-        self, relations: Sequence[int], leak: int, shown: BoolArray, values: FloatArray
+        self,
+        relations: Sequence[int],
+        leak: int,
+        among: BoolArray | None,
+        values: FloatArray,
     ) -> int | None:
-        """The shown cell that may be hidden in most of `relations`, then the smallest."""
+        """The cell `among` those that may be hidden that is in most of `relations`, then
+        the smallest."""
+        if among is None:
+            return None
         counts: dict[int, int] = {}
         for r in relations:
             cells = self.choices(r)
-            for c in cells[shown[cells] & (cells != leak)].tolist():
+            for c in cells[among[cells] & (cells != leak)].tolist():
                 counts[c] = counts.get(c, 0) + 1
         if not counts:
             return None
@@ -652,25 +703,23 @@ def protect_rows(
                     by[at, col] = np.where(by[at, col] < 0, k, by[at, col])
                     changed = True
         derived = hidden & ~unknown
-        # bounds within each relation: "<5" lies in 0..t-1, "x" is t or more
-        low = np.where(secondary, float(t), 0.0)
-        high = np.where(secondary, np.inf, t - 1.0)
-        pinned = np.zeros(values.shape, bool)
-        for k, (terms, _) in enumerate(relations):
-            a = coef[k][None, :]
-            open_ = unknown[:, terms]
-            known_sum = np.where(open_, 0.0, a * value[:, terms]).sum(axis=1)
-            lo = np.where(open_, np.where(a > 0, low[:, terms], -high[:, terms]), 0.0)
-            hi = np.where(open_, np.where(a > 0, high[:, terms], -low[:, terms]), 0.0)
-            with np.errstate(invalid="ignore"):
-                rest_lo = lo.sum(axis=1)[:, None] - lo
-                rest_hi = hi.sum(axis=1)[:, None] - hi
-                # a x value = -(known + the rest of the unknown)
-                ax_lo = -known_sum[:, None] - rest_hi
-                ax_hi = -known_sum[:, None] - rest_lo
-                x_lo = np.maximum(np.where(a > 0, ax_lo, -ax_hi), low[:, terms])
-                x_hi = np.minimum(np.where(a > 0, ax_hi, -ax_lo), high[:, terms])
-            pinned[:, terms] |= open_ & usable[:, [k]] & (x_lo >= x_hi)
+        # ranges: "<5" lies in 0..t-1, "x" is t or more; each relation narrows its unknown
+        # cells given the others' ranges, again while that narrows something
+        lo = np.where(unknown, 0.0, value)
+        hi = np.where(unknown, np.where(secondary, np.inf, t - 1.0), value)
+        for _ in range(ROW_BOUND_PASSES):
+            narrowed = False
+            for k, (terms, _) in enumerate(relations):
+                lo_k, hi_k = _narrow(coef[k], lo[:, terms], hi[:, terms])
+                open_ = unknown[:, terms] & usable[:, [k]]
+                new_lo = np.where(open_, np.maximum(lo[:, terms], lo_k), lo[:, terms])
+                new_hi = np.where(open_, np.minimum(hi[:, terms], hi_k), hi[:, terms])
+                if (new_lo > lo[:, terms]).any() or (new_hi < hi[:, terms]).any():
+                    narrowed = True
+                    lo[:, terms], hi[:, terms] = new_lo, new_hi
+            if not narrowed:
+                break
+        pinned = unknown & (lo >= hi)
         leaks = protect & (derived | pinned)
         leaking = np.flatnonzero(leaks.any(axis=1))
         if leaking.size == 0:
@@ -704,6 +753,30 @@ def protect_rows(
             break
         secondary[leaking[ok], choice[ok]] = True
     return secondary, derived | (small & (value == 0))
+
+
+def _narrow(coef: IntArray, lo: FloatArray, hi: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Per row, the range each term of one relation (sum of coef x value = 0; rows x terms)
+    must lie in given the others' ranges [lo, hi] (which may be infinite)."""
+    a = coef[None, :]
+    least = np.where(a > 0, lo, -hi)  # coef x value at its least
+    most = np.where(a > 0, hi, -lo)
+    least_inf, most_inf = np.isinf(least), np.isinf(most)
+    least_0, most_0 = np.where(least_inf, 0.0, least), np.where(most_inf, 0.0, most)
+    rest_least = np.where(
+        least_inf.sum(axis=1)[:, None] - least_inf > 0,
+        -np.inf,
+        least_0.sum(axis=1)[:, None] - least_0,
+    )
+    rest_most = np.where(
+        most_inf.sum(axis=1)[:, None] - most_inf > 0,
+        np.inf,
+        most_0.sum(axis=1)[:, None] - most_0,
+    )
+    # coef x value = -(the rest): in [-rest_most, -rest_least]
+    low = np.where(a > 0, -rest_most, rest_least)
+    high = np.where(a > 0, -rest_least, rest_most)
+    return np.ceil(low - 1e-9), np.floor(high + 1e-9)
 
 
 def _choose(
@@ -772,9 +845,7 @@ def _sum_relations(
     system.add_relations(rel, cell, coef, n)
 
 
-def _pairs(
-    left: pl.DataFrame, right: pl.DataFrame, on: Sequence[str]
-) -> tuple[IntArray, IntArray]:
+def _pairs(left: pl.DataFrame, right: pl.DataFrame, on: Sequence[str]) -> tuple[IntArray, IntArray]:
     """(index into left, index into right) of the rows equal on `on` (null = null; every
     pair when `on` is empty)."""
     if not on:
@@ -807,12 +878,12 @@ def _place(
     free: BoolArray | None = None,
     protect: BoolArray | None = None,
 ) -> _Placed:
-    """Add a table's cells and the relations that tie its free cells to the rest: the row
-    sums of the rows with free cells, its grouping, its links to its details (placed
+    """Add a table's cells and what ties them together: the row sums of its rows and,
+    unless the whole table is fixed, its grouping and its links to its details (placed
     fixed). `free`: rows x columns that may be hidden as secondary (none: the whole table
     is fixed as it was protected). A fixed cell that is hidden must never be worked out
-    (its own table was protected with it hidden), so its own row sums need not be known
-    here. `protect`: further cells that must not be worked out."""
+    (its own table was protected with it hidden). `protect`: further cells that must not
+    be worked out."""
     t = system.threshold
     values = _matrix(table.frame, table.columns)
     states = table.states
@@ -825,9 +896,9 @@ def _place(
     protected = hidden & (small | (states == State.COMPLEMENT) | fixed)
     if protect is not None:
         protected |= protect & hidden
-    eligible = ~fixed & (states == State.SHOWN) & ~nan
-    x = (states == State.SECONDARY) | (states == State.COMPLEMENT)
-    low = np.where(x, float(t), 0.0)
+    # may be hidden: a shown cell, or a "<5" that may be shown as "x" (free cells only)
+    eligible = ~fixed & ~nan & ((states == State.SHOWN) | ((states == State.SMALL) & hidden))
+    low = np.zeros(values.shape)  # "<5" and "x" both may be 0
     high = np.where(states == State.SMALL, t - 1.0, np.inf)
     start = system.add_cells(
         np.nan_to_num(values).ravel(),
@@ -837,16 +908,26 @@ def _place(
         (low.ravel(), high.ravel()),
     )
     placed = _Placed(start, len(table.columns))
+    rows = np.arange(table.frame.height, dtype=np.int64)
+    _within_row(system, start, rows, table.columns, values)
     if free is None:
         return placed
-    rows = np.flatnonzero(free.any(axis=1)).astype(np.int64)
-    _within_row(system, start, rows, table.columns, values)
     shape = SHAPES.get(table.name)
     if shape is not None and shape.grouping is not None:
         _place_grouping(system, table, shape.grouping, placed, values)
     for link, detail in table.details:
         _place_link(system, table, link, detail, placed)
     return placed
+
+
+def _bounds(table: _Table, values: FloatArray, threshold: int) -> tuple[FloatArray, FloatArray]:
+    """What an attacker knows each cell of `table` holds: its value when known (shown,
+    worked out, zero), else 0..t-1 for "<5", t or more for "x", 0 or more when unseen."""
+    value = np.nan_to_num(values)
+    known = table.known | (value == 0) | np.isnan(values)
+    low = np.where(known, value, 0.0)
+    high = np.where(known, value, np.where(table.states == State.SMALL, threshold - 1.0, np.inf))
+    return low, high
 
 
 def _place_grouping(
@@ -862,16 +943,22 @@ def _place_grouping(
     atom_of = _pairs(units, atoms, dims)  # (unit position, atom)
     unit_rows = units["_i"].to_numpy().astype(np.int64)
     width = len(table.columns)
-    # the atoms' cells: never shown, protected when they hold 1..t-1 people
+    # the atoms' cells: never shown, protected when they hold 1..t-1 people; an attacker
+    # knows each lies between the sums of its units' bounds
+    low, high = _bounds(table, values, t)
+    of_unit = unit_rows[atom_of[0]]
     atom_values = np.zeros((atoms.height, width))
-    np.add.at(atom_values, atom_of[1], np.nan_to_num(values[unit_rows[atom_of[0]]]))
+    atom_low, atom_high = np.zeros((atoms.height, width)), np.zeros((atoms.height, width))
+    np.add.at(atom_values, atom_of[1], np.nan_to_num(values[of_unit]))
+    np.add.at(atom_low, atom_of[1], low[of_unit])
+    np.add.at(atom_high, atom_of[1], high[of_unit])
     small = (atom_values >= 1) & (atom_values <= t - 1)
     atom_start = system.add_cells(
         atom_values.ravel(),
         atom_values.ravel() != 0,
         np.zeros(atom_values.size, bool),
         small.ravel(),
-        (np.zeros(atom_values.size), np.full(atom_values.size, np.inf)),
+        (atom_low.ravel(), atom_high.ravel()),
     )
     atom_cells = _Placed(atom_start, width)
     # (total rows, part ids, their cells' rows in `placed` or None for atoms, pairs)
@@ -955,16 +1042,21 @@ def opened_filters(params: Params) -> dict[str, dict[str, object]]:
     return opened
 
 
+Cache: TypeAlias = dict[tuple[str, tuple[tuple[str, object], ...]], "Protection"]
+
+
 def protect(
     name: str,
     params: Params,
     fetch: Fetch,
     threshold: int,
-    _memo: dict[tuple[str, tuple[tuple[str, object], ...]], Protection] | None = None,
+    cache: Cache | None = None,
 ) -> Protection:
     """The rows of query `name` under `params` (`fetch(name, params)`, in the user's scope)
-    as a user under small-cell protection may see them; see the module's docstring."""
-    memo = {} if _memo is None else _memo
+    as a user under small-cell protection may see them; see the module's docstring.
+    `cache`: protections already made, by query and parameters (the queries a result is
+    compared with are protected on the way; a caller that protects many may share it)."""
+    memo: Cache = {} if cache is None else cache
     key = (name, _frozen(params))
     if key in memo:
         return memo[key]
@@ -1084,7 +1176,7 @@ def _solve(
     placed = _place(system, table, free=np.broadcast_to(free, states.shape), protect=wide)
     solution = system.solve()
     block = slice(placed.start, placed.start + states.size)
-    more = solution.secondary[block].reshape(states.shape)
+    more = (solution.secondary | solution.relabelled)[block].reshape(states.shape)
     states[more] = State.SECONDARY
     known = (known & ~more) | solution.worked_out[block].reshape(states.shape) | (values == 0)
     if solution.exposed.any():
