@@ -22,12 +22,16 @@ from typing import Any
 import duckdb
 import polars as pl
 import pytest
+import streamlit as st
 
 from selstats import query
-from selstats.access.disclosure import Cache, protect
-from selstats.access.suppression import suppress_small_cells
+from selstats.access.identity import ACCESS_KEY
+from selstats.access.roles import Role
+from selstats.access.scope import Access
+from selstats.access.suppression import min_cell, suppress_small_cells
 from selstats.store.connection import open_reader
 from selstats.tables import Scope, table_params
+from selstats.ui import db
 
 from .attacks import Attacker, add_detail, add_grouping, add_same_units, exposures
 
@@ -69,11 +73,31 @@ def raw(con: duckdb.DuckDBPyConnection) -> View:
     return run
 
 
-@pytest.fixture(scope="module")
-def analyst(raw: View) -> View:
-    """What an analyst gets (`selstats.ui.db.cached_query` calls the same `protect`)."""
-    cache: Cache = {}
-    return lambda name, params: protect(name, params, raw, T, cache).frame
+@pytest.fixture(scope="module", autouse=True)
+def caches_of_this_module() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def clear_streamlit_caches() -> None:
+    """The store does not change between these tests: the results cached for one are kept
+    for the next, as a server keeps them (conftest's fixture of this name clears them)."""
+
+
+@pytest.fixture
+def analyst(demo_store_file: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[View]:
+    """What an analyst gets: the frames of `selstats.ui.db.cached_query`, which every page,
+    Explore and the download buttons read, with an analyst logged in."""
+    monkeypatch.setenv("SELSTATS_DB", str(demo_store_file))
+    monkeypatch.delenv("SELSTATS_MIN_CELL", raising=False)
+    assert min_cell() == T  # the default threshold
+    st.session_state[ACCESS_KEY] = Access("analyst", (Role.ANALYST,))
+    yield lambda name, params: db.cached_query(name, **params)
+    st.session_state.pop(ACCESS_KEY, None)
 
 
 def primary_only(raw: View) -> View:

@@ -350,18 +350,24 @@ class _System:
             self._relations.append((rel + self.relations, cell, coef))
             self.relations += count
 
-    def _column(self, i: int, dtype: type) -> npt.NDArray[np.generic]:
+    def _column(self, i: int) -> npt.NDArray[np.generic]:
         if not self._cells:
-            return np.zeros(0, dtype)
-        return np.concatenate([c[i] for c in self._cells]).astype(dtype)
+            return np.zeros(0)
+        return np.concatenate([c[i] for c in self._cells])
+
+    def _floats(self, i: int) -> FloatArray:
+        return self._column(i).astype(np.float64)
+
+    def _bools(self, i: int) -> BoolArray:
+        return self._column(i).astype(np.bool_)
 
     def solve(self) -> _Solution:
         """Hide secondary cells until no protected cell can be worked out."""
-        values = self._column(0, float)
-        hidden = self._column(1, bool)
-        eligible = self._column(2, bool)
-        protect = self._column(3, bool)
-        low, high = self._column(4, float), self._column(5, float)
+        values = self._floats(0)
+        hidden = self._bools(1)
+        eligible = self._bools(2)
+        protect = self._bools(3)
+        low, high = self._floats(4), self._floats(5)
         secondary = np.zeros(len(values), bool)
         relabelled = np.zeros(len(values), bool)
         nothing = np.zeros(len(values), bool)
@@ -870,6 +876,14 @@ class _Placed:
     def cells(self, rows: IntArray, column: int) -> IntArray:
         return self.start + rows * self.width + column
 
+    def column(self, column: int, ids: IntArray | None = None) -> Callable[[IntArray], IntArray]:
+        """The cells of `column` in rows `ids[r]` (or rows r when `ids` is None)."""
+
+        def cells(rows: IntArray) -> IntArray:
+            return self.cells(rows if ids is None else ids[rows], column)
+
+        return cells
+
 
 def _place(
     system: _System,
@@ -978,18 +992,16 @@ def _place_grouping(
             system,
             np.arange(atoms.height),
             (atom_of[1], atom_of[0]),
-            lambda a, c=column: atom_cells.cells(a, c),
-            lambda u, c=column: placed.cells(unit_rows[u], c),
+            atom_cells.column(column),
+            placed.column(column, unit_rows),
         )
         for row_ids, part_ids, pairs in sums:
             _sum_relations(
                 system,
                 row_ids,
                 pairs,
-                lambda r, c=column, ids=row_ids: placed.cells(ids[r], c),
-                (lambda a, c=column: atom_cells.cells(a, c))
-                if part_ids is None
-                else (lambda f, c=column, ids=part_ids: placed.cells(ids[f], c)),
+                placed.column(column, row_ids),
+                atom_cells.column(column) if part_ids is None else placed.column(column, part_ids),
             )
 
 
@@ -1012,8 +1024,8 @@ def _place_link(
             system,
             np.arange(n),
             (owner, part),
-            lambda r, c=here: placed.cells(r, c),
-            lambda d, c=there: at.cells(detail_ids[d], c),
+            placed.column(here),
+            at.column(there, detail_ids),
         )
 
 
