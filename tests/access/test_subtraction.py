@@ -25,6 +25,7 @@ import pytest
 import streamlit as st
 
 from selstats import query
+from selstats.access.identity import _NOTES_KEY as NOTES_KEY
 from selstats.access.identity import ACCESS_KEY
 from selstats.access.roles import Role
 from selstats.access.scope import Access
@@ -352,3 +353,25 @@ def test_leaving_one_out_gives_no_one_away(
             for f in _differences(wide, _known(analyst, name, narrow), AGGREGATES[name])
         ]
     assert found == []
+
+
+def test_the_user_is_told_where_a_filter_hid_counts(
+    analyst: View, raw: View, everything: dict[str, Any]
+) -> None:
+    """The issue's case: the Overview of 2024, then the same with every organisation but
+    one that had 1 to 4 of the year's tested candidates. The narrow filter's count is hidden
+    ("x"), and the page says why (`access.filter_protected`)."""
+    year = {**everything, "year_from": 2024, "year_to": 2024}
+    tested = int(raw("overview", year)["tested"][0])
+    orgs = sorted(raw("funnel_procedures", year)["org_id"].unique())
+    narrow = None
+    for org in orgs:
+        others = {**year, "orgs": tuple(o for o in orgs if o != org)}
+        if 1 <= tested - int(raw("overview", others)["tested"][0]) <= T - 1:
+            narrow = others
+            break
+    assert narrow is not None, "the demo has an organisation with 1 to 4 tested in 2024"
+    assert tested >= T and analyst("overview", year)["tested"][0] == str(tested)
+    st.session_state[NOTES_KEY] = set()
+    assert analyst("overview", narrow)["tested"][0] == "x"
+    assert "access.filter_protected" in st.session_state[NOTES_KEY]

@@ -47,8 +47,9 @@ The method (`_System.solve`), run on each table:
 2. Every other cell may be hidden as secondary. Repeat until nothing protected is exposed:
    solve every relation that has one unknown, as often as that gives new values
    ("peeling": what an attacker who subtracts does); then tighten the bounds an attacker
-   knows (a "<5" lies in 0..t-1, an "x" is at least t) through each relation a few times
-   (what an attacker who reasons about ranges does). Each protected cell that is exposed
+   knows (a "<5" lies in 0..t-1; an "x" may be any count, since a "<5" that would narrow
+   another is shown as "x" too) through the relations (what an attacker who reasons about
+   ranges does). Each protected cell that is exposed
    gets one more hidden cell in a relation that exposed it: the shown cell (allowed to be
    hidden) in most of those relations, the smallest first (tau-Argus' "smallest cost").
 3. A protected cell that no allowed cell can cover (a COMPLEMENT cell that a filter's own
@@ -338,7 +339,7 @@ class _System:
         bounds: tuple[FloatArray, FloatArray],
     ) -> int:
         """Add cells (flat arrays); returns the id of the first. `bounds`: what an attacker
-        knows a hidden cell holds ("<5": 0..t-1, "x": t or more, unseen: 0 or more)."""
+        knows a hidden cell holds ("<5": 0..t-1, "x" or unseen: 0 or more)."""
         start = self.size
         self._cells.append([values, hidden, eligible, protect, bounds[0], bounds[1]])
         self.size += len(values)
@@ -462,7 +463,7 @@ class _Terms:
         self, unknown: BoolArray, values: FloatArray, low: FloatArray, high: FloatArray
     ) -> BoolArray:
         """What reasoning about ranges gives: the bounds of each unknown cell ("<5": 0..t-1,
-        "x": t or more) narrowed by each relation it is in, given the others' bounds.
+        "x": 0 or more) narrowed by each relation it is in, given the others' bounds.
         Returns the unknown cells pinned to one value."""
         if not unknown.any() or self.count == 0:
             return np.zeros(len(values), bool)
@@ -709,7 +710,7 @@ def protect_rows(
                     by[at, col] = np.where(by[at, col] < 0, k, by[at, col])
                     changed = True
         derived = hidden & ~unknown
-        # ranges: "<5" lies in 0..t-1, "x" is t or more; each relation narrows its unknown
+        # ranges: "<5" lies in 0..t-1, "x" 0 or more; each relation narrows its unknown
         # cells given the others' ranges, again while that narrows something
         lo = np.where(unknown, 0.0, value)
         hi = np.where(unknown, np.where(secondary, np.inf, t - 1.0), value)
@@ -936,7 +937,7 @@ def _place(
 
 def _bounds(table: _Table, values: FloatArray, threshold: int) -> tuple[FloatArray, FloatArray]:
     """What an attacker knows each cell of `table` holds: its value when known (shown,
-    worked out, zero), else 0..t-1 for "<5", t or more for "x", 0 or more when unseen."""
+    worked out, zero), else 0..t-1 for "<5", 0 or more for "x" or unseen."""
     value = np.nan_to_num(values)
     known = table.known | (value == 0) | np.isnan(values)
     low = np.where(known, value, 0.0)
