@@ -132,3 +132,14 @@ def app_as(username: str | None, query: dict[str, str | list[str]] | None = None
     if query:
         at.query_params.update(query)
     return at
+
+
+@pytest.fixture(scope="session")
+def demo_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store at scale S (seed 1): 60 organisations, 39 procedures, with the small
+    cells (a withdrawn candidate, a top-N cut of 2) that real data has."""
+    from selstats.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo-s.duckdb"
+    build_demo(path, scale="S", seed=1)
+    return path

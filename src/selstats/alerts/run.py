@@ -40,8 +40,8 @@ from selstats.alerts.facts import Facts, user_facts
 from selstats.alerts.render import Message, render_message
 from selstats.alerts.settings import AlertSettings
 from selstats.alerts.state import AlertState, state_path
-from selstats.store.connection import open_reader
 from selstats.i18n import DEFAULT_LANG
+from selstats.store.connection import open_reader
 
 _log = logging.getLogger(__name__)
 

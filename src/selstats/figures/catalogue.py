@@ -23,7 +23,11 @@ both are returned). An entry in `definitions/<area>.toml`:
 Optional keys: `derived_in` (the module that computes a column no query returns, e.g. a
 rule written in words), `values` (for a category: the i18n table whose keys are the
 codes, so `t(f"{values}.{code}")` names a value), `decimals` (display precision),
-`reference` (the data/reference file whose rows cite the sources of the values).
+`reference` (the data/reference file whose rows cite the sources of the values),
+`sum_of` (a count that is the sum of other counts in every row that returns them all:
+`sum_of = ["passed", "failed", "cut_off"]` on `sat`; the disclosure control of
+`selstats.access.disclosure` reads these relations, and a test checks they hold wherever
+a query returns all their terms).
 
 This module imports neither Streamlit nor the UI: the store, the access policy and the
 exports use it too.
@@ -95,6 +99,7 @@ class Figure:
     derived_in: str | None = None
     decimals: int | None = None
     reference: str | None = None
+    sum_of: tuple[str, ...] = ()  # a count that is the sum of these counts, in any row
 
     def label(self, lang: str) -> str:
         return self.texts[lang if lang in self.texts else LANGUAGES[0]].label
@@ -119,7 +124,17 @@ class UnknownFigure(KeyError):
 
 
 _KEYS: Final = frozenset(
-    {"unit", "queries", "privacy", "ratio", "values", "derived_in", "decimals", "reference"}
+    {
+        "unit",
+        "queries",
+        "privacy",
+        "ratio",
+        "values",
+        "derived_in",
+        "decimals",
+        "reference",
+        "sum_of",
+    }
     | set(LANGUAGES)
 )
 
@@ -155,6 +170,11 @@ def _figure(area: str, name: str, entry: Mapping[str, object]) -> Figure:
     decimals = entry.get("decimals")
     if decimals is not None and not isinstance(decimals, int):
         raise CatalogueError(f"{where}: decimals must be a whole number")
+    sum_of = entry.get("sum_of", [])
+    if not isinstance(sum_of, list) or not all(isinstance(p, str) for p in sum_of):
+        raise CatalogueError(f"{where}: sum_of must be a list of figure names")
+    if sum_of and (len(sum_of) < 2 or len(set(sum_of)) != len(sum_of) or name in sum_of):
+        raise CatalogueError(f"{where}: sum_of names two or more other figures, each once")
     return Figure(
         name=name,
         unit=unit,
@@ -167,6 +187,7 @@ def _figure(area: str, name: str, entry: Mapping[str, object]) -> Figure:
         derived_in=str(entry["derived_in"]) if "derived_in" in entry else None,
         decimals=decimals,
         reference=str(entry["reference"]) if "reference" in entry else None,
+        sum_of=tuple(sum_of),
     )
 
 
@@ -184,6 +205,31 @@ class Catalogue(Mapping[str, Figure]):
                 )
             self._figures[figure.name] = figure
         self._check_ratios()
+        self._check_sums()
+
+    def _check_sums(self) -> None:
+        """A sum relates counts of people (privacy "count") that are figures, and no count
+        is, through its parts, a part of itself."""
+        for figure in self._figures.values():
+            where = f"definitions/{figure.area}.toml, [{figure.name}]"
+            for part in figure.sum_of:
+                if part not in self._figures:
+                    raise CatalogueError(f"{where}: sum_of names {part!r}, which is not a figure")
+            terms = (figure, *(self._figures[p] for p in figure.sum_of))
+            if figure.sum_of and any(t.privacy is not Privacy.COUNT for t in terms):
+                raise CatalogueError(f"{where}: a sum relates counts (privacy 'count') only")
+        for figure in self._figures.values():
+            seen: set[str] = set()
+            todo = list(figure.sum_of)
+            while todo:
+                part = todo.pop()
+                if part == figure.name:
+                    raise CatalogueError(
+                        f"definitions/{figure.area}.toml, [{figure.name}]: sum_of is circular"
+                    )
+                if part not in seen:
+                    seen.add(part)
+                    todo.extend(self._figures[part].sum_of)
 
     def _check_ratios(self) -> None:
         for figure in self._figures.values():
@@ -217,6 +263,10 @@ class Catalogue(Mapping[str, Figure]):
     def missing(self, columns: Iterable[str]) -> list[str]:
         """The columns that have no entry."""
         return [c for c in columns if c not in self._figures]
+
+    def sums(self) -> dict[str, tuple[str, ...]]:
+        """Every declared sum: total -> its parts."""
+        return {name: f.sum_of for name, f in self._figures.items() if f.sum_of}
 
     def with_privacy(self, columns: Iterable[str], privacy: Privacy) -> list[str]:
         """The columns among `columns` whose small-cell rule is `privacy` (unknown columns

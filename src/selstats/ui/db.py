@@ -10,10 +10,11 @@ next call without a restart.
 Access (`selstats.access`) is enforced here, where data is read: `cached_query` narrows the
 query's `$allowed` to what the logged-in user may see (figures, or candidate-level rows for
 a query whose header says `-- access: candidates`), so no page and no URL can widen it, and
-the cache, keyed on the parameters, never hands one user's rows to another. It then applies
-the small-cell suppression the figure catalogue declares for the query's columns when the
-user's role asks for it, and drops columns that name a person for a role without candidate
-rows (see `selstats.access.suppression`).
+the cache, keyed on the parameters, never hands one user's rows to another. When the user's
+role asks for it, it then protects the figures as `selstats.access.disclosure` says (small
+cells, the cells that would give them away by subtraction, filters that leave out few
+people; the related queries it compares are read through the same cache), and drops columns
+that name a person for a role without candidate rows (`selstats.access.suppression`).
 
 The cache is this module's own (`_Frames`), not `st.cache_data` around the query: a hit
 there costs Streamlit's argument hashing and an unpickled copy of the frame, several times
@@ -32,9 +33,10 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Final, NoReturn, TypeAlias
+from typing import Final, Generic, NoReturn, TypeAlias, TypeVar
 
 import duckdb
 
@@ -48,20 +50,17 @@ import polars as pl
 import streamlit as st
 
 from selstats import query
+from selstats.access.disclosure import Protection, protect
 from selstats.access.roles import Permission
 from selstats.access.scope import intersect
-from selstats.access.suppression import (
-    min_cell,
-    personal_columns,
-    query_policy,
-    suppress_small_cells,
-)
+from selstats.access.suppression import min_cell, personal_columns, query_policy
 from selstats.store.connection import db_path, snapshot_id
 from selstats.ui.i18n import t
 from selstats.ui.session import current_access, note_once
 
 MAX_CONNECTIONS: Final = 4  # store versions kept open at once
-MAX_FRAMES: Final = 2000  # cached results (raw and suppressed count apart)
+MAX_FRAMES: Final = 2000  # cached results
+MAX_PROTECTED: Final = 500  # cached protected results (small-cell protection)
 
 # (absolute path, inode, modification time in ns, size): changes when the file is replaced.
 StoreVersion: TypeAlias = tuple[str, int, int, int]
@@ -175,7 +174,10 @@ def _data_generation() -> int:
     return time.monotonic_ns()
 
 
-class _Frames:
+_V = TypeVar("_V")
+
+
+class _Frames(Generic[_V]):
     """Query results by key, for one generation at a time, the most recently used
     `max_entries` of them; one computation per key at a time (a second caller of the same
     key waits for the first one's result instead of running the query again)."""
@@ -184,7 +186,7 @@ class _Frames:
         self.max_entries = max_entries
         self._lock = threading.Lock()
         self._generation = 0
-        self._frames: OrderedDict[str, pl.DataFrame] = OrderedDict()
+        self._frames: OrderedDict[str, _V] = OrderedDict()
         self._computing: dict[str, threading.Lock] = {}
 
     def _current(self, generation: int) -> bool:
@@ -196,7 +198,7 @@ class _Frames:
             self._frames.clear()
         return generation == self._generation
 
-    def get(self, generation: int, key: str, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    def get(self, generation: int, key: str, compute: Callable[[], _V]) -> _V:
         """The frame of `key`, computed on a miss. The frame itself: callers hand out
         clones."""
         with self._lock:
@@ -235,7 +237,8 @@ class _Frames:
         return len(self._frames)
 
 
-_FRAMES: Final = _Frames(MAX_FRAMES)
+_FRAMES: Final = _Frames[pl.DataFrame](MAX_FRAMES)
+_PROTECTED: Final = _Frames[Protection](MAX_PROTECTED)
 
 
 def _hashable(value: object) -> object:
@@ -273,27 +276,53 @@ def cached_query(name: str, **params: object) -> pl.DataFrame:
             access.allowed_for(needed),
         )
     key = tuple(sorted((k, _hashable(v)) for k, v in params.items() if k in used))
+    generation = _data_generation()
+    frame = _raw(version, generation, name, dict(key))
+    if policy.level == "audit":
+        return frame.clone() if audits else frame.clear()
+    if access.suppression_applies(dict(key)):
+        frame = _protected(version, generation, name, dict(key)).frame
+    personal = personal_columns(frame.columns)
+    if personal and not access.may(Permission.VIEW_CANDIDATES):
+        frame = frame.drop(personal)  # who a figure hangs on is not for this role
+    return frame.clone()
+
+
+def _raw(
+    version: StoreVersion, generation: int, name: str, params: Mapping[str, object]
+) -> pl.DataFrame:
+    """The rows of query `name` under `params` (already in the user's scope), cached; only
+    the parameters the query uses count."""
+    used = query.params_of(name)
+    key = tuple(sorted((k, _hashable(v)) for k, v in params.items() if k in used))
     # The `repr` tells apart what `==` does not (1 and True, 1 and 1.0).
     text = repr((version, name, key))
-    generation = _data_generation()
 
     def run() -> pl.DataFrame:
         # ... stops the page with a sentence when the store cannot be opened
         return query.run(_connection(version), name, **dict(key))
 
-    frame = _FRAMES.get(generation, text, run)
-    if policy.level == "audit":
-        return frame.clone() if audits else frame.clear()
-    personal = personal_columns(frame.columns)
-    if personal and not access.may(Permission.VIEW_CANDIDATES):
-        frame = frame.drop(personal)  # who a figure hangs on is not for this role
-        text = f"{text} without {personal}"
-    if access.suppression_applies(dict(key)):
-        threshold = min_cell()
-        raw = frame
-        frame = _FRAMES.get(
-            generation,
-            f"{text} suppressed below {threshold}",
-            lambda: suppress_small_cells(raw, threshold),
-        )
-    return frame.clone()
+    return _FRAMES.get(generation, text, run)
+
+
+def _protected(
+    version: StoreVersion, generation: int, name: str, params: Mapping[str, object]
+) -> Protection:
+    """The query's rows as small-cell protection lets this role see them (cached), with a
+    sentence when a filter made it hide more, or refuse."""
+    threshold = min_cell()
+
+    def fetch(other: str, its: Mapping[str, object]) -> pl.DataFrame:
+        return _raw(version, generation, other, its)
+
+    def run() -> Protection:
+        # what pages get: the frame and what was hidden, not the tables it was built on
+        return replace(protect(name, params, fetch, threshold), table=None)
+
+    text = repr((version, name, tuple(sorted(params.items())), threshold))
+    protection = _PROTECTED.get(generation, text, run)
+    if protection.refused:
+        note_once("access.filter_refused")
+    elif protection.complement:
+        note_once("access.filter_protected")
+    return protection
