@@ -180,6 +180,14 @@ NOT_PEOPLE = {
     },
     "days": {"days_to_review", "days_left"},
     "imported rows": {"rows_imported"},
+    # the planner's forecasts: modelled from past steps whose hidden counts were dropped
+    # first (selstats.planner.history.usable), never an observed count of people
+    "planner forecasts": {
+        "needed_applicants",
+        "laureates_low",
+        "laureates_high",
+        "past_procedures",
+    },
     "BOSA's national totals": {
         "national_vacancies",
         "national_applicants",

@@ -77,7 +77,11 @@ def _outcome_rows(steps: pl.DataFrame, labels: FunnelLabels, lang: str) -> pl.Da
         pl.Series("count_text", [fmt_int(c, lang) for c in long["count"]], pl.String),
         pl.Series(
             "share_text",
-            [fmt_pct(c / r, lang) for c, r in zip(long["count"], long["reached"], strict=True)],
+            # an analyst's reached may be hidden ("x"): the share is then unknown
+            [
+                fmt_pct(c / r if r else None, lang)
+                for c, r in zip(long["count"], long["reached"], strict=True)
+            ],
             pl.String,
         ),
     )
