@@ -24,6 +24,7 @@ from benchmarks import (  # noqa: E402 - after the query layer is wrapped
     import_csv,
     load,
     page_compute,
+    rules_check,
     stores,
 )
 from benchmarks.common import (  # noqa: E402
@@ -56,6 +57,7 @@ FIGURES: dict[str, tuple[str, Figure]] = {
     "apptest": ("page rerun through AppTest with a changed filter", apptest_rerun.run),
     "browser": ("first page in Chromium after the server starts", browser.run),
     "load": ("protocol-level sessions x workers: latency, errors, CPU, memory", load.run),
+    "rules": ("rules engine: every derived table vs a baseline's, and its time", rules_check.run),
     "import": ("import 1M result rows vs DuckDB read_csv", import_csv.run),
     "export": ("export 1M rows to CSV/XLSX vs DuckDB COPY", export_csv.run),
 }
