@@ -331,3 +331,18 @@ def test_unknown_columns_are_named_with_a_suggestion_where_one_is_close(tmp_path
     assert "vouliez-vous dire tests_certified ?" in read.warnings[0].message("fr")
     assert "did you mean az_certified?" in read.warnings[1].message("en")
     assert "did you mean" not in read.warnings[2].message("en")
+
+
+def test_a_wider_row_far_down_a_file_without_quotes_is_ragged(tmp_path: Path) -> None:
+    """The quote-free fast path guesses the width from the first 8 KB; a record wider than
+    that further down must still be read whole and reported on its own row."""
+    path = tmp_path / "results.csv"
+    # 3,000 data rows of ~22 bytes (~66 KB); file row 2,501 (data row 2,500) has an 8th
+    # cell "oeps" after the empty 7th: two cells more than the header's six.
+    lines = [f"P1;C{i:05d};1;12,5;;01/03/2024" for i in range(1, 3001)]
+    lines[2499] += ";;oeps"
+    path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    read = read_table_file(path)
+    assert [(p.code, p.row, p.value) for p in read.problems] == [("ragged_row", 2501, "oeps")]
+    assert read.problems[0].params == {"cells": 8, "expected": 6}
+    assert read.rows == 3000

@@ -17,6 +17,7 @@ import io
 import logging
 import re
 
+import numpy as np
 import polars as pl
 
 from selstats.ingest.grid import ROW, RawGrid, ReadError
@@ -137,20 +138,45 @@ def sniff_separator(text: str) -> str:
 def _fast_grid(text: str, sep: str) -> pl.DataFrame | None:
     """Parse with polars when every line is one record; None when some cell spans lines
     (an odd number of quotes on a line) or polars disagrees with the line count."""
-    lines = pl.Series("line", [text]).str.split("\n").explode()
-    if text.endswith("\n"):
-        lines = lines.head(len(lines) - 1)
-    if len(lines) == 0:
-        return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)})
-    quotes = lines.str.count_matches('"', literal=True)
-    if bool((quotes % 2 == 1).any()):
+    encoded = text.encode("utf-8")
+    if text and '"' not in text:
+        # No quotes, so no cell spans lines: the records are the lines. Their widest is
+        # usually as wide as the first lines; polars refuses a wider one, and the widths
+        # of all lines are then counted.
+        n_lines = encoded.count(b"\n") + (0 if encoded.endswith(b"\n") else 1)
+        guess = max(line.count(sep) for line in text[:8192].split("\n")) + 1
+        frame = _polars_grid(encoded, sep, guess)
+        if frame is None:
+            frame = _polars_grid(encoded, sep, _most_cells(encoded, sep))
+    else:
+        lines = pl.Series("line", [text]).str.split("\n").explode()
+        if text.endswith("\n"):
+            lines = lines.head(len(lines) - 1)
+        if len(lines) == 0:
+            return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)})
+        quotes = lines.str.count_matches('"', literal=True)
+        if bool((quotes % 2 == 1).any()):
+            return None
+        bare = lines.str.replace_all(r'"[^"]*"', "") if bool((quotes > 0).any()) else lines
+        n_lines = len(lines)
+        width = int(bare.str.count_matches(sep, literal=True).max() or 0) + 1  # type: ignore[arg-type]
+        frame = _polars_grid(encoded, sep, width)
+    if frame is None:
+        log.info("fast CSV path declined; using the csv module")
         return None
-    bare = lines.str.replace_all(r'"[^"]*"', "") if bool((quotes > 0).any()) else lines
-    width = int(bare.str.count_matches(sep, literal=True).max() or 0) + 1  # type: ignore[arg-type]
+    if frame.height != n_lines:
+        log.info("fast CSV path row count mismatch; using the csv module")
+        return None
+    return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+
+
+def _polars_grid(encoded: bytes, sep: str, width: int) -> pl.DataFrame | None:
+    """The text cells of `width` columns, or None when polars cannot read the bytes (a
+    record wider than `width` among them)."""
     schema = {f"c{i}": pl.String for i in range(width)}
     try:
-        frame = pl.read_csv(
-            text.encode("utf-8"),
+        return pl.read_csv(
+            encoded,
             separator=sep,
             has_header=False,
             schema=schema,
@@ -160,12 +186,20 @@ def _fast_grid(text: str, sep: str) -> pl.DataFrame | None:
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as exc:
-        log.info("fast CSV path declined (%s); using the csv module", type(exc).__name__)
+        log.info("polars declined the CSV text at %d columns (%s)", width, type(exc).__name__)
         return None
-    if frame.height != len(lines):
-        log.info("fast CSV path row count mismatch; using the csv module")
-        return None
-    return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+
+
+def _most_cells(encoded: bytes, sep: str) -> int:
+    """The most cells on one line of text without quotes, from the positions of its line
+    ends and separators (both one ASCII byte in UTF-8, never part of another character)."""
+    data = np.frombuffer(encoded, dtype=np.uint8)
+    ends = np.flatnonzero(data == ord("\n"))
+    if not encoded.endswith(b"\n"):  # the last line has no line end of its own
+        ends = np.append(ends, len(data))
+    separators = np.flatnonzero(data == ord(sep))
+    per_line = np.diff(np.searchsorted(separators, ends), prepend=0)
+    return int(per_line.max()) + 1
 
 
 def _slow_grid(text: str, sep: str, file: str) -> tuple[pl.DataFrame, list[Problem]]:
