@@ -76,7 +76,7 @@ def derive(steps: pl.DataFrame, results: pl.DataFrame, procedures: pl.DataFrame)
         step_states=states,
         laureates=laureates,
         lists=_lists(procedures, laureates),
-        procedure_stats=_procedure_stats(steps, lists.results, lists.laureates, candidates),
+        procedure_stats=_procedure_stats(lists.laureates, candidates),
         problems=step_outcomes.problems,
     )
 
@@ -99,17 +99,11 @@ def _lists(procedures: pl.DataFrame, laureates: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _procedure_stats(
-    steps: pl.DataFrame, results: pl.DataFrame, laureates: pl.DataFrame, candidates: Candidates
-) -> pl.DataFrame:
+def _procedure_stats(laureates: pl.DataFrame, candidates: Candidates) -> pl.DataFrame:
     """Per procedure with results at its first step: applicants (those rows), tested (the
     candidates who sat a scored step: passed, failed or cut off there) and laureates."""
-    first = steps.group_by("procedure_code").agg(pl.col("step_no").min().alias("step_no"))
-    applicants = (
-        results.group_by("procedure_code", "step_no")
-        .agg(pl.len().cast(pl.Int64).alias("applicants"))
-        .join(first, on=["procedure_code", "step_no"], how="semi")
-        .drop("step_no")
+    applicants = candidates.applicants.select(
+        "procedure_code", pl.col("rows").cast(pl.Int64).alias("applicants")
     )
     tested = pl.DataFrame(
         {

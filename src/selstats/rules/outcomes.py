@@ -25,12 +25,15 @@ procedures in one call, so there is no per-candidate Python loop.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from selstats.domain.enums import Outcome, StepState
+
+log = logging.getLogger(__name__)
 
 # Scores come from spreadsheets as binary floats: 27.3 may be stored as 27.299999999999997.
 # A tolerance far below any published score precision keeps "exactly the pass mark" a pass.
@@ -101,6 +104,8 @@ class Candidates:
     latest_score: np.ndarray  # the score of the candidate's latest step with a score
     has_score: np.ndarray  # whether the candidate has a score at all (else latest is NaN)
     sat_scored: np.ndarray  # sat a scored step: passed, failed or cut off there
+    # and per procedure (procedure_code, applicants): its result rows at its first step
+    applicants: pl.DataFrame
 
 
 def conform(
@@ -225,9 +230,10 @@ def step_outcomes_by_candidate(
     # Number the procedures (0..P-1, the order of `codes`) and the candidates (0..C-1);
     # rows without a candidate_ref get C, a number that is never in the race.
     procs = pl.DataFrame({"procedure_code": codes}).with_row_index("pid")
-    cid, cand_pid = _number_candidates(results, procs)
+    cid, cand_pid, row_pid = _number_candidates(results, procs)
     nobody = len(cand_pid)
     results = results.with_columns(cid=pl.Series(cid))
+    step_rules = steps.join(procs, on="procedure_code", how="left", maintain_order="left")
 
     decided: list[pl.DataFrame] = []
     states: list[pl.DataFrame] = []
@@ -236,16 +242,28 @@ def step_outcomes_by_candidate(
     latest_score = np.full(nobody + 1, np.nan)
     has_score = np.zeros(nobody + 1, dtype=bool)
     sat_scored = np.zeros(nobody + 1, dtype=bool)
+    applicants: list[pl.DataFrame] = []
     # Procedures with an earlier step still pending: who reaches their later steps is not
     # known yet, so a conditional step there cannot be judged "not held".
     waiting = pl.DataFrame(schema={"procedure_code": pl.String})
 
     for step_no in steps.get_column("step_no").unique().sort().to_list():
         here = steps.filter(pl.col("step_no") == step_no)
-        # Each row with its step's rules; rows of steps the procedure does not have are
-        # left out.
-        rows = results.filter(pl.col("step_no") == step_no).join(
-            here, on=["procedure_code", "step_no"], how="inner"
+        # Each row with its step's rules, looked up by procedure number; rows of steps the
+        # procedure does not have are left out.
+        at_step = (results.get_column("step_no") == step_no).to_numpy()
+        rule_of = np.full(len(codes), -1, dtype=np.int64)
+        rule_of[step_rules.filter(pl.col("step_no") == step_no).get_column("pid")] = np.arange(
+            here.height
+        )
+        rule = rule_of[row_pid[at_step]]
+        taken = rule >= 0
+        rows = pl.concat(
+            [
+                results.filter(pl.Series(at_step)).filter(pl.Series(taken)),
+                here.drop("procedure_code", "step_no")[pl.Series(rule[taken])],
+            ],
+            how="horizontal",
         )
         row_cid = rows.get_column("cid").to_numpy()
         # Who may take this step: everyone with a row at a procedure's first step, else the
@@ -261,7 +279,9 @@ def step_outcomes_by_candidate(
         entrant[nobody] = False
 
         head_count = _count_by_procedure(procs, cand_pid[entrant[:nobody]], "entrants")
-        state = _states(here, starts, head_count, rows, last_rows, waiting)
+        has_rows = rows.group_by("procedure_code").agg(pl.len().alias("rows"))
+        applicants.append(has_rows.join(starts, on="procedure_code", how="semi"))
+        state = _states(here, starts, head_count, has_rows, last_rows, waiting)
         problems.append(_state_problems(state))
         waiting = pl.concat(
             [
@@ -338,6 +358,9 @@ def step_outcomes_by_candidate(
         latest_score=latest_score[:nobody],
         has_score=has_score[:nobody],
         sat_scored=sat_scored[:nobody],
+        applicants=pl.concat(applicants)
+        if applicants
+        else pl.DataFrame(schema={"procedure_code": pl.String, "rows": pl.UInt32}),
     )
     return outcomes, candidates
 
@@ -346,24 +369,60 @@ def step_outcomes_by_candidate(
 _SAT = (Outcome.PASSED.value, Outcome.FAILED.value, Outcome.CUT_OFF.value)
 
 
-def _number_candidates(results: pl.DataFrame, procs: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(each row's candidate number, each candidate's procedure number): the candidates
-    (procedure_code, candidate_ref) numbered 0..C-1 in one grouping pass; a row without a
-    candidate_ref gets C."""
-    groups = (
-        results.select(KEY)
-        .with_row_index("row")
-        .filter(pl.col("candidate_ref").is_not_null())
-        .group_by(KEY)
-        .agg("row")
+def _number_candidates(
+    results: pl.DataFrame, procs: pl.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(each row's candidate number, each candidate's procedure number, each row's
+    procedure number): the candidates (procedure_code, candidate_ref) numbered 0..C-1; a
+    row without a candidate_ref gets C.
+
+    Rows are numbered by a 64-bit hash of their key, far cheaper than grouping two text
+    columns, and then every row's key is compared with that of a row of the same number:
+    two keys sharing a hash would fail the comparison, and the rows are then numbered by
+    the key columns themselves."""
+    named = results.get_column("candidate_ref").is_not_null()
+    keyed = results.filter(named).select(KEY)
+    number, some_row = _dense(_key_hash(keyed))
+    if not all(
+        bool((keyed.get_column(k) == keyed.get_column(k).gather(some_row[number])).all())
+        for k in KEY
+    ):
+        log.warning("two candidate keys share a hash: numbering them by their keys")
+        number, some_row = _dense(keyed.select(pl.struct(KEY).alias("key")).get_column("key"))
+    count = len(some_row)
+    cid = np.full(results.height, count, dtype=np.int64)
+    cid[named.to_numpy()] = number
+    cand_pid = (
+        keyed.get_column("procedure_code")
+        .gather(some_row)
+        .to_frame()
         .join(procs, on="procedure_code", how="left", maintain_order="left")
+        .get_column("pid")
+        .to_numpy()
+        .astype(np.int64)
     )
-    rows = groups.get_column("row")
-    cid = np.full(results.height, groups.height, dtype=np.int64)
-    cid[rows.explode().to_numpy()] = np.repeat(
-        np.arange(groups.height, dtype=np.int64), rows.list.len().to_numpy()
-    )
-    return cid, groups.get_column("pid").to_numpy()
+    row_pid = np.append(cand_pid, -1)[cid]
+    if not bool(named.all()):  # rows without a candidate: their procedure looked up apart
+        unnamed = results.filter(~named).select("procedure_code")
+        row_pid[~named.to_numpy()] = (
+            unnamed.join(procs, on="procedure_code", how="left", maintain_order="left")
+            .get_column("pid")
+            .to_numpy()
+        )
+    return cid, cand_pid, row_pid
+
+
+def _dense(values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(each value's number, 0..N-1 with equal values equal; some row of each number)."""
+    number = values.rank("dense").to_numpy().astype(np.int64) - 1
+    some_row = np.zeros(int(number.max()) + 1 if len(number) else 0, dtype=np.int64)
+    some_row[number] = np.arange(len(number))  # of a number's rows, any one will do
+    return number, some_row
+
+
+def _key_hash(keyed: pl.DataFrame) -> pl.Series:
+    """A 64-bit hash of each row's key (the same key, the same hash)."""
+    return keyed.select(pl.struct(KEY).hash().alias("hash")).get_column("hash")
 
 
 def _by_procedure(procs: pl.DataFrame, chosen: pl.DataFrame, cand_pid: np.ndarray) -> np.ndarray:
@@ -386,13 +445,13 @@ def _states(
     here: pl.DataFrame,
     starts: pl.DataFrame,
     head_count: pl.DataFrame,
-    rows: pl.DataFrame,
+    has_rows: pl.DataFrame,
     last_rows: pl.DataFrame,
     waiting: pl.DataFrame,
 ) -> pl.DataFrame:
     """Held, not held or pending, per procedure having this step, with what decided it.
-    `head_count`: procedure_code, entrants (how many may take the step)."""
-    has_rows = rows.group_by("procedure_code").agg(pl.len().alias("rows"))
+    `head_count`: procedure_code, entrants (how many may take the step); `has_rows`:
+    procedure_code, rows (its result rows at the step)."""
     conditional = pl.col("held_if_more_than").is_not_null()
     return (
         here.select("procedure_code", "step_no", "held_if_more_than")
