@@ -16,6 +16,7 @@ import csv
 import io
 import logging
 import re
+from collections.abc import Iterator
 
 import numpy as np
 import polars as pl
@@ -126,7 +127,7 @@ def _unquoted(line: str) -> str:
 def sniff_separator(text: str) -> str:
     """The separator of the header line: the most frequent of `;`, `,` and tab outside
     quotes. The header decides because it holds names, never decimal commas."""
-    for line in text.split("\n", 50)[:50]:
+    for line in _first_lines(text, 50):
         if line.strip().strip(";,\t"):
             bare = _unquoted(line)
             counts = {sep: bare.count(sep) for sep in SEPARATORS}
@@ -135,10 +136,25 @@ def sniff_separator(text: str) -> str:
     return ";"
 
 
-def _fast_grid(text: str, sep: str) -> pl.DataFrame | None:
+def _first_lines(text: str, count: int) -> Iterator[str]:
+    """The first `count` lines of `text` (as `text.split("\n")[:count]` gives them),
+    without copying the rest of a large file."""
+    start = 0
+    for _ in range(count):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def _fast_grid(text: str, sep: str, encoded: bytes | None = None) -> pl.DataFrame | None:
     """Parse with polars when every line is one record; None when some cell spans lines
-    (an odd number of quotes on a line) or polars disagrees with the line count."""
-    encoded = text.encode("utf-8")
+    (an odd number of quotes on a line) or polars disagrees with the line count.
+    `encoded`: the text as UTF-8 when the caller has it."""
+    if encoded is None:
+        encoded = text.encode("utf-8")
     if text and '"' not in text:
         # No quotes, so no cell spans lines: the records are the lines. Their widest is
         # usually as wide as the first lines; polars refuses a wider one, and the widths
@@ -244,7 +260,7 @@ def _blank_leading_comments(text: str) -> str:
 
 def read_csv_grid(data: bytes, file: str) -> RawGrid:
     """The raw grid of a CSV file; raises ReadError when the bytes are not text."""
-    text = decode(data)
+    text = decoded = decode(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     _refuse_nul(text)
@@ -255,7 +271,9 @@ def read_csv_grid(data: bytes, file: str) -> RawGrid:
     text = _blank_leading_comments(text)
     if not declared:
         sep = sniff_separator(text)
-    frame = _fast_grid(text, sep)
+    # ASCII bytes read as they are are the text's UTF-8 already: not encoded again.
+    same = text is decoded and data.isascii()
+    frame = _fast_grid(text, sep, data if same else None)
     problems: list[Problem] = []
     if frame is None:
         frame, problems = _slow_grid(text, sep, file)

@@ -249,6 +249,8 @@ def _check_scores(writer: StoreWriter, by_table: dict[str, TableRead]) -> list[P
         return problems
     codes = new_steps.frame.get_column("procedure_code").unique().to_list()
     stored = writer.raw_results(codes).select("procedure_code", "candidate_ref", "step_no", "score")
+    if stored.is_empty():  # no stored score for the new maxima to fall short of
+        return problems
     if results is not None:  # rows this import replaces are judged above, as given
         stored = stored.join(
             results.frame.select("procedure_code", "candidate_ref", "step_no").with_columns(
