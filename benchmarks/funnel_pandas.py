@@ -143,7 +143,7 @@ def with_pandas(folder: Path) -> tuple[float, pd.DataFrame, pd.DataFrame]:
         columns={"reached": "applicants"}
     )
     funnel = funnel.merge(applicants, on="procedure_code", how="left")
-    funnel["pass_rate"] = (funnel["passed"] / funnel["reached"]).where(held)
+    funnel["advance_rate"] = (funnel["passed"] / funnel["reached"]).where(held)
     funnel["share_reached"] = (funnel["reached"] / funnel["applicants"]).where(held)
     funnel["conversion"] = (funnel["passed"] / funnel["applicants"]).where(held)
 
@@ -188,7 +188,14 @@ def compare(
         or not (a[keys].astype(str).to_numpy() == b[keys].astype(str).to_numpy()).all()
     ):
         return f"funnel: {len(a)} procedure steps vs {len(b)} in pandas"
-    for column in [*OUTCOMES, "reached", "applicants", "pass_rate", "share_reached", "conversion"]:
+    for column in [
+        *OUTCOMES,
+        "reached",
+        "applicants",
+        "advance_rate",
+        "share_reached",
+        "conversion",
+    ]:
         if not _close(a[column], b[column]):
             return f"funnel: column {column} differs"
     app_rates = rates.to_pandas()
