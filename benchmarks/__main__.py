@@ -78,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--baseline",
         metavar="REV",
-        help="browser: also measure the first page on this commit, alternating with HEAD",
+        help="browser, import, rules: also measure this commit's code, alternating with HEAD "
+        "(rules: default e8972f9, the merge-base of issue 16 §4)",
     )
     load_group = parser.add_argument_group("load test (--only load)")
     load_group.add_argument(

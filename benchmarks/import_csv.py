@@ -150,8 +150,12 @@ def run(ctx: Context) -> None:
             )
 
         mine, theirs = app(), duck()
-        if old_src is not None and before()["answer"] != mine["answer"]:
-            raise RuntimeError(f"{revision}'s import stored something else than HEAD's")
+        if old_src is not None:
+            old = before()
+            if not Path(old["selstats"]).is_relative_to(old_src):
+                raise RuntimeError(f"the baseline child ran {old['selstats']}, not {old_src}")
+            if old["answer"] != mine["answer"]:
+                raise RuntimeError(f"{revision}'s import stored something else than HEAD's")
     except Exception as error:
         ctx.add(
             Row(figure, scale, "import_paths vs read_csv", verdict=ERROR, note=repr(error)[:300])
