@@ -3,6 +3,7 @@ file, odd encodings and layouts, and the folder walk. Nothing large is committed
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -344,5 +345,26 @@ def test_a_wider_row_far_down_a_file_without_quotes_is_ragged(tmp_path: Path) ->
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     read = read_table_file(path)
     assert [(p.code, p.row, p.value) for p in read.problems] == [("ragged_row", 2501, "oeps")]
+    assert read.problems[0].params == {"cells": 8, "expected": 6}
+    assert read.rows == 3000
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_wider_last_row_without_a_line_end_is_ragged(
+    tmp_path: Path, sep: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The exact count behind the quote-free path's guess: the last line has no line end of
+    its own and must still be counted (a count that stopped at the last "\\n" would find
+    6 cells, polars would refuse them and the file would go the slow way)."""
+    path = tmp_path / "results.csv"
+    # 3,000 data rows (file rows 2-3,001, ~66 KB), the last one with two cells more:
+    # 6 + 2 = 8 cells; the file ends right after "oeps".
+    lines = [sep.join(["P1", f"C{i:05d}", "1", "12,5", "", "01/03/2024"]) for i in range(1, 3001)]
+    lines[-1] += f"{sep}{sep}oeps"
+    path.write_text(HEADER.replace(";", sep) + "\n".join(lines), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="selstats.ingest.csvtext"):
+        read = read_table_file(path)
+    assert "using the csv module" not in caplog.text  # read by polars, at the exact width
+    assert [(p.code, p.row, p.value) for p in read.problems] == [("ragged_row", 3001, "oeps")]
     assert read.problems[0].params == {"cells": 8, "expected": 6}
     assert read.rows == 3000
