@@ -25,6 +25,7 @@ from benchmarks import (  # noqa: E402 - after the query layer is wrapped
     load,
     page_compute,
     planner_backtest,
+    rules_check,
     stores,
 )
 from benchmarks.common import (  # noqa: E402
@@ -57,6 +58,7 @@ FIGURES: dict[str, tuple[str, Figure]] = {
     "apptest": ("page rerun through AppTest with a changed filter", apptest_rerun.run),
     "browser": ("first page in Chromium after the server starts", browser.run),
     "load": ("protocol-level sessions x workers: latency, errors, CPU, memory", load.run),
+    "rules": ("rules engine: every derived table vs a baseline's, and its time", rules_check.run),
     "import": ("import 1M result rows vs DuckDB read_csv", import_csv.run),
     "export": ("export 1M rows to CSV/XLSX vs DuckDB COPY", export_csv.run),
     "planner": (
@@ -81,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--baseline",
         metavar="REV",
-        help="browser: also measure the first page on this commit, alternating with HEAD",
+        help="browser, import, rules: also measure this commit's code, alternating with HEAD "
+        "(rules: default e8972f9, the merge-base of issue 16 §4)",
     )
     load_group = parser.add_argument_group("load test (--only load)")
     load_group.add_argument(

@@ -252,11 +252,19 @@ def run_measured(
     )
 
 
-def run_child(task: str, timeout: float = 1200, **kwargs: Any) -> dict[str, Any]:
+def run_child(
+    task: str, timeout: float = 1200, src: Path | None = None, **kwargs: Any
+) -> dict[str, Any]:
     """Run `benchmarks.child.<task>(**kwargs)` in a fresh interpreter; its JSON answer
-    (seconds it measured, its peak memory, what it computed)."""
+    (seconds it measured, its peak memory, what it computed). `src`: a folder whose
+    `selstats` the child imports instead of this tree's (a baseline's src/)."""
     command = [PYTHON, "-m", "benchmarks.child", task, json.dumps(kwargs, default=str)]
-    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout)
+    env = None
+    if src is not None:
+        env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(
+        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, env=env
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"child {task} failed ({done.returncode}): {done.stderr[-2000:]}")

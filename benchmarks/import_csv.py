@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from benchmarks.browser import baseline_tree
 from benchmarks.common import (
     ERROR,
     FAIL,
@@ -135,7 +136,26 @@ def run(ctx: Context) -> None:
         def duck() -> dict[str, Any]:
             return run_child("import_duckdb", csv=str(csv), base=str(base), work=str(work))
 
+        revision = ctx.cache.get("baseline")
+        old_src = baseline_tree(revision) / "src" if revision else None
+
+        def before() -> dict[str, Any]:
+            return run_child(
+                "import_app",
+                src=old_src,
+                folder=str(folder),
+                base=str(base),
+                work=str(work),
+                procedure=PROCEDURE,
+            )
+
         mine, theirs = app(), duck()
+        if old_src is not None:
+            old = before()
+            if not Path(old["selstats"]).is_relative_to(old_src):
+                raise RuntimeError(f"the baseline child ran {old['selstats']}, not {old_src}")
+            if old["answer"] != mine["answer"]:
+                raise RuntimeError(f"{revision}'s import stored something else than HEAD's")
     except Exception as error:
         ctx.add(
             Row(figure, scale, "import_paths vs read_csv", verdict=ERROR, note=repr(error)[:300])
@@ -158,17 +178,22 @@ def run(ctx: Context) -> None:
         return
     results_a: list[dict[str, Any]] = []
     results_b: list[dict[str, Any]] = []
+    results_old: list[dict[str, Any]] = []
     for _ in range(runs):
         results_a.append(app())
         results_b.append(duck())
+        if old_src is not None:
+            results_old.append(before())
     a = [r["seconds"] for r in results_a]
     b = [r["seconds"] for r in results_b]
     value = ratio(a, b)
+    imports = statistics.median(r["import_seconds"] for r in results_a)
     note = (
         f"{PROCEDURE}: {expected['candidates']:,} candidates x {STEPS} steps; "
         f"peak RSS import_paths {statistics.median(r['peak_mb'] for r in results_a):,.0f} MB, "
         f"read_csv {statistics.median(r['peak_mb'] for r in results_b):,.0f} MB; "
-        f"file {csv.stat().st_size / 1024**2:.0f} MB"
+        f"file {csv.stat().st_size / 1024**2:.0f} MB; module imports before the clock "
+        f"(selstats' and pyarrow's, {imports:.2f} s) as duckdb's for read_csv"
     )
     ctx.add(
         Row(
@@ -183,6 +208,18 @@ def run(ctx: Context) -> None:
         )
     )
     ctx.add(Row(figure, scale, "DuckDB read_csv into a table", b))
+    if results_old:
+        c = [r["seconds"] for r in results_old]
+        ctx.add(
+            Row(
+                figure,
+                scale,
+                f"import_paths at {revision}",
+                c,
+                ratio=fmt_ratio(ratio(c, b)),
+                note=f"HEAD is {ratio(c, a):.2f}x faster than {revision}, same runs alternated",
+            )
+        )
     ctx.add(
         Row(figure, scale, "import_paths peak RSS", [r["peak_mb"] for r in results_a], unit="MB")
     )

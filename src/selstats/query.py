@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -89,16 +90,41 @@ def relation(
     return rel
 
 
+# DuckDB 2.0 says an executed statement's Arrow result costs "an extra copy of the rows":
+# for a page's few thousand rows that copy is far cheaper than planning the query twice.
+warnings.filterwarnings(
+    "ignore", message="Arrow output on a DB-API result makes an extra copy", category=UserWarning
+)
+_SELECTS: dict[str, bool] = {}
+
+
+def _is_select(cur: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    """Whether a query file's text is one SELECT statement (parsed once per process, as
+    the text is read once), so that nothing else is ever executed as a query."""
+    if sql not in _SELECTS:
+        statements = cur.extract_statements(sql)
+        _SELECTS[sql] = len(statements) == 1 and statements[0].type == duckdb.StatementType.SELECT
+    return _SELECTS[sql]
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
-    """Run `queries/<name>.sql` with named parameters on a cursor of `con`; a polars frame."""
+    """Run `queries/<name>.sql` with named parameters on a cursor of `con`; a polars frame.
+
+    The statement is executed on its own cursor and its whole result taken as Arrow, then
+    the cursor closed: `cursor.sql(...).pl()` would plan the query twice (once to make the
+    relation, once to run it), a fixed cost of milliseconds that dominates a page's small
+    queries. tests/ui/test_query_handover.py checks that every query gives the same frame, types
+    included, as `.sql(...).pl()`."""
     sql = load_sql(name)
     args = bind(name, sql, params)
     _log.debug("query %s %s", name, args)
     cur = con.cursor()
     try:
-        rel = cur.sql(sql, params=args)
-        if rel is None:
+        if not _is_select(cur, sql):
             raise QueryError(f"query {name!r} returns no rows: it is not a select")
-        return rel.pl()
+        cur.execute(sql, args)
+        frame = pl.from_arrow(cur.to_arrow_table(), rechunk=False)
+        assert isinstance(frame, pl.DataFrame)  # a table gives a frame
+        return frame
     finally:
         cur.close()

@@ -3,6 +3,7 @@ file, odd encodings and layouts, and the folder walk. Nothing large is committed
 
 from __future__ import annotations
 
+import logging
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -331,3 +332,39 @@ def test_unknown_columns_are_named_with_a_suggestion_where_one_is_close(tmp_path
     assert "vouliez-vous dire tests_certified ?" in read.warnings[0].message("fr")
     assert "did you mean az_certified?" in read.warnings[1].message("en")
     assert "did you mean" not in read.warnings[2].message("en")
+
+
+def test_a_wider_row_far_down_a_file_without_quotes_is_ragged(tmp_path: Path) -> None:
+    """The quote-free fast path guesses the width from the first 8 KB; a record wider than
+    that further down must still be read whole and reported on its own row."""
+    path = tmp_path / "results.csv"
+    # 3,000 data rows of ~22 bytes (~66 KB); file row 2,501 (data row 2,500) has an 8th
+    # cell "oeps" after the empty 7th: two cells more than the header's six.
+    lines = [f"P1;C{i:05d};1;12,5;;01/03/2024" for i in range(1, 3001)]
+    lines[2499] += ";;oeps"
+    path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    read = read_table_file(path)
+    assert [(p.code, p.row, p.value) for p in read.problems] == [("ragged_row", 2501, "oeps")]
+    assert read.problems[0].params == {"cells": 8, "expected": 6}
+    assert read.rows == 3000
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_wider_last_row_without_a_line_end_is_ragged(
+    tmp_path: Path, sep: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The exact count behind the quote-free path's guess: the last line has no line end of
+    its own and must still be counted (a count that stopped at the last "\\n" would find
+    6 cells, polars would refuse them and the file would go the slow way)."""
+    path = tmp_path / "results.csv"
+    # 3,000 data rows (file rows 2-3,001, ~66 KB), the last one with two cells more:
+    # 6 + 2 = 8 cells; the file ends right after "oeps".
+    lines = [sep.join(["P1", f"C{i:05d}", "1", "12,5", "", "01/03/2024"]) for i in range(1, 3001)]
+    lines[-1] += f"{sep}{sep}oeps"
+    path.write_text(HEADER.replace(";", sep) + "\n".join(lines), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="selstats.ingest.csvtext"):
+        read = read_table_file(path)
+    assert "using the csv module" not in caplog.text  # read by polars, at the exact width
+    assert [(p.code, p.row, p.value) for p in read.problems] == [("ragged_row", 3001, "oeps")]
+    assert read.problems[0].params == {"cells": 8, "expected": 6}
+    assert read.rows == 3000

@@ -16,7 +16,9 @@ import csv
 import io
 import logging
 import re
+from collections.abc import Iterator
 
+import numpy as np
 import polars as pl
 
 from selstats.ingest.grid import ROW, RawGrid, ReadError
@@ -125,7 +127,7 @@ def _unquoted(line: str) -> str:
 def sniff_separator(text: str) -> str:
     """The separator of the header line: the most frequent of `;`, `,` and tab outside
     quotes. The header decides because it holds names, never decimal commas."""
-    for line in text.split("\n", 50)[:50]:
+    for line in _first_lines(text, 50):
         if line.strip().strip(";,\t"):
             bare = _unquoted(line)
             counts = {sep: bare.count(sep) for sep in SEPARATORS}
@@ -134,23 +136,63 @@ def sniff_separator(text: str) -> str:
     return ";"
 
 
-def _fast_grid(text: str, sep: str) -> pl.DataFrame | None:
+def _first_lines(text: str, count: int) -> Iterator[str]:
+    """The first `count` lines of `text` (as `text.split("\n")[:count]` gives them),
+    without copying the rest of a large file."""
+    start = 0
+    for _ in range(count):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def _fast_grid(text: str, sep: str, encoded: bytes | None = None) -> pl.DataFrame | None:
     """Parse with polars when every line is one record; None when some cell spans lines
-    (an odd number of quotes on a line) or polars disagrees with the line count."""
-    lines = pl.Series("line", [text]).str.split("\n").explode()
-    if text.endswith("\n"):
-        lines = lines.head(len(lines) - 1)
-    if len(lines) == 0:
-        return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)})
-    quotes = lines.str.count_matches('"', literal=True)
-    if bool((quotes % 2 == 1).any()):
+    (an odd number of quotes on a line) or polars disagrees with the line count.
+    `encoded`: the text as UTF-8 when the caller has it."""
+    if encoded is None:
+        encoded = text.encode("utf-8")
+    if text and '"' not in text:
+        # No quotes, so no cell spans lines: the records are the lines. Their widest is
+        # usually as wide as the first lines; polars refuses a wider one, and the widths
+        # of all lines are then counted.
+        n_lines = encoded.count(b"\n") + (0 if encoded.endswith(b"\n") else 1)
+        guess = max(line.count(sep) for line in text[:8192].split("\n")) + 1
+        frame = _polars_grid(encoded, sep, guess)
+        if frame is None:
+            frame = _polars_grid(encoded, sep, _most_cells(encoded, sep))
+    else:
+        lines = pl.Series("line", [text]).str.split("\n").explode()
+        if text.endswith("\n"):
+            lines = lines.head(len(lines) - 1)
+        if len(lines) == 0:
+            return pl.DataFrame({ROW: pl.Series([], dtype=pl.Int64)})
+        quotes = lines.str.count_matches('"', literal=True)
+        if bool((quotes % 2 == 1).any()):
+            return None
+        bare = lines.str.replace_all(r'"[^"]*"', "") if bool((quotes > 0).any()) else lines
+        n_lines = len(lines)
+        width = int(bare.str.count_matches(sep, literal=True).max() or 0) + 1  # type: ignore[arg-type]
+        frame = _polars_grid(encoded, sep, width)
+    if frame is None:
+        log.info("fast CSV path declined; using the csv module")
         return None
-    bare = lines.str.replace_all(r'"[^"]*"', "") if bool((quotes > 0).any()) else lines
-    width = int(bare.str.count_matches(sep, literal=True).max() or 0) + 1  # type: ignore[arg-type]
+    if frame.height != n_lines:
+        log.info("fast CSV path row count mismatch; using the csv module")
+        return None
+    return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+
+
+def _polars_grid(encoded: bytes, sep: str, width: int) -> pl.DataFrame | None:
+    """The text cells of `width` columns, or None when polars cannot read the bytes (a
+    record wider than `width` among them)."""
     schema = {f"c{i}": pl.String for i in range(width)}
     try:
-        frame = pl.read_csv(
-            text.encode("utf-8"),
+        return pl.read_csv(
+            encoded,
             separator=sep,
             has_header=False,
             schema=schema,
@@ -160,12 +202,20 @@ def _fast_grid(text: str, sep: str) -> pl.DataFrame | None:
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as exc:
-        log.info("fast CSV path declined (%s); using the csv module", type(exc).__name__)
+        log.info("polars declined the CSV text at %d columns (%s)", width, type(exc).__name__)
         return None
-    if frame.height != len(lines):
-        log.info("fast CSV path row count mismatch; using the csv module")
-        return None
-    return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
+
+
+def _most_cells(encoded: bytes, sep: str) -> int:
+    """The most cells on one line of text without quotes, from the positions of its line
+    ends and separators (both one ASCII byte in UTF-8, never part of another character)."""
+    data = np.frombuffer(encoded, dtype=np.uint8)
+    ends = np.flatnonzero(data == ord("\n"))
+    if not encoded.endswith(b"\n"):  # the last line has no line end of its own
+        ends = np.append(ends, len(data))
+    separators = np.flatnonzero(data == ord(sep))
+    per_line = np.diff(np.searchsorted(separators, ends), prepend=0)
+    return int(per_line.max()) + 1
 
 
 def _slow_grid(text: str, sep: str, file: str) -> tuple[pl.DataFrame, list[Problem]]:
@@ -210,7 +260,7 @@ def _blank_leading_comments(text: str) -> str:
 
 def read_csv_grid(data: bytes, file: str) -> RawGrid:
     """The raw grid of a CSV file; raises ReadError when the bytes are not text."""
-    text = decode(data)
+    text = decoded = decode(data)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     _refuse_nul(text)
@@ -221,7 +271,9 @@ def read_csv_grid(data: bytes, file: str) -> RawGrid:
     text = _blank_leading_comments(text)
     if not declared:
         sep = sniff_separator(text)
-    frame = _fast_grid(text, sep)
+    # ASCII bytes read as they are are the text's UTF-8 already: not encoded again.
+    same = text is decoded and data.isascii()
+    frame = _fast_grid(text, sep, data if same else None)
     problems: list[Problem] = []
     if frame is None:
         frame, problems = _slow_grid(text, sep, file)

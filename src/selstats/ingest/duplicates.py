@@ -13,11 +13,24 @@ from selstats.ingest.grid import ROW
 from selstats.ingest.problems import MAX_PROBLEMS_PER_KIND, Code, Problem, too_many
 
 
+def _key_hash(frame: pl.DataFrame, keys: list[str]) -> pl.Series:
+    """A 64-bit hash of each row's key (the same key, the same hash; two keys may share
+    one, which `duplicate_keys` then tells apart by the key columns)."""
+    return frame.select(pl.struct(keys).hash().alias("__hash")).get_column("__hash")
+
+
 def duplicate_keys(frame: pl.DataFrame, spec: TableSpec, file: str) -> list[Problem]:
     """Every row whose key was already on an earlier row (rows with a missing or bad key
     part are left to their own problems)."""
     keys = list(spec.key)
     complete = frame.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in keys]))
+    # Rows with the same key have the same hash. Counting distinct 64-bit hashes is much
+    # cheaper than grouping the key columns themselves, and when every row's hash is its
+    # own no key repeats; otherwise only the rows sharing a hash are compared by key.
+    hashed = _key_hash(complete, keys)
+    if hashed.n_unique() == complete.height:
+        return []
+    complete = complete.filter(hashed.is_duplicated())
     repeats = complete.with_columns(pl.col(ROW).min().over(keys).alias("__first")).filter(
         pl.col(ROW) != pl.col("__first")
     )

@@ -22,6 +22,7 @@ from selstats.ingest.problems import MAX_PROBLEMS_PER_KIND, Code, Problem, too_m
 log = logging.getLogger(__name__)
 
 FOOTER_WORDS = ("totaal", "total", "totaux")
+_FOOTER = rf"(?i)^(?:{'|'.join(FOOTER_WORDS)})\s*:*$"
 # How alike (difflib's ratio, 0-1) an unknown header and a column name must be for the
 # warning to suggest the column: a letter left out or doubled (`test_certified`,
 # `az_certifed`) or a word left off (`candidate` for candidate_ref) is above it; unrelated
@@ -40,15 +41,11 @@ class Laid:
     present_columns: list[str] = field(default_factory=list)
 
 
-def _trimmed(columns: list[str]) -> list[pl.Expr]:
-    """Trim every cell; an empty or blank cell is null."""
-    return [
-        pl.when(pl.col(c).str.strip_chars() != "")
-        .then(pl.col(c).str.strip_chars())
-        .otherwise(None)
-        .alias(c)
-        for c in columns
-    ]
+def _trimmed(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Trim every cell; an empty or blank cell is null. (Two passes: trimming once and
+    testing the trimmed text is half the work of an expression that trims twice.)"""
+    stripped = frame.with_columns(pl.col(c).str.strip_chars() for c in columns)
+    return stripped.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns)
 
 
 def _drop_layout_rows(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
@@ -56,20 +53,17 @@ def _drop_layout_rows(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     if not columns:
         return frame
     non_empty = pl.any_horizontal([pl.col(c).is_not_null() for c in columns])
-    first = (
-        pl.coalesce([pl.col(c) for c in columns])
-        .str.to_lowercase()
-        .str.strip_chars_end(":")
-        .str.strip_chars()
-    )
-    footer = first.is_in(FOOTER_WORDS).fill_null(False)
+    # The first filled cell (trimmed already), lower-cased, without trailing colons and
+    # then blanks, is one of the footer words: one pattern, no million lower-cased copies.
+    first = pl.coalesce([pl.col(c) for c in columns])
+    footer = first.str.contains(_FOOTER).fill_null(False)
     return frame.filter(non_empty & ~footer)
 
 
 def lay_out(grid: RawGrid, spec: TableSpec, file: str) -> Laid | Problem:
     """The table's text columns, or the one problem that makes the file unusable."""
     columns = grid.data_columns
-    frame = grid.frame.with_columns(_trimmed(columns))
+    frame = _trimmed(grid.frame, columns)
 
     if grid.names is not None:  # Parquet: names from the schema
         header: list[str | None] = list(grid.names)

@@ -57,6 +57,10 @@ _IN_TEXT = re.compile(
 )
 
 
+# Only text of digits and the marks numbers are written with can be a national number.
+_MAYBE = r"^[\s'’‘`=\"]*[0-9][0-9.,\s\-/eE+\"]{6,}$"
+
+
 def _cleaned(text: pl.Expr) -> pl.Expr:
     """The cell without surrounding blanks, Excel's apostrophe or ="..." formula."""
     trimmed = text.str.strip_chars().str.replace(_TEXT_FORMULA, "${1}")
@@ -136,7 +140,7 @@ def national_digits_of(values: pl.Series, *, lost_leading_zero: bool = True) -> 
     # Only text of digits and the marks numbers are written with can be one: references
     # such as C0042 stop at this first cut, so the stages below see few values.
     value = pl.col("value")
-    maybe = value.str.contains(r"^[\s'’‘`=\"]*[0-9][0-9.,\s\-/eE+\"]{6,}$")
+    maybe = value.str.contains(_MAYBE)
     frame = pl.DataFrame({"value": values.cast(pl.String)}).select(
         pl.when(maybe).then(_cleaned(value)).alias("text")
     )
@@ -188,7 +192,10 @@ def _hash(digits: str, key: bytes) -> str:
 def _found(frame: pl.DataFrame, column: str, lost_leading_zero: bool) -> pl.DataFrame:
     """The distinct values of `column` that are national numbers, with their digits.
     A candidate has a row per step: each distinct value is looked at once."""
-    values = frame.get_column(column).drop_nulls().unique()
+    cells = frame.get_column(column)
+    # The first cut of `national_digits_of`, on every cell before the distinct values are
+    # found: a million references such as C0042 are then never grouped.
+    values = cells.filter(cells.cast(pl.String).str.contains(_MAYBE).fill_null(False)).unique()
     digits = national_digits_of(values, lost_leading_zero=lost_leading_zero)
     return pl.DataFrame({"value": values, "digits": digits}).drop_nulls("digits")
 

@@ -120,6 +120,44 @@ def check(spec: ColumnSpec, text: pl.Expr, value: pl.Expr) -> pl.Expr:
     return pl.coalesce([pl.when(cond.fill_null(False)).then(pl.lit(c.value)) for cond, c in rules])
 
 
+def _parsed_and_checked(
+    frame: pl.DataFrame, spec: ColumnSpec, source: str
+) -> tuple[pl.Series, pl.Series]:
+    """`__v_<name>` (the parsed value) and `__code_<name>` (the problem code) of each cell
+    of a present column. Both depend on the cell's text alone, so each distinct text is
+    parsed and checked once and the answers are looked up per cell: a million results
+    hold a few hundred distinct scores and dates, and the date and number parsers are
+    regular expressions."""
+    name = spec.name
+    value_name, code_name = f"__v_{name}", f"__code_{name}"
+    text = frame.get_column(name)
+    if spec.kind is Kind.TEXT:  # nothing to parse: the checks are about empty cells
+        checked = text.to_frame().select(
+            pl.col(name).alias(value_name),
+            check(spec, pl.col(name), pl.col(name)).alias(code_name),
+        )
+        return checked.get_column(value_name), checked.get_column(code_name)
+    lookup = (
+        text.unique()
+        .to_frame()
+        .with_columns(parse(spec, pl.col(name), source).alias(value_name))
+        .with_columns(check(spec, pl.col(name), pl.col(value_name)).alias(code_name))
+        .with_row_index("__distinct")
+    )
+    where = (
+        text.to_frame()
+        .join(
+            lookup.select(name, "__distinct"),
+            on=name,
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        .get_column("__distinct")
+    )
+    return lookup.get_column(value_name).gather(where), lookup.get_column(code_name).gather(where)
+
+
 def validate(
     frame: pl.DataFrame, spec: TableSpec, source: str, file: str
 ) -> tuple[pl.DataFrame, list[Problem]]:
@@ -131,11 +169,8 @@ def validate(
     values of the cells without one.
     """
     present = [c for c in spec.columns if c.name in frame.columns]
-    parsed = frame.with_columns(
-        parse(c, pl.col(c.name), source).alias(f"__v_{c.name}") for c in present
-    )
-    coded = parsed.with_columns(
-        check(c, pl.col(c.name), pl.col(f"__v_{c.name}")).alias(f"__code_{c.name}") for c in present
+    coded = frame.with_columns(
+        series for c in present for series in _parsed_and_checked(frame, c, source)
     )
     typed = []
     for col in spec.columns:

@@ -8,10 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from selstats.rules.lists import list_of_laureates
-from selstats.rules.outcomes import OUTCOME_COUNTS, STEP_SCHEMA, conform, derive_step_outcomes
+from selstats.rules.outcomes import (
+    OUTCOME_COUNTS,
+    STEP_SCHEMA,
+    Candidates,
+    conform,
+    step_outcomes_by_candidate,
+)
 from selstats.rules.validity import PERMANENTLY_OPEN, laureate_reserves
 
 PROCEDURE_RULES_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
@@ -41,8 +48,10 @@ def derive(steps: pl.DataFrame, results: pl.DataFrame, procedures: pl.DataFrame)
     """Outcomes, step states and lists for the procedures in `steps`."""
     steps = conform(steps, STEP_SCHEMA)
     procedures = conform(procedures, PROCEDURE_RULES_SCHEMA)
-    step_outcomes = derive_step_outcomes(steps, results)
-    lists = list_of_laureates(step_outcomes.results, step_outcomes.step_states, steps, procedures)
+    step_outcomes, candidates = step_outcomes_by_candidate(steps, results)
+    lists = list_of_laureates(
+        step_outcomes.results, step_outcomes.step_states, steps, procedures, candidates
+    )
     # The list maximum can turn last-step passers into cut-offs: count after it.
     counted = lists.results.filter(pl.col("reachable") & pl.col("outcome").is_not_null())
     counts = counted.group_by("procedure_code", "step_no").agg(
@@ -55,13 +64,19 @@ def derive(steps: pl.DataFrame, results: pl.DataFrame, procedures: pl.DataFrame)
         .with_columns(pl.col(["reached", *OUTCOME_COUNTS]).fill_null(0).cast(pl.Int64))
         .sort("procedure_code", "step_no")
     )
-    laureates = laureate_reserves(lists.laureates, lists.results, procedures)
+    # Only a permanently open procedure dates its laureates' reserves by their own results.
+    open_codes = procedures.filter(PERMANENTLY_OPEN).get_column("procedure_code")
+    laureates = laureate_reserves(
+        lists.laureates,
+        lists.results.filter(pl.col("procedure_code").is_in(open_codes.implode())),
+        procedures,
+    )
     return Derivation(
-        results=lists.results,
+        results=lists.results.drop("cid"),
         step_states=states,
         laureates=laureates,
         lists=_lists(procedures, laureates),
-        procedure_stats=_procedure_stats(steps, lists.results, lists.laureates),
+        procedure_stats=_procedure_stats(lists.laureates, candidates),
         problems=step_outcomes.problems,
     )
 
@@ -84,28 +99,20 @@ def _lists(procedures: pl.DataFrame, laureates: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-# Outcomes of a candidate who actually sat a test (absent or not registered did not).
-_SAT = ("passed", "failed", "cut_off")
-
-
-def _procedure_stats(
-    steps: pl.DataFrame, results: pl.DataFrame, laureates: pl.DataFrame
-) -> pl.DataFrame:
-    first = steps.group_by("procedure_code").agg(pl.col("step_no").min().alias("step_no"))
-    applicants = (
-        results.join(first, on=["procedure_code", "step_no"], how="semi")
-        .group_by("procedure_code")
-        .agg(pl.len().cast(pl.Int64).alias("applicants"))
+def _procedure_stats(laureates: pl.DataFrame, candidates: Candidates) -> pl.DataFrame:
+    """Per procedure with results at its first step: applicants (those rows), tested (the
+    candidates who sat a scored step: passed, failed or cut off there) and laureates."""
+    applicants = candidates.applicants.select(
+        "procedure_code", pl.col("rows").cast(pl.Int64).alias("applicants")
     )
-    scored_steps = steps.filter(pl.col("max_score").is_not_null()).select(
-        "procedure_code", "step_no"
-    )
-    tested = (
-        results.join(scored_steps, on=["procedure_code", "step_no"], how="semi")
-        .filter(pl.col("outcome").is_in(_SAT))
-        .group_by("procedure_code")
-        .agg(pl.col("candidate_ref").n_unique().cast(pl.Int64).alias("tested"))
-    )
+    tested = pl.DataFrame(
+        {
+            "procedure_code": candidates.codes,
+            "tested": np.bincount(
+                candidates.procedure[candidates.sat_scored], minlength=len(candidates.codes)
+            ).astype(np.int64),
+        }
+    ).filter(pl.col("tested") > 0)
     on_list = laureates.group_by("procedure_code").agg(pl.len().cast(pl.Int64).alias("laureates"))
     return (
         applicants.join(tested, on="procedure_code", how="left")

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from selstats.domain.enums import Outcome, StepState
-from selstats.rules.outcomes import KEY
+from selstats.rules.outcomes import KEY, Candidates
 
 LAUREATE_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "procedure_code": pl.String,
@@ -32,34 +33,39 @@ class Lists:
     results: pl.DataFrame  # the results with list-maximum cuts applied at the last step
 
 
-def final_scores(results: pl.DataFrame, steps: pl.DataFrame) -> pl.DataFrame:
-    """procedure_code, candidate_ref, final_score for every candidate with a score."""
+def final_scores(
+    passers: pl.DataFrame, results: pl.DataFrame, steps: pl.DataFrame, candidates: Candidates
+) -> pl.DataFrame:
+    """procedure_code, candidate_ref, final_score of each of `passers` (with its `cid`):
+    the total of its procedure's last-step total rule, else its latest score (null when it
+    has neither)."""
     last = steps.group_by("procedure_code").agg(
         pl.col("step_no").max().alias("last_step"),
         pl.col("total_of_steps").sort_by("step_no").last().alias("total_of_steps"),
     )
+    rules = last.filter(pl.col("total_of_steps").is_not_null())
     totals = (
-        last.filter(pl.col("total_of_steps").is_not_null())
-        .with_columns(pl.col("total_of_steps").str.split(",").alias("component"))
+        rules.with_columns(pl.col("total_of_steps").str.split(",").alias("component"))
         .explode("component")
         .with_columns(pl.col("component").str.strip_chars().cast(pl.Int64))
         .join(
-            results.select(*KEY, pl.col("step_no").alias("component"), "score"),
+            results.filter(
+                pl.col("procedure_code").is_in(rules.get_column("procedure_code").implode())
+            ).select(*KEY, pl.col("step_no").alias("component"), "score"),
             on=["procedure_code", "component"],
         )
         .group_by(KEY)
         .agg(pl.col("score").sum().alias("total"))
     )
-    latest = (
-        results.filter(pl.col("score").is_not_null())
-        .sort("step_no")
-        .group_by(KEY)
-        .agg(pl.col("score").last().alias("latest"))
-    )
+    cid = passers.get_column("cid").to_numpy()
+    latest = pl.Series("latest", candidates.latest_score[cid], dtype=pl.Float64)
     # Sums of decimal scores in binary floats differ in the last bits (50 + 70.2 is not
     # 50.1 + 70.1): rounded far below any published precision, equal totals tie as they must.
-    return latest.join(totals, on=KEY, how="full", coalesce=True).select(
-        *KEY, pl.coalesce("total", "latest").round(6).alias("final_score")
+    return (
+        passers.select(KEY)
+        .with_columns(pl.when(pl.Series(candidates.has_score[cid], dtype=pl.Boolean)).then(latest))
+        .join(totals, on=KEY, how="left", maintain_order="left")
+        .select(*KEY, pl.coalesce("total", "latest").round(6).alias("final_score"))
     )
 
 
@@ -68,8 +74,10 @@ def list_of_laureates(
     step_states: pl.DataFrame,
     steps: pl.DataFrame,
     procedures: pl.DataFrame,
+    candidates: Candidates,
 ) -> Lists:
-    """Build each procedure's list from the derived step outcomes.
+    """Build each procedure's list from the derived step outcomes (`results` with each
+    candidate's number `cid`, and what `candidates` holds for each).
 
     `procedures` needs procedure_code, list_max and ranked. A procedure whose last step is
     not held yet has no list (the procedure is still running).
@@ -82,18 +90,19 @@ def list_of_laureates(
         on=["procedure_code", "step_no"],
         how="semi",
     )
-    reachable = pl.col("reachable") if "reachable" in results.columns else pl.lit(True)
-    passers = results.join(finished, on=["procedure_code", "step_no"], how="semi").filter(
-        (pl.col("outcome") == Outcome.PASSED.value) & reachable
-    )
+    passers = results.filter(
+        pl.col("step_no").is_in(finished.get_column("step_no").unique().implode())
+        & (pl.col("outcome") == Outcome.PASSED.value)
+        & pl.col("reachable")
+    ).join(finished, on=["procedure_code", "step_no"], how="semi")
     rules = procedures.select(
         "procedure_code",
         pl.col("list_max").cast(pl.Int64),
         pl.col("ranked").cast(pl.Boolean),
     )
     placed = (
-        passers.select(*KEY, "step_no")
-        .join(final_scores(results, steps), on=KEY, how="left")
+        passers.select(*KEY, "step_no", "cid")
+        .with_columns(final_scores(passers, results, steps, candidates).get_column("final_score"))
         .join(rules, on="procedure_code", how="left")
         .with_columns(pl.col("ranked").fill_null(True))
         .with_columns(
@@ -108,20 +117,20 @@ def list_of_laureates(
             | (pl.col("place") <= pl.col("list_max"))
         )
     )
-    cut = placed.filter(~pl.col("on_list")).select(*KEY, "step_no", pl.lit(True).alias("cut"))
+    cut = placed.filter(~pl.col("on_list"))
     laureates = placed.filter(pl.col("on_list")).select(
         *KEY,
         "final_score",
         pl.when(pl.col("ranked")).then(pl.col("place")).alias("rank"),
     )
     if not cut.is_empty():
-        results = (
-            results.join(cut, on=[*KEY, "step_no"], how="left")
-            .with_columns(
-                outcome=pl.when(pl.col("cut").fill_null(False))
-                .then(pl.lit(Outcome.CUT_OFF.value))
-                .otherwise(pl.col("outcome"))
-            )
-            .drop("cut")
+        # The step each cut candidate is cut at (their procedure's last), by number.
+        cut_at = np.full(len(candidates.procedure) + 1, -1, dtype=np.int64)
+        cut_at[cut.get_column("cid").to_numpy()] = cut.get_column("step_no").to_numpy()
+        at = pl.Series(cut_at[results.get_column("cid").to_numpy()], dtype=pl.Int64)
+        results = results.with_columns(
+            outcome=pl.when(at == pl.col("step_no"))
+            .then(pl.lit(Outcome.CUT_OFF.value))
+            .otherwise(pl.col("outcome"))
         )
     return Lists(laureates=laureates.select(*LAUREATE_SCHEMA), results=results)

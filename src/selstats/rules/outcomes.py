@@ -25,11 +25,15 @@ procedures in one call, so there is no per-candidate Python loop.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from selstats.domain.enums import Outcome, StepState
+
+log = logging.getLogger(__name__)
 
 # Scores come from spreadsheets as binary floats: 27.3 may be stored as 27.299999999999997.
 # A tolerance far below any published score precision keeps "exactly the pass mark" a pass.
@@ -83,9 +87,25 @@ class StepOutcomes:
     """What the step rules decide: each result row with its outcome, each step's state and
     counts, and the problems found on the way."""
 
-    results: pl.DataFrame  # RESULT_SCHEMA + outcome
+    results: pl.DataFrame  # RESULT_SCHEMA + outcome, reachable (+ cid, see Candidates)
     step_states: pl.DataFrame  # procedure_code, step_no, state, reached, <one column per outcome>
     problems: pl.DataFrame  # PROBLEM_SCHEMA
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What the rules engine learns about each candidate (a procedure_code and
+    candidate_ref pair) on its way through the steps, by candidate number: the `cid`
+    column of `step_outcomes_by_candidate`'s results. The list and the procedure statistics
+    read these arrays instead of grouping a million result rows by two text keys again."""
+
+    procedure: np.ndarray  # the procedure's number: an index into `codes`
+    codes: pl.Series  # the procedure codes, sorted
+    latest_score: np.ndarray  # the score of the candidate's latest step with a score
+    has_score: np.ndarray  # whether the candidate has a score at all (else latest is NaN)
+    sat_scored: np.ndarray  # sat a scored step: passed, failed or cut off there
+    # and per procedure (procedure_code, applicants): its result rows at its first step
+    applicants: pl.DataFrame
 
 
 def conform(
@@ -168,51 +188,100 @@ def _totals(results: pl.DataFrame, steps: pl.DataFrame) -> pl.DataFrame:
 
 
 def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutcomes:
+    """Apply the step rules to the raw results of the procedures in `steps` (see
+    `step_outcomes_by_candidate`; the results without the candidate number)."""
+    outcomes, _ = step_outcomes_by_candidate(steps, results)
+    return StepOutcomes(
+        results=outcomes.results.drop("cid"),
+        step_states=outcomes.step_states,
+        problems=outcomes.problems,
+    )
+
+
+def step_outcomes_by_candidate(
+    steps: pl.DataFrame, results: pl.DataFrame
+) -> tuple[StepOutcomes, Candidates]:
     """Apply the step rules to the raw results of the procedures in `steps`.
 
     `results.outcome_given` holds the outcome as imported (normalised values of `Outcome`,
     or null). Where a score exists on a scored step, the rules decide and a given outcome
     that disagrees is reported (`outcome_contradicts_rules`); otherwise the given outcome
     stands.
+
+    Step numbers are taken in order, all procedures at once. Who is still in the race is
+    one boolean per candidate (a procedure and candidate_ref pair, numbered once), so
+    "may this row's candidate take this step" is an array look-up rather than a join on
+    the two text keys; only the per-procedure step states are joined, on a few rows each.
+    A candidate without a candidate_ref is never in the race (the store forbids them).
     """
     steps = (
         conform(steps, STEP_SCHEMA)
         .with_columns(pl.col("eliminating").fill_null(True))
         .sort("procedure_code", "step_no")
     )
-    results = conform(results, RESULT_SCHEMA).join(
-        steps.select("procedure_code").unique(), on="procedure_code", how="semi"
+    codes = steps.get_column("procedure_code").unique().sort()
+    results = conform(results, RESULT_SCHEMA).filter(
+        pl.col("procedure_code").is_in(codes.implode())
     )
     totals = _totals(results, steps)
     first_step = steps.group_by("procedure_code").agg(pl.col("step_no").min().alias("first"))
     last_rows = results.group_by("procedure_code").agg(pl.col("step_no").max().alias("last_row"))
 
+    # Number the procedures (0..P-1, the order of `codes`) and the candidates (0..C-1);
+    # rows without a candidate_ref get C, a number that is never in the race.
+    procs = pl.DataFrame({"procedure_code": codes}).with_row_index("pid")
+    cid, cand_pid, row_pid = _number_candidates(results, procs)
+    nobody = len(cand_pid)
+    results = results.with_columns(cid=pl.Series(cid))
+    step_rules = steps.join(procs, on="procedure_code", how="left", maintain_order="left")
+
     decided: list[pl.DataFrame] = []
     states: list[pl.DataFrame] = []
     problems: list[pl.DataFrame] = []
-    alive: pl.DataFrame | None = None  # procedure_code, candidate_ref still in the race
+    alive = np.zeros(nobody + 1, dtype=bool)  # still in the race, by candidate number
+    latest_score = np.full(nobody + 1, np.nan)
+    has_score = np.zeros(nobody + 1, dtype=bool)
+    sat_scored = np.zeros(nobody + 1, dtype=bool)
+    applicants: list[pl.DataFrame] = []
     # Procedures with an earlier step still pending: who reaches their later steps is not
     # known yet, so a conditional step there cannot be judged "not held".
     waiting = pl.DataFrame(schema={"procedure_code": pl.String})
 
     for step_no in steps.get_column("step_no").unique().sort().to_list():
         here = steps.filter(pl.col("step_no") == step_no)
-        rows = results.filter(pl.col("step_no") == step_no).join(
-            here, on=["procedure_code", "step_no"], how="inner"
+        # Each row with its step's rules, looked up by procedure number; rows of steps the
+        # procedure does not have are left out.
+        at_step = (results.get_column("step_no") == step_no).to_numpy()
+        rule_of = np.full(len(codes), -1, dtype=np.int64)
+        rule_of[step_rules.filter(pl.col("step_no") == step_no).get_column("pid")] = np.arange(
+            here.height
         )
-        # Who may take this step: everyone at a procedure's first step, else the passers
-        # of its previous held step.
+        rule = rule_of[row_pid[at_step]]
+        taken = rule >= 0
+        rows = pl.concat(
+            [
+                results.filter(pl.Series(at_step)).filter(pl.Series(taken)),
+                here.drop("procedure_code", "step_no")[pl.Series(rule[taken])],
+            ],
+            how="horizontal",
+        )
+        row_cid = rows.get_column("cid").to_numpy()
+        # Who may take this step: everyone with a row at a procedure's first step, else the
+        # passers of its previous held step.
         starts = here.join(first_step, on="procedure_code").filter(
             pl.col("first") == pl.col("step_no")
         )
-        entrants = rows.join(starts.select("procedure_code"), on="procedure_code", how="semi")
-        entrants = entrants.select(KEY).unique()
-        if alive is not None:
-            carried = alive.join(starts.select("procedure_code"), on="procedure_code", how="anti")
-            carried = carried.join(here.select("procedure_code"), on="procedure_code", how="semi")
-            entrants = pl.concat([entrants, carried])
+        has_step = _by_procedure(procs, here, cand_pid)
+        starting = _by_procedure(procs, starts, cand_pid)
+        has_row = np.zeros(nobody + 1, dtype=bool)
+        has_row[row_cid] = True
+        entrant = np.where(starting, has_row, alive & has_step)
+        entrant[nobody] = False
 
-        state = _states(here, starts, entrants, rows, last_rows, waiting)
+        head_count = _count_by_procedure(procs, cand_pid[entrant[:nobody]], "entrants")
+        has_rows = rows.group_by("procedure_code").agg(pl.len().alias("rows"))
+        applicants.append(has_rows.join(starts, on="procedure_code", how="semi"))
+        state = _states(here, starts, head_count, has_rows, last_rows, waiting)
         problems.append(_state_problems(state))
         waiting = pl.concat(
             [
@@ -223,9 +292,7 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
 
         # Rows of candidates who could not have reached this step: reported, and kept out
         # of the counts, the cuts and the list.
-        rows = rows.join(
-            entrants.with_columns(pl.lit(True).alias("reachable")), on=KEY, how="left"
-        ).with_columns(pl.col("reachable").fill_null(False))
+        rows = rows.with_columns(reachable=pl.Series(entrant[row_cid], dtype=pl.Boolean))
         problems.append(
             rows.filter(~pl.col("reachable")).select(
                 "procedure_code",
@@ -237,7 +304,17 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
         )
 
         outcome_rows = _decide(rows, totals, results)
-        decided.append(outcome_rows.select(*RESULT_SCHEMA, "outcome", "reachable"))
+        decided.append(outcome_rows.select(*RESULT_SCHEMA, "outcome", "reachable", "cid"))
+        # One row per candidate at a step, and the steps in order: the last score written
+        # is the latest step's.
+        scored = outcome_rows.filter(pl.col("score").is_not_null())
+        scored_cid = scored.get_column("cid").to_numpy()
+        latest_score[scored_cid] = scored.get_column("score").to_numpy()
+        has_score[scored_cid] = True
+        sat = outcome_rows.filter(
+            pl.col("max_score").is_not_null() & pl.col("outcome").is_in(_SAT)
+        ).get_column("cid")
+        sat_scored[sat.to_numpy()] = True
         problems.append(_outcome_problems(outcome_rows))
 
         counts = _counts(outcome_rows.filter(pl.col("reachable")))
@@ -249,47 +326,132 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
 
         # Who goes on: the passers of a held step (and, past a step that does not eliminate,
         # those who failed it); everyone, past a step that was not held; nobody yet, past a
-        # step still pending.
+        # step still pending; in procedures without this step, whoever was in the race.
         goes_on = (pl.col("outcome") == Outcome.PASSED.value) | (
             ~pl.col("eliminating") & (pl.col("outcome") == Outcome.FAILED.value)
         )
-        passers = outcome_rows.filter(pl.col("reachable") & goes_on).select(KEY)
+        passers = outcome_rows.filter(pl.col("reachable") & goes_on).get_column("cid").to_numpy()
         not_held = state.filter(pl.col("state") == StepState.NOT_HELD.value)
-        skipped = entrants.join(not_held.select("procedure_code"), on="procedure_code", how="semi")
-        carried_on = (
-            alive.join(here.select("procedure_code"), on="procedure_code", how="anti")
-            if alive is not None
-            else None
-        )
-        alive = pl.concat([f for f in (passers, skipped, carried_on) if f is not None])
+        alive = (alive & ~has_step) | (entrant & _by_procedure(procs, not_held, cand_pid))
+        alive[passers] = True
+        alive[nobody] = False
 
     step_states = (pl.concat(states) if states else pl.DataFrame(schema=_state_schema())).select(
         *_state_schema()
     )
-    return StepOutcomes(
+    outcomes = StepOutcomes(
         results=pl.concat(decided)
         if decided
         else conform(pl.DataFrame(), RESULT_SCHEMA).with_columns(
-            pl.lit(None, pl.String).alias("outcome"), pl.lit(None, pl.Boolean).alias("reachable")
+            pl.lit(None, pl.String).alias("outcome"),
+            pl.lit(None, pl.Boolean).alias("reachable"),
+            pl.lit(None, pl.Int64).alias("cid"),
         ),
         step_states=step_states,
         problems=pl.concat([conform(p, PROBLEM_SCHEMA) for p in problems])
         if problems
         else pl.DataFrame(schema=PROBLEM_SCHEMA),
     )
+    candidates = Candidates(
+        procedure=cand_pid,
+        codes=codes,
+        latest_score=latest_score[:nobody],
+        has_score=has_score[:nobody],
+        sat_scored=sat_scored[:nobody],
+        applicants=pl.concat(applicants)
+        if applicants
+        else pl.DataFrame(schema={"procedure_code": pl.String, "rows": pl.UInt32}),
+    )
+    return outcomes, candidates
+
+
+# Outcomes of a candidate who actually sat a test (absent or not registered did not).
+_SAT = (Outcome.PASSED.value, Outcome.FAILED.value, Outcome.CUT_OFF.value)
+
+
+def _number_candidates(
+    results: pl.DataFrame, procs: pl.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(each row's candidate number, each candidate's procedure number, each row's
+    procedure number): the candidates (procedure_code, candidate_ref) numbered 0..C-1; a
+    row without a candidate_ref gets C.
+
+    Rows are numbered by a 64-bit hash of their key, far cheaper than grouping two text
+    columns, and then every row's key is compared with that of a row of the same number:
+    two keys sharing a hash would fail the comparison, and the rows are then numbered by
+    the key columns themselves."""
+    named = results.get_column("candidate_ref").is_not_null()
+    keyed = results.filter(named).select(KEY)
+    number, some_row = _dense(_key_hash(keyed))
+    if not all(
+        bool((keyed.get_column(k) == keyed.get_column(k).gather(some_row[number])).all())
+        for k in KEY
+    ):
+        log.warning("two candidate keys share a hash: numbering them by their keys")
+        number, some_row = _dense(keyed.select(pl.struct(KEY).alias("key")).get_column("key"))
+    count = len(some_row)
+    cid = np.full(results.height, count, dtype=np.int64)
+    cid[named.to_numpy()] = number
+    cand_pid = (
+        keyed.get_column("procedure_code")
+        .gather(some_row)
+        .to_frame()
+        .join(procs, on="procedure_code", how="left", maintain_order="left")
+        .get_column("pid")
+        .to_numpy()
+        .astype(np.int64)
+    )
+    row_pid = np.append(cand_pid, -1)[cid]
+    if not bool(named.all()):  # rows without a candidate: their procedure looked up apart
+        unnamed = results.filter(~named).select("procedure_code")
+        row_pid[~named.to_numpy()] = (
+            unnamed.join(procs, on="procedure_code", how="left", maintain_order="left")
+            .get_column("pid")
+            .to_numpy()
+        )
+    return cid, cand_pid, row_pid
+
+
+def _dense(values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(each value's number, 0..N-1 with equal values equal; some row of each number)."""
+    number = values.rank("dense").to_numpy().astype(np.int64) - 1
+    some_row = np.zeros(int(number.max()) + 1 if len(number) else 0, dtype=np.int64)
+    some_row[number] = np.arange(len(number))  # of a number's rows, any one will do
+    return number, some_row
+
+
+def _key_hash(keyed: pl.DataFrame) -> pl.Series:
+    """A 64-bit hash of each row's key (the same key, the same hash)."""
+    return keyed.select(pl.struct(KEY).hash().alias("hash")).get_column("hash")
+
+
+def _by_procedure(procs: pl.DataFrame, chosen: pl.DataFrame, cand_pid: np.ndarray) -> np.ndarray:
+    """One boolean per candidate number (and False for the last, "nobody"): whether the
+    candidate's procedure is among `chosen`'s procedure codes."""
+    flags = procs.get_column("procedure_code").is_in(chosen.get_column("procedure_code").implode())
+    return np.append(flags.to_numpy()[cand_pid], False)
+
+
+def _count_by_procedure(procs: pl.DataFrame, pids: np.ndarray, name: str) -> pl.DataFrame:
+    """procedure_code, `name`: how many of `pids` are each procedure's (procedures with
+    none left out)."""
+    counts = np.bincount(pids, minlength=procs.height)
+    return procs.select("procedure_code", pl.Series(name, counts, dtype=pl.UInt32)).filter(
+        pl.col(name) > 0
+    )
 
 
 def _states(
     here: pl.DataFrame,
     starts: pl.DataFrame,
-    entrants: pl.DataFrame,
-    rows: pl.DataFrame,
+    head_count: pl.DataFrame,
+    has_rows: pl.DataFrame,
     last_rows: pl.DataFrame,
     waiting: pl.DataFrame,
 ) -> pl.DataFrame:
-    """Held, not held or pending, per procedure having this step, with what decided it."""
-    head_count = entrants.group_by("procedure_code").agg(pl.len().alias("entrants"))
-    has_rows = rows.group_by("procedure_code").agg(pl.len().alias("rows"))
+    """Held, not held or pending, per procedure having this step, with what decided it.
+    `head_count`: procedure_code, entrants (how many may take the step); `has_rows`:
+    procedure_code, rows (its result rows at the step)."""
     conditional = pl.col("held_if_more_than").is_not_null()
     return (
         here.select("procedure_code", "step_no", "held_if_more_than")
@@ -373,7 +535,13 @@ def _state_schema() -> dict[str, type[pl.DataType] | pl.DataType]:
 
 def _decide(rows: pl.DataFrame, totals: pl.DataFrame, results: pl.DataFrame) -> pl.DataFrame:
     """Outcome per row: pass mark and total rule where there is a score, then the top-N cut."""
-    rows = rows.join(totals, on=["procedure_code", "step_no", "candidate_ref"], how="left")
+    if totals.is_empty():  # no total rule anywhere: nothing to look up per row
+        rows = rows.with_columns(
+            pl.lit(None, pl.Float64).alias("total_score"),
+            pl.lit(None, pl.Boolean).alias("total_ok"),
+        )
+    else:
+        rows = rows.join(totals, on=["procedure_code", "step_no", "candidate_ref"], how="left")
     scored = pl.col("max_score").is_not_null() & pl.col("score").is_not_null()
     meets_mark = (pl.col("pass_mark").is_null()) | (pl.col("score") >= _pass_points() - EPSILON)
     meets_total = pl.col("total_of_steps").is_null() | pl.col("total_ok").fill_null(False)
@@ -397,7 +565,9 @@ def _decide(rows: pl.DataFrame, totals: pl.DataFrame, results: pl.DataFrame) -> 
     )
     if capped.is_empty():
         return rows
-    rank_scores = results.select(
+    rank_scores = results.filter(
+        pl.col("procedure_code").is_in(capped.get_column("procedure_code").unique().implode())
+    ).select(
         "procedure_code",
         "candidate_ref",
         pl.col("step_no").alias("rank_step"),

@@ -222,7 +222,10 @@ def _check_scores(writer: StoreWriter, by_table: dict[str, TableRead]) -> list[P
     problems: list[Problem] = []
     if results is not None:
         bad = scores_out_of_range(
-            results.frame.select("_row", "procedure_code", "step_no", "score"), steps
+            results.frame.select("_row", "procedure_code", "step_no", "score").filter(
+                _possibly_out_of_range(steps)
+            ),
+            steps,
         )
         for rec in bad.sort("_row").iter_rows(named=True):
             value = format_score(rec["score"])
@@ -246,6 +249,8 @@ def _check_scores(writer: StoreWriter, by_table: dict[str, TableRead]) -> list[P
         return problems
     codes = new_steps.frame.get_column("procedure_code").unique().to_list()
     stored = writer.raw_results(codes).select("procedure_code", "candidate_ref", "step_no", "score")
+    if stored.is_empty():  # no stored score for the new maxima to fall short of
+        return problems
     if results is not None:  # rows this import replaces are judged above, as given
         stored = stored.join(
             results.frame.select("procedure_code", "candidate_ref", "step_no").with_columns(
@@ -280,6 +285,17 @@ def _check_scores(writer: StoreWriter, by_table: dict[str, TableRead]) -> list[P
             )
         )
     return problems
+
+
+def _possibly_out_of_range(steps: pl.DataFrame) -> pl.Expr:
+    """True for every score that may lie outside its step's range: below 0, or above the
+    smallest maximum of any step (a score above its own step's maximum is above that).
+    A cheap first cut before the rows are joined with their steps' maxima."""
+    lowest = steps.get_column("max_score").cast(pl.Float64).min()
+    score = pl.col("score")
+    if lowest is None:  # pass/fail steps only: 0 is the only bound
+        return score < 0
+    return (score < 0) | (score > lowest)
 
 
 def _blocking(derived: pl.DataFrame, by_table: dict[str, TableRead]) -> list[Problem]:

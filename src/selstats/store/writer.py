@@ -82,6 +82,9 @@ class StoreWriter:
     def __init__(self, con: duckdb.DuckDBPyConnection, *, fresh: bool = False) -> None:
         self.con = con
         self.fresh = fresh
+        # Each table's columns, looked up once per write: the schema is migrated before the
+        # writer is made and nothing changes it while the writer is open.
+        self._defaults: dict[str, dict[str, str | None]] = {}
 
     def flush(self) -> None:
         """Commit what is written so far and go on in a new transaction.
@@ -103,12 +106,16 @@ class StoreWriter:
 
     def _column_defaults(self, table: str) -> dict[str, str | None]:
         """Column name -> the default to use for an empty cell (None: keep it empty)."""
-        rows = self.con.sql(
-            "select column_name, column_default, is_nullable from information_schema.columns "
-            "where table_name = $t order by ordinal_position",
-            params={"t": table},
-        ).fetchall()
-        return {name: default if nullable == "NO" else None for name, default, nullable in rows}
+        if table not in self._defaults:
+            rows = self.con.sql(
+                "select column_name, column_default, is_nullable from information_schema.columns "
+                "where table_name = $t order by ordinal_position",
+                params={"t": table},
+            ).fetchall()
+            self._defaults[table] = {
+                name: default if nullable == "NO" else None for name, default, nullable in rows
+            }
+        return self._defaults[table]
 
     @contextlib.contextmanager
     def _incoming(self, frame: pl.DataFrame) -> Iterator[None]:
