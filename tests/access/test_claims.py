@@ -19,7 +19,7 @@ from selstats.access.claims import (
     map_claims,
     parse_claims_map,
 )
-from selstats.access.login import oidc_identity
+from selstats.access.login import issued_to, oidc_identity
 from selstats.access.roles import Role
 from selstats.access.users import User
 
@@ -212,3 +212,21 @@ def test_no_mapped_claim_no_role() -> None:
     assert (identity.access.roles, identity.access.orgs) == ((), ())
     assert identity.source == "none"
     assert identity.audit_detail()["subject"] == "s-4"
+
+
+@pytest.mark.parametrize(
+    ("claims", "holds"),
+    [
+        ({"aud": "selstats"}, True),
+        ({"aud": ["other", "selstats"], "azp": "selstats"}, True),
+        ({"aud": "selstats", "azp": "selstats"}, True),
+        ({"aud": "another-app"}, False),
+        ({"aud": "another-app", "azp": "selstats"}, False),  # what Authlib lets through
+        ({"aud": ["selstats", "other"], "azp": "other"}, False),
+        ({"aud": "Selstats"}, False),
+        ({}, False),
+    ],
+)
+def test_issued_to(claims: dict[str, object], holds: bool) -> None:
+    assert issued_to(claims, "selstats") is holds
+    assert issued_to(claims, "") is False

@@ -284,7 +284,8 @@ def test_admin_sees_no_figures(store: Path, users_file: Path) -> None:
 def _oidc_app(user: dict[str, object]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.secrets.update(OIDC_SECRETS)
-    at.user = user
+    # as Streamlit keeps an ID token's claims: issued to this dashboard's client id
+    at.user = {"aud": OIDC_SECRETS["auth"]["client_id"], **user}
     return at
 
 

@@ -63,6 +63,7 @@ def _new_hr(groups: list[str], issued: float | None = None) -> dict[str, object]
         "name": "Nieuwe HR",
         "sub": "alfa-sub-1",
         "iss": ISSUER,
+        "aud": "selstats",
         "iat": int(time.time()) if issued is None else issued,
         "groups": groups,
     }
@@ -179,3 +180,15 @@ def test_an_idle_local_login_asks_for_the_password_again(
     _data_free(at)
     events = [(e["event"], e["user"], e["detail"]) for e in _events(store)]
     assert events[-1] == ("logout", "hr-b", {"mode": "local", "reason": "session_idle"})
+
+
+def test_a_token_for_another_audience_gets_a_sentence_and_a_login_button(
+    store: Path, users_file: Path, claims_map: Path
+) -> None:
+    user = {**_new_hr(["grp-alfa"]), "aud": "another-app", "azp": "selstats"}
+    at = _oidc_app(user).run()
+    assert [w.value for w in at.warning] == [nl("access.oidc_wrong_audience")]
+    assert [b.label for b in at.button] == [nl("access.login")]
+    _data_free(at)
+    at.run()
+    assert [(e["event"], e["error"]) for e in _events(store)] == [("denied", "audience")]

@@ -72,6 +72,12 @@ USERS: dict[str, dict[str, object]] = {
     },
     "canteen": {"email": "chef@alfa.example", "groups": ["canteen-staff"]},
     "wrong-aud": {"email": "w@alfa.example", "groups": [GROUP_ALFA], "aud": "another-app"},
+    "wrong-aud-azp": {
+        "email": "z@alfa.example",
+        "groups": [GROUP_ALFA],
+        "aud": "another-app",
+        "azp": CLIENT_ID,
+    },
     "expired": {"email": "e@alfa.example", "groups": [GROUP_ALFA], "exp": 1_000_000_000},
 }
 
@@ -336,11 +342,12 @@ def test_logout_ends_the_session(page: Page, dashboard: tuple[str, Path]) -> Non
 @pytest.mark.parametrize(
     ("sub", "why"),
     [
-        ("wrong-aud", r"aud"),  # Authlib: invalid_claim: Invalid claim "aud"
-        ("expired", r"expired"),  # Authlib: expired_token: The token is expired
+        # Authlib checks the audience through azp: "missing_claim: Missing claim: 'azp'"
+        ("wrong-aud", r"Missing claim: 'azp'"),
+        ("expired", r"expired_token"),  # "expired_token: The token is expired"
     ],
 )
-def test_a_token_for_another_audience_or_expired_is_refused(
+def test_a_token_for_another_audience_or_expired_is_refused_at_the_callback(
     page: Page, dashboard: tuple[str, Path], sub: str, why: str
 ) -> None:
     url, _audit_file = dashboard
@@ -355,6 +362,21 @@ def test_a_token_for_another_audience_or_expired_is_refused(
     after = log_name.read_text(errors="replace")[len(before) :]
     assert "OAuth token exchange failed" in after
     assert re.search(why, after, re.I), after[-3000:]
+
+
+def test_a_token_for_another_audience_naming_this_one_as_azp_is_refused_by_the_gate(
+    page: Page, dashboard: tuple[str, Path]
+) -> None:
+    """aud "another-app", azp "selstats": Authlib lets it through (it checks the audience
+    only through azp), the gate does not (`selstats.access.login.issued_to`)."""
+    url, audit = dashboard
+    log_in(page, url, "wrong-aud-azp")
+    assert_no_exception(page)
+    expect(page.get_by_text(nl("access.oidc_wrong_audience"))).to_be_visible()
+    body = page.locator("body").inner_text()
+    assert "Dienst Alfa" not in body and nl("page.overview") not in body
+    denied = [e for e in _audit(audit) if e["user"] == "z@alfa.example"]
+    assert [(e["event"], e["error"]) for e in denied] == [("denied", "audience")]
 
 
 def test_an_idle_login_asks_for_a_new_one(page: Page, provider: str, tmp_path: Path) -> None:

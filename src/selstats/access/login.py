@@ -166,6 +166,22 @@ class OidcIdentity:
         }
 
 
+def issued_to(claims: Mapping[str, object], client_id: str) -> bool:
+    """Whether the ID token whose `claims` Streamlit kept was issued to this dashboard: its
+    audience (`aud`, a text or a list) holds `client_id`, and its authorised party (`azp`),
+    when there is one, is `client_id`. Authlib (1.9, as Streamlit calls it) checks the
+    audience only through `azp`: a token for another client that names this one as `azp`
+    would pass it. Without an audience (never from a conforming provider) it does not hold."""
+    if not client_id:
+        return False
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if client_id not in audiences:
+        return False
+    azp = claims.get("azp")
+    return azp is None or azp == client_id
+
+
 def _claim_text(claims: Mapping[str, object], name: str) -> str:
     value = claims.get(name)
     return value.strip() if isinstance(value, str) else ""

@@ -25,7 +25,13 @@ import streamlit as st
 
 from selstats.access import audit, session_binding
 from selstats.access.claims import ClaimsMapError, load_claims_map
-from selstats.access.login import auth_mode, check_login, oidc_identity, same_browser
+from selstats.access.login import (
+    auth_mode,
+    check_login,
+    issued_to,
+    oidc_identity,
+    same_browser,
+)
 from selstats.access.roles import Permission
 from selstats.access.scope import Access, access_for
 from selstats.access.session_lifetime import (
@@ -228,9 +234,10 @@ def _providers(section: Mapping[str, object]) -> list[str]:
     return [name for name, value in section.items() if isinstance(value, Mapping)]
 
 
-def _oidc_prompt(section: Mapping[str, object], sentence: str) -> NoReturn:
-    """The sentence and a login button per provider; stops the run."""
-    st.info(t(sentence))
+def _oidc_prompt(section: Mapping[str, object], sentence: str, *, warn: bool = False) -> NoReturn:
+    """The sentence and a login button per provider (a new login replaces the old one);
+    stops the run."""
+    (st.warning if warn else st.info)(t(sentence))
     providers: list[str | None] = [*_providers(section)] or [None]
     for provider in providers:
         label = t("access.login") if provider is None else f"{t('access.login')}: {provider}"
@@ -241,6 +248,15 @@ def _oidc_prompt(section: Mapping[str, object], sentence: str) -> NoReturn:
                 _log.exception("OIDC login is not available")
                 _deny("access.oidc_unavailable")
     st.stop()
+
+
+def _client_id(section: Mapping[str, object], provider: object) -> str:
+    """The client id of the `[auth]` provider that logged the user in (`[auth.<name>]`, or
+    `[auth]` itself for the unnamed default)."""
+    named = section.get(provider) if isinstance(provider, str) else None
+    source = named if isinstance(named, Mapping) else section
+    client_id = source.get("client_id")
+    return client_id if isinstance(client_id, str) else ""
 
 
 def _claims() -> dict[str, object]:
@@ -292,6 +308,21 @@ def _oidc_access() -> Access:
     else:
         _require_same_browser(normalise_username(email), "oidc")
     claims = _claims()
+    if not issued_to(claims, _client_id(section, claims.get("provider"))):
+        marker = ("audience", normalise_username(email), claims.get("sub"))
+        if st.session_state.get(session.AUDITED_KEY) != marker:
+            st.session_state[session.AUDITED_KEY] = marker
+            _log.warning("an ID token for audience %r, not this dashboard", claims.get("aud"))
+            audit.record_event(
+                "denied",
+                user=normalise_username(email),
+                detail={"mode": "oidc", "reason": "audience", "subject": claims.get("sub")},
+                origin=session.current_origin(),
+                outcome="failed",
+                error="audience",
+            )
+        st.session_state.pop(session.ACCESS_KEY, None)
+        _oidc_prompt(section, "access.oidc_wrong_audience", warn=True)
     # An expired login stays expired in this session and in every new one its cookie
     # starts, until the user logs in again (a new ID token).
     why = _oidc_expired(normalise_username(email), claims)
