@@ -130,6 +130,25 @@ class Settings(BaseSettings):
         description="Cookie names (comma-separated), set HttpOnly by the reverse proxy, that "
         "a login is bound to besides Streamlit's XSRF cookie.",
     )
+    claims_map: Path | None = Field(
+        default=None,
+        description="The claims mapping (TOML): which identity-provider claims (groups, "
+        "roles, an organisation attribute) give which roles and organisations; unset, OIDC "
+        "users get roles from the users file only.",
+    )
+    session_idle_minutes: float = Field(
+        default=30.0,
+        gt=0,
+        description="Minutes without a click after which a login expires and the dashboard "
+        "asks for a new one.",
+    )
+    session_max_hours: float = Field(
+        default=12.0,
+        gt=0,
+        description="Hours after a login (for OIDC: the ID token's issue time) after which "
+        "the dashboard asks for a new login however active the user is; so a role or "
+        "organisation taken away at the identity provider counts at most this late.",
+    )
     min_cell: int = Field(
         default=5,
         ge=0,

@@ -284,7 +284,8 @@ def test_admin_sees_no_figures(store: Path, users_file: Path) -> None:
 def _oidc_app(user: dict[str, object]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.secrets.update(OIDC_SECRETS)
-    at.user = user
+    # as Streamlit keeps an ID token's claims: issued to this dashboard's client id
+    at.user = {"aud": OIDC_SECRETS["auth"]["client_id"], **user}
     return at
 
 
@@ -306,12 +307,28 @@ def test_oidc_login_without_authlib_says_so(store: Path, users_file: Path) -> No
 
 
 def test_oidc_user_gets_the_roles_of_the_users_file(store: Path, users_file: Path) -> None:
-    at = _oidc_app({"is_logged_in": True, "email": "OIDC.hr@Beta.example"}).run()
+    user = {
+        "is_logged_in": True,
+        "email": "OIDC.hr@Beta.example",
+        "sub": "beta-77",
+        "iss": "https://idp.example",
+    }
+    at = _oidc_app(user).run()
     assert not at.exception
     assert _titles(at) == [nl("page.overview")]
     assert at.sidebar.multiselect(key="filter_orgs").options == ["Stad Beta"]
     assert found(rendered_text(at), ("Dienst Alfa", "P-A1")) == []
-    assert [(e["event"], e["detail"]) for e in _events(store)] == [("login", {"mode": "oidc"})]
+    detail = {
+        "mode": "oidc",
+        "subject": "beta-77",
+        "issuer": "https://idp.example",
+        "mapped_from": "users_file",
+        "rules": [],
+        "orgs": ["ORG-B"],
+    }
+    assert [(e["event"], e["roles"], e["detail"]) for e in _events(store)] == [
+        ("login", ["hr"], detail)
+    ]
 
 
 def test_an_oidc_login_is_bound_to_the_browser_too(

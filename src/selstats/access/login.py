@@ -7,9 +7,10 @@ the request and the session and call these.
 Three deployment modes, the first that applies wins:
 
 1. **OIDC**: `.streamlit/secrets.toml` has an `[auth]` section. Streamlit's `st.login()`
-   authenticates the user with the identity provider; the e-mail address is looked up in
-   the users file for roles and organisations. Someone the provider knows but the users
-   file does not gets a sentence, not data.
+   authenticates the user with the identity provider; the roles and organisations come
+   from the users file when it lists the e-mail address, else from the provider's claims
+   through the claims mapping (`selstats.access.claims`, `oidc_identity`). Someone whose
+   claims map to nothing gets a sentence, not data.
 2. **Demo**: `SELSTATS_DEMO=1` (set by `make run` for the demo database) and no `[auth]`:
    anyone may take any role, to show what each role sees. Never on real data.
 3. **Local users file** (the default): a login form checked against the argon2 hashes of
@@ -30,7 +31,9 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from selstats.access import audit, session_binding, throttle
+from selstats.access.claims import ClaimsMap, map_claims
 from selstats.access.origin import Origin
+from selstats.access.scope import Access, access_for
 from selstats.access.users import User, authenticate, normalise_username
 from selstats.settings import settings
 
@@ -132,3 +135,78 @@ def same_browser(
         error=session_binding.SessionBindingError.__name__,
     )
     return False
+
+
+# ---- OIDC ----------------------------------------------------------------------------------
+
+Source = Literal["users_file", "claims", "none"]
+
+
+@dataclass(frozen=True)
+class OidcIdentity:
+    """Who an OIDC login is: the `access` it gives, the provider's `subject` (the `sub`
+    claim) and `issuer`, where the roles came from (`source`: the users file, the claims
+    mapping, or nowhere) and the numbers of the mapping's rules that applied."""
+
+    access: Access
+    subject: str
+    issuer: str
+    source: Source
+    rules: tuple[int, ...] = ()
+
+    def audit_detail(self) -> dict[str, object]:
+        """What the audit log keeps of the login besides the user and the roles."""
+        return {
+            "mode": "oidc",
+            "subject": self.subject,
+            "issuer": self.issuer,
+            "mapped_from": self.source,
+            "rules": list(self.rules),
+            "orgs": list(self.access.orgs),
+        }
+
+
+def issued_to(claims: Mapping[str, object], client_id: str) -> bool:
+    """Whether the ID token whose `claims` Streamlit kept was issued to this dashboard: its
+    audience (`aud`, a text or a list) holds `client_id`, and its authorised party (`azp`),
+    when there is one, is `client_id`. Authlib (1.9, as Streamlit calls it) checks the
+    audience only through `azp`: a token for another client that names this one as `azp`
+    would pass it. Without an audience (never from a conforming provider) it does not hold."""
+    if not client_id:
+        return False
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if client_id not in audiences:
+        return False
+    azp = claims.get("azp")
+    return azp is None or azp == client_id
+
+
+def _claim_text(claims: Mapping[str, object], name: str) -> str:
+    value = claims.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def oidc_identity(
+    email: str, claims: Mapping[str, object], users: Mapping[str, User], mapping: ClaimsMap
+) -> OidcIdentity:
+    """The identity of a user the provider vouched for with `claims` (`st.user`), known by
+    `email`. The users file decides for an address it lists (roles and organisations as
+    written there, none included: an override); else the claims mapping does. Nothing
+    applies: an `Access` without roles, for which the gate shows a sentence, not data."""
+    username = normalise_username(email)
+    subject = _claim_text(claims, "sub")
+    issuer = _claim_text(claims, "iss")
+    user = users.get(username)
+    if user is not None:
+        return OidcIdentity(access_for(user, "oidc"), subject, issuer, "users_file")
+    mapped = map_claims(claims, mapping)
+    access = Access(
+        username=username,
+        roles=mapped.roles,
+        orgs=mapped.orgs,
+        display_name=_claim_text(claims, "name") or username,
+        mode="oidc",
+    )
+    source: Source = "claims" if mapped.rules else "none"
+    return OidcIdentity(access, subject, issuer, source, mapped.rules)

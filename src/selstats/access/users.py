@@ -17,7 +17,8 @@ Optional for `selstats alerts`: `email` (where alerts go; an OIDC user's name is
 address already) and `language` (nl, fr or en: the alerts' language, default nl).
 
 Passwords are stored only as argon2id hashes (argon2-cffi). With OIDC (`[auth]` in
-.streamlit/secrets.toml) the file only maps identities to roles: passwords are not used.
+.streamlit/secrets.toml) the file only maps identities to roles: passwords are not used, and
+an address listed here overrides what the claims mapping (`selstats.access.claims`) gives.
 The file is re-read when it changes, so a role taken away counts from the user's next click.
 """
 

@@ -24,6 +24,9 @@ LOGIN_KEY: Final = "_selstats_login"  # local mode: the user name that logged in
 BINDING_KEY: Final = "_selstats_binding"  # the browser's cookie fingerprint at login
 AUDITED_KEY: Final = "_selstats_access_audited"  # identity whose login was recorded
 NOTES_KEY: Final = "_selstats_access_notes"  # sentences already shown on this run
+LOGIN_AT_KEY: Final = "_selstats_login_at"  # when the login was made (seconds since the epoch)
+LAST_SEEN_KEY: Final = "_selstats_last_seen"  # the session's last click (seconds since the epoch)
+EXPIRED_KEY: Final = "_selstats_expired"  # why this session's login expired (idle, max_age)
 
 
 def session_id() -> str | None:
