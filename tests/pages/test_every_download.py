@@ -58,7 +58,7 @@ class Clicks:
         for key, (name, make) in self.buttons.items():
             try:
                 data = make() if callable(make) else make
-            except Exception as error:  # noqa: BLE001 - reported with the button's name
+            except Exception as error:
                 pytest.fail(f"{key} ({name}): {type(error).__name__}: {error}", pytrace=False)
             assert isinstance(data, bytes) and data, f"{key} ({name}) gave no bytes"
             files[key] = data

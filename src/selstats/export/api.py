@@ -128,12 +128,20 @@ def _presented_arrow(source: ArrowSource, presentation: Presentation) -> ArrowSo
     """Parquet batches as the reader reads them (labels, translated codes, lists kept)."""
     if source.schema is None:
         return source
-    empty = presentation.frame(polars_schema(source.schema).to_frame(), "parquet")
-    schema = empty.to_arrow().schema
+    tables = (
+        presentation.frame(to_polars(batch), "parquet").to_arrow()
+        for batch in batch_slices(source.batches)
+    )
+    first = next(tables, None)
+    if first is not None:  # the first slice's schema (see write_batches: no pandas import)
+        schema = first.schema
+        tables = itertools.chain([first], tables)
+    else:
+        empty = presentation.frame(polars_schema(source.schema).to_frame(), "parquet")
+        schema = empty.to_arrow().schema
 
     def batches() -> Iterator[pa.RecordBatch]:
-        for batch in source.batches:
-            table = presentation.frame(to_polars(batch), "parquet").to_arrow()
+        for table in tables:
             yield from table.cast(schema).to_batches()
 
     return ArrowSource(schema, batches())
