@@ -128,7 +128,7 @@ def _presented_arrow(source: ArrowSource, presentation: Presentation) -> ArrowSo
     """Parquet batches as the reader reads them (labels, translated codes, lists kept)."""
     if source.schema is None:
         return source
-    tables = (
+    tables: Iterator[pa.Table] = (
         presentation.frame(to_polars(batch), "parquet").to_arrow()
         for batch in batch_slices(source.batches)
     )
