@@ -59,9 +59,9 @@ def buttons(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Callable[[], 
 def test_a_format_that_cannot_hold_the_table_is_said_and_disabled() -> None:
     frame = pl.DataFrame({"step_no": [1], "s": [{"a": 1}]})
     # a struct fits no CSV or XLSX cell; Parquet holds it
-    assert [d.name for d in unavailable(frame, "nl")] == ["csv", "csv_excel", "xlsx"]
+    assert [d.name for d in unavailable(frame)] == ["csv", "csv_excel", "xlsx"]
     listed = pl.DataFrame({"kinds": [["written"]]})
-    assert unavailable(listed, "nl") == []  # a list is joined, never refused
+    assert unavailable(listed) == []  # a list is joined, never refused
 
 
 def test_a_failure_at_the_click_is_logged_and_kept_for_the_page(

@@ -160,20 +160,18 @@ def to_bytes(
     return buffer.getvalue()
 
 
-def check_exportable(
-    frame: pl.DataFrame, fmt: Format, presentation: Presentation | None = None
-) -> None:
-    """Raise TypeError if `frame` cannot be written as `fmt` (a column a cell cannot hold),
-    without writing it: what the writer checks first, on the empty frame, so a page can say
-    so before anyone clicks."""
+def check_exportable(schema: pl.Schema, fmt: Format) -> None:
+    """Raise TypeError if columns of `schema` cannot be written as `fmt`, without writing:
+    what the writer checks first, so a page can say so before anyone clicks. A presentation
+    changes no column's kind (codes and yes/no become text, lists stay lists), so the check
+    holds for the labelled file too. Parquet holds any column but a Python object."""
     fmt = check_format(fmt)
-    empty = frame.clear()
-    if presentation is not None:
-        empty = presentation.frame(empty, fmt)
     if fmt == "parquet":
-        empty.to_arrow()
+        objects = [name for name, dtype in schema.items() if isinstance(dtype, pl.Object)]
+        if objects:
+            raise TypeError(f"cannot export to parquet: Python object column(s) {objects}")
         return
-    check_flat(flat_schema(empty.schema), fmt)
+    check_flat(flat_schema(schema), fmt)
 
 
 def _write_frames(

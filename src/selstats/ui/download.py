@@ -163,14 +163,14 @@ def told_on_failure(
     return run
 
 
-def unavailable(frame: pl.DataFrame, lang: str) -> list[Download]:
-    """The downloads whose format cannot hold `frame`'s columns (each logged)."""
+def unavailable(frame: pl.DataFrame) -> list[Download]:
+    """The downloads whose format cannot hold `frame`'s columns (each logged), from its
+    schema alone: nothing is written."""
     refused: list[Download] = []
-    shown = Presentation(lang)
     for download in DOWNLOADS:
         try:
-            check_exportable(frame, download.fmt, shown)
-        except Exception:
+            check_exportable(frame.schema, download.fmt)
+        except TypeError:
             log.exception("download %s cannot be offered", download.name)
             refused.append(download)
     return refused
@@ -200,7 +200,7 @@ def download_buttons(
         failed = failures.pop(f"{key}_download_{download.name}", None)
         if failed is not None:
             st.error(t("download.failed", file=failed), icon=":material/error:")
-    refused = unavailable(frame, lang)
+    refused = unavailable(frame)
     if refused:
         formats = ", ".join(t(f"download.{d.name}") for d in refused)
         st.warning(t("download.unavailable", formats=formats), icon=":material/warning:")
