@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from tqdm import tqdm
@@ -62,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
         "--excel",
         action="store_true",
         help="CSV for Excel: ';' separator, decimal comma, UTF-8 with BOM",
+    )
+    exp.add_argument(
+        "--labels",
+        action="store_true",
+        help="as the dashboard's downloads: headers the figures' labels in --lang, codes "
+        "translated, XLSX cells formatted, with a filter sheet (default: the contract's "
+        "column names and values)",
     )
     exp.add_argument(
         "--as-of",
@@ -319,7 +326,7 @@ def _export(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser)
 
     from selstats.access.audit import recorded
     from selstats.access.origin import Origin
-    from selstats.export import EXCEL_CSV, CsvDialect, write_batches
+    from selstats.export import EXCEL_CSV, CsvDialect, Presentation, about_lines, write_batches
     from selstats.store.connection import open_reader
     from selstats.tables import Scope, export_relation, table_params
 
@@ -355,9 +362,18 @@ def _export(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser)
         relation = export_relation(con, args.table, params)
         dialect = EXCEL_CSV if args.excel else CsvDialect()
         reader = relation.to_arrow_reader(batch_size=100_000)
+        shown = None
+        if args.labels:  # as the dashboard's downloads (selstats.export.presented)
+            about = {**dataclasses.asdict(scope), **detail, "table": args.table}
+            file = args.out.name if args.out is not None else None
+            made = datetime.now().replace(microsecond=0)
+            shown = Presentation(args.lang, about=about_lines(about, args.lang, made, file=file))
+            record.detail["labels"] = args.lang
         if args.out is None:
             try:
-                record.detail["rows"] = write_batches(reader, sys.stdout.buffer, "csv", dialect)
+                record.detail["rows"] = write_batches(
+                    reader, sys.stdout.buffer, "csv", dialect, presentation=shown
+                )
             except BrokenPipeError:
                 # `selstats export ... | head` closed the pipe: that is the reader's choice,
                 # but not every row was written.
@@ -365,7 +381,9 @@ def _export(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser)
                 record.fail("BrokenPipeError")
             return EXIT_OK
         with tqdm(desc=f"export {args.table}", unit="row", file=sys.stderr) as bar:
-            rows = write_batches(reader, args.out, args.format, dialect, progress=bar.update)
+            rows = write_batches(
+                reader, args.out, args.format, dialect, progress=bar.update, presentation=shown
+            )
         record.detail["rows"] = rows
     print(f"{args.table}: {rows} rows -> {args.out}", file=sys.stderr)
     return EXIT_OK

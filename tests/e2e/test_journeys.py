@@ -346,16 +346,16 @@ def test_a_csv_download_holds_the_table_as_shown_in_the_users_language(
     download.save_as(saved)
     rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8"))))
     # the headers as the table shows them, in Dutch, in the contract's order (`selstats
-    # export funnel` keeps the contract's own names for scripts)
+    # export funnel` keeps the contract's own names for scripts); yes/no as words ("ja")
     assert rows[0][: len(FUNNEL_CONTRACT)] == [label(name) for name in FUNNEL_CONTRACT]
     assert [row[: len(FUNNEL_CONTRACT)] for row in rows[1:]] == [
         # step 1: 8 = 6 passed (A01-A06) + 1 failed (A07) + 1 withdrawn (A08)
-        ["P-A1", "1", "Screening", "true", "8", "6", "1", "0", "1", "0", "0"],
+        ["P-A1", "1", "Screening", "ja", "8", "6", "1", "0", "1", "0", "0"],
         # step 2: 6 = 3 passed (18, 16, 15) + 1 failed (A05, 9 < 10) + 1 absent (A06)
         #         + 1 cut off (A04, 14: met the mark, not in the top 3)
-        ["P-A1", "2", "Schriftelijk", "true", "6", "3", "1", "1", "0", "0", "1"],
+        ["P-A1", "2", "Schriftelijk", "ja", "6", "3", "1", "1", "0", "0", "1"],
         # step 3: 3 = 2 passed (80, 70) + 1 failed (45 < 50)
-        ["P-A1", "3", "Interview", "true", "3", "2", "1", "0", "0", "0", "0"],
+        ["P-A1", "3", "Interview", "ja", "3", "2", "1", "0", "0", "0", "0"],
     ]
     assert_no_exception(page)
     screenshot(page, "journey-download")

@@ -152,5 +152,6 @@ def test_dates_iso_whatever_the_day() -> None:
 
 
 def test_nested_columns_are_refused() -> None:
+    # a struct (a list of plain values is written joined by ", ": test_presented)
     with pytest.raises(TypeError, match="lst"):
-        to_bytes(pl.DataFrame({"lst": [[1, 2]]}), "csv")
+        to_bytes(pl.DataFrame({"lst": [{"a": 1, "b": 2}]}), "csv")

@@ -18,11 +18,15 @@ import pyarrow as pa
 from selstats.export.csv_writer import write_csv_frames
 from selstats.export.formats import PLAIN_CSV, CsvDialect, Format, check_format
 from selstats.export.parquet_writer import write_parquet_batches
+from selstats.export.presented import Presentation
 from selstats.export.sources import (
     ArrowSource,
     RowCounter,
     arrow_source,
     batch_slices,
+    check_flat,
+    flat_schema,
+    flatten_lists,
     frame_slices,
     polars_schema,
     to_polars,
@@ -57,12 +61,21 @@ def write_frame(
     fmt: Format,
     dialect: CsvDialect = PLAIN_CSV,
     sheet_name: str = DEFAULT_SHEET,
+    presentation: Presentation | None = None,
 ) -> int:
-    """Write `frame` (values and column order as they are) and return the number of rows."""
+    """Write `frame` and return the number of rows: values and column order as they are,
+    or, with a `presentation`, as its reader reads them (labels, translated codes, XLSX
+    cells formatted per figure; `selstats.export.presented`). In CSV and XLSX a list is
+    written as its elements joined by ", "; Parquet keeps it a list."""
     fmt = check_format(fmt)
+    if presentation is not None:
+        frame = presentation.frame(frame, fmt)
     if fmt == "parquet":
         return write_batches(frame.to_arrow(), out, fmt)
-    return _write_frames(frame_slices(frame), frame.schema, out, fmt, dialect, sheet_name, None)
+    frame = flatten_lists(frame)
+    return _write_frames(
+        frame_slices(frame), frame.schema, out, fmt, dialect, sheet_name, None, presentation
+    )
 
 
 def write_batches(
@@ -72,8 +85,10 @@ def write_batches(
     dialect: CsvDialect = PLAIN_CSV,
     sheet_name: str = DEFAULT_SHEET,
     progress: Callable[[int], None] | None = None,
+    presentation: Presentation | None = None,
 ) -> int:
     """Stream Arrow record batches to `out` in bounded memory; return the number of rows.
+    With a `presentation`, each slice is written as its reader reads it (`write_frame`).
 
     Batches are consumed one at a time (those over BATCH_ROWS rows are sliced), e.g.
     `con.sql(q, params=...).to_arrow_reader(100_000)`. `progress(n)` is called after each
@@ -86,24 +101,77 @@ def write_batches(
         batches = batches.to_reader()
     source = arrow_source(batches)
     if fmt == "parquet":
+        if presentation is not None:
+            source = _presented_arrow(source, presentation)
         return _write_parquet(source, out, progress)
-    frames: Iterator[pl.DataFrame] = (to_polars(b) for b in batch_slices(source.batches))
+
+    def shown(frame: pl.DataFrame) -> pl.DataFrame:
+        if presentation is not None:
+            frame = presentation.frame(frame, fmt)
+        return flatten_lists(frame)
+
+    frames: Iterator[pl.DataFrame] = (shown(to_polars(b)) for b in batch_slices(source.batches))
     first = next(frames, None)
     if first is not None:
         # The first slice's schema: building an empty frame from the Arrow schema would
         # make pyarrow import pandas (a second's start-up in the CLI).
         schema = first.schema
         frames = itertools.chain([first], frames)
+    elif source.schema is not None:
+        schema = shown(polars_schema(source.schema).to_frame()).schema
     else:
-        schema = polars_schema(source.schema) if source.schema is not None else pl.Schema()
-    return _write_frames(frames, schema, out, fmt, dialect, sheet_name, progress)
+        schema = pl.Schema()
+    return _write_frames(frames, schema, out, fmt, dialect, sheet_name, progress, presentation)
 
 
-def to_bytes(frame: pl.DataFrame, fmt: Format, dialect: CsvDialect = PLAIN_CSV) -> bytes:
+def _presented_arrow(source: ArrowSource, presentation: Presentation) -> ArrowSource:
+    """Parquet batches as the reader reads them (labels, translated codes, lists kept)."""
+    if source.schema is None:
+        return source
+    tables: Iterator[pa.Table] = (
+        presentation.frame(to_polars(batch), "parquet").to_arrow()
+        for batch in batch_slices(source.batches)
+    )
+    first = next(tables, None)
+    if first is not None:  # the first slice's schema (see write_batches: no pandas import)
+        schema = first.schema
+        tables = itertools.chain([first], tables)
+    else:
+        empty = presentation.frame(polars_schema(source.schema).to_frame(), "parquet")
+        schema = empty.to_arrow().schema
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for table in tables:
+            yield from table.cast(schema).to_batches()
+
+    return ArrowSource(schema, batches())
+
+
+def to_bytes(
+    frame: pl.DataFrame,
+    fmt: Format,
+    dialect: CsvDialect = PLAIN_CSV,
+    presentation: Presentation | None = None,
+    sheet_name: str = DEFAULT_SHEET,
+) -> bytes:
     """The file's content in memory, for `st.download_button(data=...)`."""
     buffer = io.BytesIO()
-    write_frame(frame, buffer, fmt, dialect)
+    write_frame(frame, buffer, fmt, dialect, sheet_name, presentation)
     return buffer.getvalue()
+
+
+def check_exportable(schema: pl.Schema, fmt: Format) -> None:
+    """Raise TypeError if columns of `schema` cannot be written as `fmt`, without writing:
+    what the writer checks first, so a page can say so before anyone clicks. A presentation
+    changes no column's kind (codes and yes/no become text, lists stay lists), so the check
+    holds for the labelled file too. Parquet holds any column but a Python object."""
+    fmt = check_format(fmt)
+    if fmt == "parquet":
+        objects = [name for name, dtype in schema.items() if isinstance(dtype, pl.Object)]
+        if objects:
+            raise TypeError(f"cannot export to parquet: Python object column(s) {objects}")
+        return
+    check_flat(flat_schema(schema), fmt)
 
 
 def _write_frames(
@@ -114,6 +182,7 @@ def _write_frames(
     dialect: CsvDialect,
     sheet_name: str,
     progress: Callable[[int], None] | None,
+    presentation: Presentation | None = None,
 ) -> int:
     counter = RowCounter(progress)
     started = time.perf_counter()
@@ -121,7 +190,9 @@ def _write_frames(
         if fmt == "csv":
             write_csv_frames(counter.frames(frames), schema, stream, dialect)
         else:
-            write_xlsx_frames(counter.frames(frames), schema, stream, sheet_name)
+            write_xlsx_frames(
+                counter.frames(frames), schema, stream, sheet_name, presentation=presentation
+            )
     _log_done(fmt, counter.rows, out, started)
     return counter.rows
 

@@ -15,6 +15,43 @@ BATCH_ROWS = 100_000
 _FLAT_TEXT_TYPES = (pl.String, pl.Categorical, pl.Enum)
 
 
+LIST_SEPARATOR = ", "
+
+
+def _is_list(dtype: pl.DataType) -> bool:
+    if not isinstance(dtype, (pl.List, pl.Array)):
+        return False
+    inner = dtype.inner
+    return inner is not None and (
+        inner.is_numeric()
+        or inner.is_temporal()
+        or isinstance(inner, (*_FLAT_TEXT_TYPES, pl.Boolean, pl.Null))
+    )
+
+
+def flat_schema(schema: pl.Schema) -> pl.Schema:
+    """`schema` as `flatten_lists` gives it: lists of plain values become text."""
+    return pl.Schema({n: pl.String() if _is_list(d) else d for n, d in schema.items()})
+
+
+def flatten_lists(frame: pl.DataFrame) -> pl.DataFrame:
+    """A cell of a CSV or a spreadsheet holds one value: a list of plain values (the funnel's
+    kinds of step, `["interview", "written"]`) is written as its elements joined by ", "
+    (`interview, written`; an empty list an empty text, a missing list stays missing; nulls
+    inside a list are left out). Structs and other nested types stay (`check_flat` refuses
+    them)."""
+    exprs = [
+        (pl.col(name).arr.to_list() if isinstance(dtype, pl.Array) else pl.col(name))
+        .cast(pl.List(pl.String))
+        .list.drop_nulls()
+        .list.join(LIST_SEPARATOR)
+        .alias(name)
+        for name, dtype in frame.schema.items()
+        if _is_list(dtype)
+    ]
+    return frame.with_columns(exprs) if exprs else frame
+
+
 def check_flat(schema: pl.Schema, fmt: str) -> None:
     """Reject columns a spreadsheet cell cannot hold (lists, structs, binary, objects)."""
     bad = [

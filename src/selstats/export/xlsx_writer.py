@@ -10,6 +10,15 @@ sheets named `selstats (2)`, `selstats (3)`, ..., each with the header repeated.
 NaN and infinities become Excel's #NUM! and #DIV/0! error cells (xlsxwriter writes these as
 constant formulas; they are the only formula cells this writer can produce). Dates before
 1900-01-01, which Excel cannot represent, are written as ISO text.
+
+With a `Presentation` (the dashboard's downloads, `selstats export --labels`), each column
+of a figure gets the number format of its unit (`selstats.export.presented.excel_format`):
+percent cells for rates and percentages (a percentage such as 78.53 is written as the
+fraction 0.7853, as Excel's percent cells hold it), currency for euro, the language's date
+format for dates, whole numbers for counts; a count hidden by small-cell suppression ("<5")
+stays a text cell beside the number cells of the counts shown. Columns are as wide as their
+header and values need (within limits), the header row is bold, wraps, is frozen and has an
+autofilter, and a second sheet holds the `about` rows (the filter, when the file was made).
 """
 
 from __future__ import annotations
@@ -26,8 +35,11 @@ import xlsxwriter
 from xlsxwriter.format import Format as CellFormat
 from xlsxwriter.worksheet import Worksheet
 
+from selstats.export.presented import AboutValue, Presentation, excel_format
 from selstats.export.safe import is_text
 from selstats.export.sources import check_flat
+from selstats.figures import Figure, Unit
+from selstats.figures.present import figure_text
 
 log = logging.getLogger(__name__)
 
@@ -78,12 +90,23 @@ class _Column:
 
 
 class _Formats:
-    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
-        self.header = workbook.add_format({"bold": True})
+    def __init__(self, workbook: xlsxwriter.Workbook, wrap_header: bool = False) -> None:
+        self.workbook = workbook
+        header: dict[str, Any] = {"bold": True}
+        if wrap_header:
+            header.update({"text_wrap": True, "valign": "top"})
+        self.header = workbook.add_format(header)
         self.date = workbook.add_format({"num_format": DATE_FORMAT})
         self.datetime = workbook.add_format({"num_format": DATETIME_FORMAT})
         self.time = workbook.add_format({"num_format": TIME_FORMAT})
         self.duration = workbook.add_format({"num_format": DURATION_FORMAT})
+        self._by_code: dict[str, CellFormat] = {}
+
+    def number(self, code: str) -> CellFormat:
+        """One cell format per number format code (xlsxwriter wants them shared)."""
+        if code not in self._by_code:
+            self._by_code[code] = self.workbook.add_format({"num_format": code})
+        return self._by_code[code]
 
     def for_dtype(self, dtype: pl.DataType) -> CellFormat | None:
         if isinstance(dtype, pl.Date):
@@ -134,11 +157,23 @@ def _temporal_serials(series: pl.Series) -> pl.Series:
 
 
 class _SheetWriter:
-    def __init__(self, workbook: xlsxwriter.Workbook, schema: pl.Schema, base_name: str) -> None:
+    def __init__(
+        self,
+        workbook: xlsxwriter.Workbook,
+        schema: pl.Schema,
+        base_name: str,
+        presentation: Presentation | None = None,
+        sample: pl.DataFrame | None = None,
+    ) -> None:
         self.workbook = workbook
         self.schema = schema
         self.base_name = base_name
-        self.formats = _Formats(workbook)
+        self.presentation = presentation
+        self.formats = _Formats(workbook, wrap_header=presentation is not None)
+        self.figures: list[Figure | None] = [
+            presentation.figure(name) if presentation is not None else None for name in schema
+        ]
+        self.widths = _widths(schema, self.figures, presentation, sample)
         self.sheets = 0
         self.row = 1
         self.sheet: Worksheet = self._new_sheet()
@@ -153,7 +188,7 @@ class _SheetWriter:
                 sheet.get_name(),
             )
         for col, (name, dtype) in enumerate(self.schema.items()):
-            width = _width(dtype)
+            width = self.widths[col] if self.widths else _width(dtype)
             if width is not None:
                 sheet.set_column(col, col, width)
             sheet.write_string(0, col, name, self.formats.header)
@@ -161,19 +196,31 @@ class _SheetWriter:
         self.row = 1
         return sheet
 
+    def finish(self) -> None:
+        """The last sheet's autofilter over its header and rows (presented files only)."""
+        if self.presentation is not None and self.schema:
+            self.sheet.autofilter(0, 0, max(self.row - 1, 0), len(self.schema) - 1)
+
     def write(self, frame: pl.DataFrame, rows_per_sheet: int) -> None:
         offset = 0
         while offset < frame.height:
             if self.row > rows_per_sheet:
+                self.finish()
                 self.sheet = self._new_sheet()
             take = min(frame.height - offset, rows_per_sheet - self.row + 1)
             self._write_rows(frame.slice(offset, take))
             self.row += take
             offset += take
 
-    def _column(self, series: pl.Series) -> _Column:
+    def _column(self, series: pl.Series, figure: Figure | None = None) -> _Column:
         sheet = self.sheet
         dtype = series.dtype
+        shown = self.presentation
+        code = excel_format(figure, shown.lang) if figure is not None and shown else None
+        if figure is not None and code is not None:
+            presented = self._presented(series, figure, code)
+            if presented is not None:
+                return presented
         if is_text(dtype):
             text = series.cast(pl.String)
             longest = text.str.len_chars().max()
@@ -205,6 +252,28 @@ class _SheetWriter:
         # pl.Null: every cell empty
         return _Column([None] * series.len(), sheet.write_blank, None)
 
+    def _presented(self, series: pl.Series, figure: Figure, code: str) -> _Column | None:
+        """A figure's column with its number format; None: written as any column."""
+        dtype, fmt = series.dtype, self.formats.number(code)
+        if dtype.is_numeric() or isinstance(dtype, pl.Decimal):
+            numbers = series.cast(pl.Float64) if isinstance(dtype, pl.Decimal) else series
+            if figure.unit is Unit.PERCENT:  # 78.53 -> 0.7853, shown 78,53 %
+                numbers = numbers.cast(pl.Float64) / 100
+            return _Column(numbers.to_list(), self.sheet.write_number, fmt)
+        if isinstance(dtype, pl.Date | pl.Datetime):
+            serials = _temporal_serials(series)
+            if (series.is_not_null() & serials.is_null()).any():
+                return None  # before 1900: the ISO-text fallback below
+            return _Column(serials.to_list(), self.sheet.write_number, fmt)
+        if is_text(dtype) and figure.unit is Unit.COUNT:
+            # small-cell suppression: "<5" beside "12"; the counts shown stay numbers
+            values: list[Any] = [
+                int(v) if isinstance(v, str) and v.strip().isdigit() else v
+                for v in series.cast(pl.String).to_list()
+            ]
+            return _Column(values, self._write_number_or_text, fmt)
+        return None
+
     def _write_number_or_text(self, row: int, col: int, value: Any, fmt: Any) -> None:
         if isinstance(value, str):
             self.sheet.write_string(row, col, value)
@@ -212,7 +281,10 @@ class _SheetWriter:
             self.sheet.write_number(row, col, value, fmt)
 
     def _write_rows(self, frame: pl.DataFrame) -> None:
-        columns = [self._column(series) for series in frame.get_columns()]
+        columns = [
+            self._column(series, figure)
+            for series, figure in zip(frame.get_columns(), self.figures, strict=True)
+        ]
         writers = [(col, column.write, column.cell_format) for col, column in enumerate(columns)]
         row = self.row
         # Row by row, left to right: constant_memory mode flushes a row once the next begins.
@@ -229,16 +301,105 @@ def write_xlsx_frames(
     out: BinaryIO | str,
     sheet_name: str,
     rows_per_sheet: int = DATA_ROWS_PER_SHEET,
+    presentation: Presentation | None = None,
 ) -> None:
-    """Write every frame in order, starting a new sheet after `rows_per_sheet` data rows."""
+    """Write every frame in order, starting a new sheet after `rows_per_sheet` data rows;
+    with a `presentation`, formatted per figure and followed by its `about` sheet."""
     check_flat(schema, "xlsx")
     workbook = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
     try:
-        writer = _SheetWriter(workbook, schema, sheet_name)
+        frames = iter(frames)
+        first = next(frames, None) if presentation is not None else None
+        writer = _SheetWriter(workbook, schema, sheet_name, presentation, first)
+        if first is not None:
+            writer.write(first, rows_per_sheet)
         for frame in frames:
             writer.write(frame, rows_per_sheet)
+        writer.finish()
+        if presentation is not None and presentation.about:
+            _about_sheet(workbook, presentation, writer.formats)
     except BaseException:
         with contextlib.suppress(Exception):
             workbook.close()  # removes constant_memory's temporary files
         raise
     workbook.close()
+
+
+# Column widths in characters (Excel's unit): at least MIN, at most MAX; a header counts up
+# to HEADER_MAX (it wraps beyond).
+MIN_WIDTH = 6
+MAX_WIDTH = 60
+HEADER_MAX = 24
+
+
+def _widths(
+    schema: pl.Schema,
+    figures: list[Figure | None],
+    presentation: Presentation | None,
+    sample: pl.DataFrame | None,
+) -> list[float] | None:
+    """Each column's width from its header and the values of the first slice, as written
+    for the reader (`figure_text`: "€ 33.072,00", "27,5 %"); None without a presentation."""
+    if presentation is None:
+        return None
+    widths: list[float] = []
+    for name, dtype, figure in zip(schema.names(), schema.dtypes(), figures, strict=True):
+        content = _content_width(sample, name, dtype, figure, presentation.lang)
+        header = min(max((len(word) for word in name.split()), default=0), HEADER_MAX)
+        header = max(header, min(len(name), HEADER_MAX))
+        widths.append(float(min(max(header, content, MIN_WIDTH - 2) + 2, MAX_WIDTH)))
+    return widths
+
+
+def _content_width(
+    sample: pl.DataFrame | None, name: str, dtype: pl.DataType, figure: Figure | None, lang: str
+) -> int:
+    fixed = _width(dtype)
+    if sample is None or sample.is_empty():
+        return int(fixed or 0)
+    series = sample.get_column(name).drop_nulls()
+    if series.is_empty():
+        return int(fixed or 0)
+    if is_text(dtype):
+        longest = series.cast(pl.String).str.len_chars().max()
+        return int(longest) if isinstance(longest, int) else 0
+    if figure is not None and (dtype.is_numeric() or dtype.is_temporal()):
+        extremes = [series.min(), series.max()]
+        return max(len(figure_text(figure, value, lang)) for value in extremes)
+    if dtype.is_numeric():
+        return max(len(str(series.min())), len(str(series.max())))
+    return int(fixed or 0)
+
+
+def _about_sheet(
+    workbook: xlsxwriter.Workbook, presentation: Presentation, formats: _Formats
+) -> None:
+    """The second sheet: one row per `about` line, its words in column A (bold), its value
+    in column B (a date and time typed as such)."""
+    from selstats.export.presented import excel_date_format
+    from selstats.i18n import translate
+
+    lang = presentation.lang
+    sheet = workbook.add_worksheet(translate(lang, "download.about_sheet")[:SHEET_NAME_MAX])
+    label_width = max(len(label) for label, _ in presentation.about)
+    value_width = max(len(str(value)) for _, value in presentation.about)
+    sheet.set_column(0, 0, min(label_width + 2, MAX_WIDTH))
+    sheet.set_column(1, 1, min(max(value_width, 16) + 2, MAX_WIDTH))
+    bold = workbook.add_format({"bold": True})
+    day = excel_date_format(lang)
+    for row, (label, value) in enumerate(presentation.about):
+        sheet.write_string(row, 0, label, bold)
+        _write_about_value(sheet, row, value, formats, day)
+
+
+def _write_about_value(
+    sheet: Worksheet, row: int, value: AboutValue, formats: _Formats, day: str
+) -> None:
+    if isinstance(value, dt.datetime):
+        sheet.write_datetime(row, 1, value, formats.number(day + " hh:mm"))
+    elif isinstance(value, dt.date):
+        sheet.write_datetime(row, 1, value, formats.number(day))
+    elif isinstance(value, int):
+        sheet.write_number(row, 1, value, formats.number("0"))
+    else:
+        sheet.write_string(row, 1, value)

@@ -9,7 +9,8 @@ from there, so no page configures a column or names a figure itself.
 
 A column without a catalogue entry raises `UnknownFigure`: the page tests run every page, so
 a figure cannot reach a screen without its definition. Downloads hold exactly what the table
-shows: the translated values under the labels of the chosen language.
+shows: the translated values under the labels of the chosen language, numbers typed and, in
+XLSX, formatted per figure (`selstats.ui.download`).
 
 Numbers and dates are written in the chosen language's format (1.234,5 / 27,5 % /
 € 33.072,00 / 30/05/2023), whatever the browser's locale: the table is handed over as a
@@ -30,7 +31,7 @@ from streamlit.elements.lib.column_types import ColumnConfig
 
 from selstats.access.suppression import min_cell
 from selstats.figures import Figure, Unit, catalogue
-from selstats.figures.present import decimals, figure_text, labelled, translated, value_text
+from selstats.figures.present import decimals, figure_text, translated, value_text
 from selstats.i18n import translate
 from selstats.i18n.format import DATE_PATTERNS, UNKNOWN
 from selstats.ui.download import download_buttons
@@ -173,7 +174,7 @@ def show_table(
     if suppressed(frame):
         st.caption(t("access.suppressed_note", n=min_cell()))
     if download is not None:
-        download_buttons(labelled(shown, lang), download, key=key, detail=detail)
+        download_buttons(frame, download, key=key, detail=detail)
 
 
 def metric(
