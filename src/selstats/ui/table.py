@@ -131,7 +131,8 @@ def styled(frame: pl.DataFrame, lang: str) -> Any:
         for name in frame.columns
         if figures[name].unit in _STYLED_UNITS
     }
-    return frame.to_pandas().style.format(formatters)  # figure_text writes the missing ones
+    # figure_text writes the missing values of its columns; na_rep those of the others
+    return frame.to_pandas().style.format(formatters, na_rep=UNKNOWN)
 
 
 def _formatter(figure: Figure, lang: str) -> Any:
