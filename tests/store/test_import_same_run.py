@@ -41,8 +41,7 @@ def test_a_bad_date_an_unknown_procedure_and_an_unknown_step_in_one_run(
     # nor of the reference data (reference); row 4: P-B2 has steps, but not a step 7
     path = write_text(
         tmp_path / "results.csv",
-        RESULTS_HEADER
-        + "P-B2;B21;2;61;;2025-02-31\nP-NOPE;X1;1;;passed;\nP-B2;B22;7;50;;\n",
+        RESULTS_HEADER + "P-B2;B21;2;61;;2025-02-31\nP-NOPE;X1;1;;passed;\nP-B2;B22;7;50;;\n",
     )
     before = sha256(store)
     report = import_paths([path], store)
