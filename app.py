@@ -46,6 +46,7 @@ from selstats.ui import warmup
 # for that rather than import them beside it (see selstats.ui.warmup).
 warmup.wait()
 
+from selstats.access.roles import Permission  # noqa: E402
 from selstats.settings import SettingsError, settings  # noqa: E402
 from selstats.ui.filters import sidebar_filters  # noqa: E402
 from selstats.ui.frame import choose_language, publish  # noqa: E402
@@ -57,6 +58,9 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 # (file, url_path, catalogue key of the title under "page."), in menu order.
 # Pages reached from another page (a link with its parameters), left out of the menu:
 HIDDEN = {"certification_organisation"}
+# Pages with something for a role that sees no figures (admin: imports, logs, definitions);
+# the others tell such a user why they stay empty instead of "widen the filters".
+WITHOUT_FIGURES = {"explore", "definitions"}
 PAGES = [
     ("pages/overview.py", "", "overview"),
     ("pages/funnel.py", "funnel", "funnel"),
@@ -97,4 +101,9 @@ page = st.navigation(
     ]
 )
 publish(sidebar_filters(access.allowed))
+if not access.may(Permission.VIEW_FIGURES) and page.url_path not in WITHOUT_FIGURES:
+    roles = ", ".join(t(f"access.role.{role.value}") for role in access.roles)
+    st.info(t("app.no_figures_page", roles=roles, explore=t("page.explore")))
+    st.page_link("pages/explore.py", label=t("page.explore"))
+    st.stop()
 page.run()

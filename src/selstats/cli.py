@@ -272,6 +272,7 @@ def _demo(db: Path, scale: str, seed: int) -> int:
 
 
 def _import(db: Path, paths: list[Path], user: str | None, lang: str) -> int:
+    from selstats.ingest.messages import say
     from selstats.store.imports import import_paths
 
     with tqdm(desc="import", unit="file", file=sys.stderr) as bar:
@@ -285,10 +286,10 @@ def _import(db: Path, paths: list[Path], user: str | None, lang: str) -> int:
     if not report.ok:
         for problem in report.problems:
             print(problem.message(lang), file=sys.stderr)
-        print(_count_message(len(report.problems), lang), file=sys.stderr)
+        print(say("cli.rejected", lang, count=len(report.problems)), file=sys.stderr)
         return EXIT_INVALID
     for table, rows in report.rows_by_table.items():
-        print(f"{table}: {rows} rows")
+        print(say("cli.imported", lang, table=table, rows=rows))
     return EXIT_OK
 
 
@@ -301,14 +302,6 @@ def _print_warnings(warnings: Sequence[Problem], lang: str) -> None:
         print(render_warning(warning, lang), file=sys.stderr)
     if warnings:
         print(warnings_summary(len(warnings), lang), file=sys.stderr)
-
-
-def _count_message(n: int, lang: str) -> str:
-    return {
-        "nl": f"{n} probleem/problemen gevonden; er is niets geïmporteerd.",
-        "fr": f"{n} problème(s) trouvé(s) ; rien n'a été importé.",
-        "en": f"{n} problem(s) found; nothing was imported.",
-    }[lang]
 
 
 def _os_user() -> str:
@@ -390,30 +383,17 @@ def _export(db: Path, args: argparse.Namespace, parser: argparse.ArgumentParser)
 
 
 def _check(db: Path, lang: str) -> int:
+    from selstats.ingest.messages import say
     from selstats.store.check import check_store
 
     problems = check_store(db)
     for problem in problems:
         print(problem.message(lang))
     if problems:
-        print(_check_summary(len(problems), lang))
+        print(say("cli.check_problems", lang, count=len(problems)))
         return EXIT_INVALID
-    print(
-        {
-            "nl": "Geen problemen gevonden.",
-            "fr": "Aucun problème trouvé.",
-            "en": "No problems found.",
-        }[lang]
-    )
+    print(say("cli.check_clean", lang))
     return EXIT_OK
-
-
-def _check_summary(n: int, lang: str) -> str:
-    return {
-        "nl": f"{n} probleem/problemen gevonden.",
-        "fr": f"{n} problème(s) trouvé(s).",
-        "en": f"{n} problem(s) found.",
-    }[lang]
 
 
 def _user(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -58,7 +58,7 @@ def test_a_users_calendar_holds_their_list_ends_and_reviews(
     assert str(end["URL"]) == (
         "https://selstats.example.be/reserve_lists?orgs=ORG-A&procs=P-A1&lang=fr"
     )
-    assert "1 lauréats disponibles sur 2 au 20/03/2026" in str(end["DESCRIPTION"])
+    assert "1 lauréat disponible sur 2 au 20/03/2026" in str(end["DESCRIPTION"])
     (alarm,) = end.walk("VALARM")
     assert alarm["TRIGGER"].dt == -timedelta(days=7)
 

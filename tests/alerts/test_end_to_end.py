@@ -125,15 +125,15 @@ def test_each_user_gets_what_is_due_in_their_scope_and_language(
 
     # marie: French, ORG-A's list, Q-checks and review
     marie = got["marie@a.example"][0]
-    assert marie.email["Subject"] == "selstats : 3 nouvelle(s) alerte(s)"
+    assert marie.email["Subject"] == "selstats : 3 nouvelles alertes"
     text = marie.body("plain")
     assert "Bonjour Marie Dupont," in text
     assert "situation au 20/03/2026" in text
-    assert "P-A1 Attaché (Dienst Alfa) : utilisable jusqu'au 04/04/2026, encore 15 jour(s)" in text
-    assert "1 lauréats disponibles sur 2" in text
+    assert "P-A1 Attaché (Dienst Alfa) : utilisable jusqu'au 04/04/2026, encore 15 jours" in text
+    assert "1 lauréat disponible sur 2" in text
     assert "Dienst Alfa : chiffre des Q-checks 77,50 %" in text
     assert "ou 1 à 100 %" in text
-    assert "révision le 15/04/2026, dans 26 jour(s) ; échouerait aujourd'hui" in text
+    assert "révision le 15/04/2026, dans 26 jours ; échouerait aujourd'hui" in text
     assert "https://selstats.example.be/reserve_lists?orgs=ORG-A&procs=P-A1&lang=fr" in text
     assert "https://selstats.example.be/certification?orgs=ORG-A&lang=fr" in text
     assert "P-B1" not in text and "Stad Beta" not in text
@@ -146,10 +146,10 @@ def test_each_user_gets_what_is_due_in_their_scope_and_language(
 
     # jan: Dutch, ORG-B's list only: never ORG-A's
     jan = got["jan@b.example"][0]
-    assert jan.email["Subject"] == "selstats: 1 nieuwe melding(en)"
+    assert jan.email["Subject"] == "selstats: 1 nieuwe melding"
     text = jan.body("plain") + jan.body("html")
     assert (
-        "P-B1 Dossierbeheerder (Stad Beta): bruikbaar tot en met 30/04/2026, nog 41 dag(en)" in text
+        "P-B1 Dossierbeheerder (Stad Beta): bruikbaar tot en met 30/04/2026, nog 41 dagen" in text
     )
     assert "Lijsten die binnen 90 dagen vervallen" in text
     for other in ("P-A1", "ORG-A", "Dienst Alfa", "Attaché"):
@@ -157,9 +157,9 @@ def test_each_user_gets_what_is_due_in_their_scope_and_language(
 
     # bo (bosa, English): everything, exact
     bo = got["bo@bosa.example"][0].body("plain")
-    assert got["bo@bosa.example"][0].email["Subject"] == "selstats: 4 new alert(s)"
-    assert "P-A1 Attaché (Dienst Alfa): usable through 2026-04-04, 15 day(s) left" in bo
-    assert "P-B1 Dossierbeheerder (Stad Beta): usable through 2026-04-30, 41 day(s) left" in bo
+    assert got["bo@bosa.example"][0].email["Subject"] == "selstats: 4 new alerts"
+    assert "P-A1 Attaché (Dienst Alfa): usable through 2026-04-04, 15 days left" in bo
+    assert "P-B1 Dossierbeheerder (Stad Beta): usable through 2026-04-30, 41 days left" in bo
     assert "Failed imports" not in bo
 
     # ana (analyst): the same lists, small counts hidden as on the dashboard
@@ -169,7 +169,7 @@ def test_each_user_gets_what_is_due_in_their_scope_and_language(
 
     # adm (admin): the failed import, no figures
     adm = got["adm@x.example"][0].body("plain")
-    assert "results.csv" in adm and "3 problem(s), nothing was imported" in adm
+    assert "results.csv" in adm and "3 problems, nothing was imported" in adm
     assert "P-A1" not in adm and "Q-check" not in adm
 
 
@@ -190,9 +190,9 @@ def test_each_alert_is_sent_once_and_new_ones_later(
     _run(alerts_store, smtp_server, users, as_of=date(2026, 4, 6))
     later = _by_recipient(smtp_server)
     jan = later["jan@b.example"][-1].body("plain")
-    assert "Lijsten die binnen 30 dagen vervallen" in jan and "nog 24 dag(en)" in jan
+    assert "Lijsten die binnen 30 dagen vervallen" in jan and "nog 24 dagen" in jan
     marie = later["marie@a.example"][-1]
-    assert marie.email["Subject"] == "selstats : 1 nouvelle(s) alerte(s)"
+    assert marie.email["Subject"] == "selstats : 1 nouvelle alerte"
     assert "expirée après le 04/04/2026" in marie.body("plain")
     assert "Q-checks" not in marie.body("plain")
 
@@ -248,7 +248,7 @@ def test_the_command_line_dry_run_prints_and_sends_nothing(
     out = capsys.readouterr()
     assert code == 0
     assert smtp_server.sink.received == []
-    assert "To: jan@b.example\nSubject: selstats: 1 nieuwe melding(en)" in out.out
+    assert "To: jan@b.example\nSubject: selstats: 1 nieuwe melding" in out.out
     assert "https://selstats.example.be/reserve_lists?orgs=ORG-B&procs=P-B1" in out.out
     assert "nomail: geen e-mailadres" in out.err
     assert not state_path(alerts_store).exists()  # a dry run changes nothing

@@ -2,47 +2,32 @@
 
 from __future__ import annotations
 
-import string
-
 import pytest
 
-from selstats.ingest.messages import (
-    FORMAT_NAMES,
-    HINTS,
-    LANGS,
-    LOCATION,
-    TEMPLATES,
-    WARNING_PREFIX,
-    WARNINGS_SUMMARY,
-    render,
-    render_warning,
-    warnings_summary,
-)
+from selstats.i18n import LANGUAGES, catalogue
+from selstats.ingest.messages import PROBLEM, render, render_warning, warnings_summary
 from selstats.ingest.problems import MAX_VALUE_CHARS, Code, Problem
 
 
-def _codes_in_catalogue() -> set[str]:
-    return {key.split(".")[0] for key in TEMPLATES}
+def _codes_in_catalogue(lang: str) -> set[str]:
+    return {
+        key.removeprefix(PROBLEM).split(".")[0]
+        for key in catalogue(lang)
+        if key.startswith(PROBLEM)
+    }
 
 
-def test_every_code_has_a_template_and_every_template_a_code() -> None:
-    assert _codes_in_catalogue() == {c.value for c in Code}
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_code_has_a_template_and_every_template_a_code(lang: str) -> None:
+    # the import's words are in the pages' catalogues (import.problem.<code>[.<variant>]);
+    # that every language has the same keys and placeholders is tests/i18n's
+    assert _codes_in_catalogue(lang) == {c.value for c in Code}
 
 
-@pytest.mark.parametrize("key", sorted(TEMPLATES))
-def test_every_template_has_all_three_languages(key: str) -> None:
-    assert set(TEMPLATES[key]) == set(LANGS)
-    fields = [
-        {name for _, name, _, _ in string.Formatter().parse(TEMPLATES[key][lang]) if name}
-        for lang in LANGS
-    ]
-    assert fields[0] == fields[1] == fields[2], "the languages must use the same parameters"
-
-
-@pytest.mark.parametrize("table", [LOCATION, HINTS, FORMAT_NAMES])
-def test_helper_catalogues_have_all_three_languages(table: dict[str, dict[str, str]]) -> None:
-    for lang_map in table.values() if table is not LOCATION else [table]:
-        assert set(lang_map) == set(LANGS)
+@pytest.mark.parametrize("where", ["cell", "row", "column", "file"])
+def test_every_location_is_in_every_language(where: str) -> None:
+    for lang in LANGUAGES:
+        assert f"import.location.{where}" in catalogue(lang)
 
 
 def test_dutch_is_the_default_and_str() -> None:
@@ -124,7 +109,6 @@ def test_warnings_are_marked_in_each_language() -> None:
         code=Code.UNKNOWN_COLUMN,
         params={"variant": "suggestion", "suggestion": "tests_certified", "expected": "..."},
     )
-    assert set(WARNING_PREFIX) == set(WARNINGS_SUMMARY) == set(LANGS)
     assert render_warning(warning, "nl") == (
         "WAARSCHUWING: consultants.csv, kolom test_certified: onbekende kolom, wordt "
         "genegeerd; bedoelde u tests_certified? (gekende kolommen: ...)"
@@ -132,4 +116,25 @@ def test_warnings_are_marked_in_each_language() -> None:
     assert render_warning(warning, "fr").startswith("AVERTISSEMENT : consultants.csv, colonne")
     assert render_warning(warning, "en").startswith("WARNING: consultants.csv, column")
     assert render_warning(warning, "de") == render_warning(warning, "nl")
-    assert warnings_summary(2, "en").startswith("2 warning(s)")
+    assert warnings_summary(2, "en") == "2 warnings; they do not stop the import"
+    assert warnings_summary(1, "nl") == "1 waarschuwing; ze houdt de import niet tegen"
+    # French: 0 and 1 take the singular
+    assert warnings_summary(1, "fr") == "1 avertissement ; il n'empêche pas l'import"
+
+
+def test_a_count_inside_a_sentence_takes_its_plural_form() -> None:
+    def sentence(count: int, lang: str) -> str:
+        params = {"step": 2, "procedure": "P1", "found": "18", "count": count}
+        return Problem(
+            file="steps.csv",
+            row=3,
+            column="max_score",
+            value="10",
+            code=Code.MAX_SCORE_BELOW_SCORES,
+            params=params,
+        ).message(lang)
+
+    assert "(hoogste: 18, in 1 resultaat)" in sentence(1, "nl")
+    assert "(hoogste: 18, in 2 resultaten)" in sentence(2, "nl")
+    assert "dans 1 résultat)" in sentence(1, "fr")
+    assert "in 2 results)" in sentence(2, "en")

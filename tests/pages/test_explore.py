@@ -445,14 +445,58 @@ def test_upload_names_the_columns_it_does_not_use(
     at.button(key="explore_import_run").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == [translate("nl", "explore.import_succeeded", files=1)]
-    summary = (
-        "1 waarschuwing(en): die kolommen worden niet gebruikt; ze houden de import niet tegen"
-    )
-    assert summary in [w.value for w in at.warning]
+    assert "1 waarschuwing; ze houdt de import niet tegen" in [w.value for w in at.warning]
     shown = next(d.value for d in at.dataframe if "problem" in d.value.columns)
     assert list(shown.columns) == ["file_name", "problem_column", "problem"]
     assert list(shown["problem_column"]) == ["test_certified"]
     assert "bedoelde u tests_certified?" in shown["problem"].iloc[0]
+
+
+def _listed(at: AppTest) -> str:
+    """The Markdown lists the panel shows, as read (without their escapes)."""
+    return "\n".join(m.value.replace("\\", "") for m in at.markdown if m.value.startswith("- "))
+
+
+def test_upload_reports_value_and_reference_problems_in_the_same_run(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15: row 2 has a date that does not exist (a value problem, found when the file
+    is read), row 3 a procedure nobody has (a reference problem, which the store finds).
+    Before, the page said only the first; now both in the first attempt, each sentence in
+    full (a table cell cut it off)."""
+    at = _page(small_db, monkeypatch, role="admin")
+    upload = (
+        b"procedure_code,candidate_ref,status,status_date\n"
+        b"P-A1,A03,declined,2026-02-31\nP-NOPE,Z9,available,\n"
+    )
+    at.file_uploader[0].set_value(("list_entries.csv", upload, "text/csv")).run()
+    at.button(key="explore_import_run").click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Er is niets geïmporteerd: 2 problemen gevonden.")
+    problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
+    assert list(zip(problems["problem_row"], problems["problem_column"], strict=True)) == [
+        (2, "status_date"),
+        (3, "procedure_code"),
+    ]
+    listed = _listed(at)
+    for sentence in problems["problem"]:
+        assert f"- {sentence}" in listed  # whole, not cut off
+    assert "'P-NOPE'" in listed
+
+
+def test_an_upload_without_data_rows_is_a_warning(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page(small_db, monkeypatch, role="admin")
+    upload = b"procedure_code;candidate_ref;status\r\n"
+    at.file_uploader[0].set_value(("list_entries.csv", upload, "text/csv")).run()
+    at.button(key="explore_import_run").click().run()
+    assert not at.exception
+    assert "1 waarschuwing; ze houdt de import niet tegen" in [w.value for w in at.warning]
+    assert (
+        "- WAARSCHUWING: list_entries.csv: het bestand heeft een kopregel maar geen "
+        "gegevensrijen; er is niets uit ingelezen (verwacht: minstens één rij onder de kopregel)"
+    ) in _listed(at)
 
 
 def test_page_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

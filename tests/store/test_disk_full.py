@@ -70,7 +70,7 @@ def _assert_nothing_changed(
         in err
     ), err
     assert "Traceback" not in err and "TransactionException" not in err and "IO Error" not in err
-    assert err.endswith("1 problem(s) found; nothing was imported.")
+    assert err.endswith("1 problem found; nothing was imported.")
     assert sha256(db) == before
     assert sorted(p.name for p in db.parent.iterdir()) == [db.name]  # no working file left
     assert _used(db.parent) == used_before  # the space is free again

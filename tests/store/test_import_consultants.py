@@ -52,13 +52,13 @@ def test_a_misspelt_column_is_named_with_a_suggestion_and_the_import_goes_on(
     )
     done = _import(tmp_path, db, path, lang="nl")
     assert done.returncode == 0, text(done.stderr)
-    assert text(done.stdout) == "consultants: 1 rows"
+    assert text(done.stdout) == "consultants: 1 rij"
     assert text(done.stderr).splitlines() == [
         "WAARSCHUWING: consultants.csv, kolom test_certified: onbekende kolom, wordt "
         f"genegeerd; bedoelde u tests_certified? (gekende kolommen: {KNOWN})",
         "WAARSCHUWING: consultants.csv, kolom opmerking: onbekende kolom, wordt genegeerd "
         f"(gekende kolommen: {KNOWN})",
-        "2 waarschuwing(en): die kolommen worden niet gebruikt; ze houden de import niet tegen",
+        "2 waarschuwingen; ze houden de import niet tegen",
     ]
     stored = read_table(db, "consultants").filter(pl.col("consultant_ref") == "C1")
     assert stored.select("az_certified", "tests_certified").rows() == [(True, False)]
@@ -89,7 +89,7 @@ def test_warnings_are_shown_when_the_import_is_refused_too(tmp_path: Path) -> No
         "WARNING: consultants.csv, column chair_certifed: unknown column, ignored; did you "
         "mean chair_certified?"
     )
-    assert lines[-1] == "1 problem(s) found; nothing was imported."
+    assert lines[-1] == "1 problem found; nothing was imported."
     assert lines[-2].startswith("consultants.csv, row 2, column language_role: 'de'")
 
 

@@ -151,7 +151,7 @@ def test_a_lying_workbook_is_refused_by_the_cli_naming_the_file(
     assert done.returncode == 1
     assert text(done.stderr) == (
         "results.xlsx: the file is suspiciously highly compressed (> 100:1, maximum 100:1) "
-        "and is not opened\n1 problem(s) found; nothing was imported."
+        "and is not opened\n1 problem found; nothing was imported."
     )
     assert sha256(store) == before
 

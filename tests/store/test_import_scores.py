@@ -70,7 +70,7 @@ def test_belnet_step_3_score_19_is_refused_and_the_store_is_unchanged(tmp_path: 
         "results.csv, rij 17, kolom score: '19' ligt buiten het bereik van stap 3 van "
         "procedure CNG23032 (verwacht: een score van 0 tot en met 18, de maximumscore van "
         "die stap)",
-        "1 probleem/problemen gevonden; er is niets geïmporteerd.",
+        "1 probleem gevonden; er is niets geïmporteerd.",
     ]
     assert sha256(db) == before
     assert sorted(p.name for p in db.parent.iterdir()) == [db.name]
@@ -115,7 +115,7 @@ def test_a_score_above_a_stored_maximum_is_refused(store: Path, tmp_path: Path) 
     assert text(done.stderr).splitlines() == [
         "results.csv, row 3, column score: '100.5' is outside the range of step 2 of "
         "procedure P-B2 (expected: a score from 0 to 100, the step's maximum score)",
-        "1 problem(s) found; nothing was imported.",
+        "1 problem found; nothing was imported.",
     ]
     assert sha256(store) == before
 
@@ -138,7 +138,7 @@ def test_the_maximum_of_a_steps_file_in_the_same_import_counts(tmp_path: Path) -
     assert text(done.stderr).splitlines() == [
         "results.csv, row 3, column score: '21' is outside the range of step 1 of procedure "
         "P-X (expected: a score from 0 to 20, the step's maximum score)",
-        "1 problem(s) found; nothing was imported.",
+        "1 problem found; nothing was imported.",
     ]
     assert not db.exists()
 
@@ -158,9 +158,9 @@ def test_a_lower_maximum_under_stored_scores_is_refused(store: Path, tmp_path: P
     assert done.returncode == 1
     assert text(done.stderr).splitlines() == [
         "steps.csv, row 2, column max_score: '15' is below scores already stored for step 2 "
-        "of procedure P-A1 (highest: 18, in 2 result(s)); correct those scores in the same "
+        "of procedure P-A1 (highest: 18, in 2 results); correct those scores in the same "
         "import or choose a higher maximum",
-        "1 problem(s) found; nothing was imported.",
+        "1 problem found; nothing was imported.",
     ]
     assert sha256(store) == before
 
@@ -212,7 +212,7 @@ def test_check_reports_scores_out_of_range_in_an_older_store(store: Path, tmp_pa
         "step's range (expected: ≥ 0)",
         "store: the score 21 of candidate A01 for step 2 of procedure P-A1 is outside the "
         "step's range (expected: 0–20)",
-        "2 problem(s) found.",
+        "2 problems found.",
     ]
     nl = run_cli(["check", "--db", store, "--lang", "nl"], tmp_path)
     assert text(nl.stdout).splitlines()[1] == (

@@ -115,7 +115,7 @@ def test_a_bad_file_stops_every_file_of_the_import(store: Path, tmp_path: Path) 
     assert done.returncode == 1
     err = text(done.stderr)
     assert "results.csv, rij 3, kolom score: 'zestig' is geen getal" in err
-    assert "1 probleem/problemen gevonden; er is niets geïmporteerd." in err
+    assert "1 probleem gevonden; er is niets geïmporteerd." in err
     assert sha256(store) == before
     _no_leftovers(store)
 
@@ -142,7 +142,7 @@ def test_a_store_level_problem_rolls_back_every_file(store: Path, tmp_path: Path
         "results.csv, row 4, column step_no: candidate A07 has a result for step 2 of "
         "procedure P-A1 but did not pass the previous step"
     ) in err
-    assert "1 problem(s) found; nothing was imported." in err
+    assert "1 problem found; nothing was imported." in err
     assert sha256(store) == before
     _no_leftovers(store)
 
@@ -299,7 +299,7 @@ def test_unknown_procedure_and_unknown_step_name_row_and_column(
         "(expected: a procedure_code from procedures, already stored or in this import)",
         "results.csv, row 4, column step_no: procedure P-B2 has no step 7 (expected: a step_no "
         "from steps)",
-        "2 problem(s) found; nothing was imported.",
+        "2 problems found; nothing was imported.",
     ]
     assert sha256(store) == before
 
@@ -326,7 +326,7 @@ def test_a_contradicting_outcome_is_imported_and_reported_by_check(
     assert text(checked.stdout).splitlines() == [
         "store: the outcome of candidate B21 for step 2 of procedure P-B2 contradicts the "
         "rules (given: passed; by the rules: failed)",
-        "1 problem(s) found.",
+        "1 problem found.",
     ]
 
 

@@ -145,7 +145,7 @@ def test_an_import_that_cannot_get_the_store_is_refused_and_changes_nothing(
         f"{db}: another import is running on this store and had not finished after 1 s; "
         "nothing was imported (try again later, or raise SELSTATS_LOCK_TIMEOUT)" in err
     )
-    assert err.endswith("1 problem(s) found; nothing was imported.")
+    assert err.endswith("1 problem found; nothing was imported.")
     assert sha256(db) == before
 
     # The holder is gone (killed, say): the next writer gets the store and clears its copy.

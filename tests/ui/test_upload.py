@@ -160,3 +160,33 @@ def test_selstats_serve_hands_the_upload_limit_to_streamlit(
     with pytest.raises(SystemExit):
         cli.main(["serve"])
     assert seen == {"limit": "50"}
+
+
+def test_a_missing_value_shows_as_a_dash_not_none() -> None:
+    """A problem with the whole file has no row, column or value: the cells read "—"."""
+    import re
+
+    from selstats.ingest.problems import Code, Problem
+    from selstats.ui.table import styled
+    from selstats.ui.upload import problems_frame
+
+    frame = problems_frame([Problem(file="a.csv", code=Code.EMPTY_FILE)], "nl")
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", styled(frame, "nl").to_html())
+    assert cells[:4] == ["a.csv", "—", "—", "—"]
+    assert not any(cell in ("None", "nan", "<NA>") for cell in cells)
+
+
+def test_the_list_holds_every_sentence_whole_and_counts_the_rest() -> None:
+    from selstats.ingest.problems import Code, Problem
+    from selstats.ui.upload import problem_lines
+
+    long = "x" * 55
+    problems = [
+        Problem(file="r.csv", row=n, column="score", value=long, code=Code.NOT_A_NUMBER)
+        for n in range(2, 6)
+    ]
+    lines = problem_lines(problems, "en", limit=3)
+    assert lines[:3] == [p.message("en") for p in problems[:3]]
+    assert all(long in line for line in lines[:3])
+    # 4 problems, 3 listed: 1 more
+    assert lines[3] == "… and 1 more problem: all are in the table and the downloads below."

@@ -8,8 +8,19 @@ from selstats.i18n.texts import (
     DEFAULT_LANG,
     LANGUAGES,
     catalogue,
+    choose_plurals,
     placeholders,
+    plural_form,
     translate,
 )
 
-__all__ = ["CATALOGUE_DIR", "DEFAULT_LANG", "LANGUAGES", "catalogue", "placeholders", "translate"]
+__all__ = [
+    "CATALOGUE_DIR",
+    "DEFAULT_LANG",
+    "LANGUAGES",
+    "catalogue",
+    "choose_plurals",
+    "placeholders",
+    "plural_form",
+    "translate",
+]

@@ -35,6 +35,7 @@ class Code(StrEnum):
     DUPLICATE_COLUMN = "duplicate_column"
     UNNAMED_COLUMN = "unnamed_column"
     UNKNOWN_COLUMN = "unknown_column"  # a warning: the column is ignored
+    NO_DATA_ROWS = "no_data_rows"  # a warning: a header and no rows, nothing to import
     UNSUPPORTED_TYPE = "unsupported_type"
     # a row
     RAGGED_ROW = "ragged_row"

@@ -50,7 +50,7 @@ class TableRead:
     `frame` has every column of `table` (typed, canonical names; columns the file lacks
     are null) plus `_row`, the file row of each record. When `problems` is not empty the
     frame is only a best effort (bad cells are null) and must not be stored.
-    `warnings` (unknown columns) do not block an import.
+    `warnings` (unknown columns, a file without data rows) do not block an import.
     """
 
     table: str | None
@@ -196,6 +196,9 @@ def _read(
             frame = pseudonymise_column(frame, column, key if key is not None else load_key())
     problems = [*grid.problems, *laid.problems, *cell_problems, *duplicate_keys(frame, spec, file)]
     problems = finish(problems, spec)
+    warnings = masked(laid.warnings)
+    if frame.height == 0 and not problems:  # a header and nothing under it: imports nothing
+        warnings.append(Problem(file=file, code=Code.NO_DATA_ROWS))
     log.info("%s: %d rows, %d problems", file, frame.height, len(problems))
     return TableRead(
         table=spec.name,
@@ -206,5 +209,5 @@ def _read(
         file_name=file,
         ignored_columns=laid.ignored_columns,
         present_columns=laid.present_columns,
-        warnings=masked(laid.warnings),
+        warnings=warnings,
     )

@@ -15,14 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from selstats.ingest.files import collect_files
 from selstats.ingest.problems import Code, Problem
 from selstats.ingest.readers import TableRead, read_table_file
+from selstats.reference import load_reference
 from selstats.rules.outcomes import BLOCKING_PROBLEMS
 from selstats.rules.score_range import expected_range, format_score, scores_out_of_range
 from selstats.store.certification import rederive_certification
+from selstats.store.connection import open_reader
 from selstats.store.lock import StoreBusy, WaitNotice
 from selstats.store.reference_sync import sync_reference
 from selstats.store.writer import KEYS, StoreDiskFull, StoreWriter, write_store
@@ -78,7 +81,8 @@ class ImportReport:
     @property
     def warnings(self) -> list[Problem]:
         """What does not stop the import but the user should know: columns of the files
-        that are not used (each named with its file, in the files' order)."""
+        that are not used, files without data rows (each named with its file, in the
+        files' order)."""
         return [warning for read in self.files for warning in read.warnings]
 
 
@@ -112,6 +116,9 @@ def import_paths(
                 Problem(file=_name(read), code="duplicate_table", params={"table": read.table})
             )
     if report.problems:
+        # Nothing is written; the references are checked all the same, so that an unknown
+        # procedure is reported in the same run as a bad date, not on the next attempt.
+        report.problems.extend(references_before_write(db, report.files))
         return report
     try:
         with write_store(db, on_wait=on_wait) as writer:
@@ -175,11 +182,26 @@ def _write(writer: StoreWriter, report: ImportReport, imported_by: str | None) -
 
 def _check_references(writer: StoreWriter, read: TableRead) -> list[Problem]:
     """Rows whose reference (organisation, procedure, step, consultant) is not stored."""
+
+    def known(parent: str, key: str) -> pl.Series:
+        return writer.con.sql(f"select distinct {key} as k from {parent}").pl().get_column("k")
+
+    steps = writer.con.sql("select procedure_code, step_no from steps").pl()
+    return unknown_references(read, known, steps)
+
+
+def unknown_references(
+    read: TableRead, known: Callable[[str, str], pl.Series], steps: pl.DataFrame
+) -> list[Problem]:
+    """Rows of `read` whose reference is not among the `known(parent table, key column)`
+    values, and results for a step its procedure does not have (`steps`: procedure_code,
+    step_no; a procedure with no steps at all is the rules engine's to report). A reference
+    left empty is a missing value, reported by the reader."""
     problems: list[Problem] = []
     for column, parent, parent_key in REFERENCES.get(read.table or "", []):
-        known = writer.con.sql(f"select distinct {parent_key} as k from {parent}").pl()
+        values = known(parent, parent_key)
         missing = read.frame.filter(
-            pl.col(column).is_not_null() & ~pl.col(column).is_in(known.get_column("k").implode())
+            pl.col(column).is_not_null() & ~pl.col(column).is_in(values.implode())
         )
         for row in missing.select("_row", column).iter_rows():
             problems.append(
@@ -193,8 +215,10 @@ def _check_references(writer: StoreWriter, read: TableRead) -> list[Problem]:
                 )
             )
     if read.table == "results":
-        steps = writer.con.sql("select procedure_code, step_no from steps").pl()
-        unknown = read.frame.join(steps, on=["procedure_code", "step_no"], how="anti").join(
+        candidates = read.frame.filter(
+            pl.col("procedure_code").is_not_null() & pl.col("step_no").is_not_null()
+        )
+        unknown = candidates.join(steps, on=["procedure_code", "step_no"], how="anti").join(
             steps.select("procedure_code").unique(), on="procedure_code", how="semi"
         )
         for row in unknown.select("_row", "step_no", "procedure_code").iter_rows():
@@ -209,6 +233,52 @@ def _check_references(writer: StoreWriter, read: TableRead) -> list[Problem]:
                 )
             )
     return problems
+
+
+def references_before_write(db: Path, reads: Sequence[TableRead]) -> list[Problem]:
+    """The references of files that will not be written (another file, or the same one, has
+    problems): checked against what the store has, the shipped reference procedures and
+    the parents in this import's own files, as the write would check them. The best effort
+    of a file with bad cells is used (a bad cell is empty, so it is not reported twice).
+    Read-only: the store is opened for reading, or not at all when there is none."""
+    by_table = {read.table: read for read in reads if read.table is not None}
+    if not any(table in REFERENCES for table in by_table):
+        return []
+    frames = load_reference().frames()
+    stored: dict[tuple[str, str], pl.Series] = {}
+    stored_steps = pl.DataFrame(schema={"procedure_code": pl.String, "step_no": pl.Int64})
+    if db.is_file():
+        try:
+            con = open_reader(db)
+        except duckdb.Error as error:  # the write would say what is wrong with the store
+            log.info("references not checked before the write: %s", error)
+            con = None
+        if con is not None:
+            with con:
+                for _, parent, key in (ref for refs in REFERENCES.values() for ref in refs):
+                    query = f"select distinct {key} as k from {parent}"
+                    stored[(parent, key)] = con.sql(query).pl().get_column("k")
+                stored_steps = con.sql("select procedure_code, step_no from steps").pl()
+
+    def known(parent: str, key: str) -> pl.Series:
+        parts = [stored.get((parent, key), pl.Series("k", [], dtype=pl.String))]
+        if parent in frames:
+            parts.append(frames[parent].get_column(key).alias("k"))
+        if parent in by_table:
+            parts.append(by_table[parent].frame.get_column(key).drop_nulls().alias("k"))
+        return pl.concat([part.cast(pl.String) for part in parts]).unique()
+
+    steps = [stored_steps, frames["steps"].select("procedure_code", "step_no")]
+    if "steps" in by_table:
+        steps.append(by_table["steps"].frame.select("procedure_code", "step_no").drop_nulls())
+    all_steps = pl.concat(
+        [s.cast({"procedure_code": pl.String, "step_no": pl.Int64}) for s in steps]
+    ).unique()
+    problems: list[Problem] = []
+    for read in reads:
+        if read.table in REFERENCES and read.frame.height:
+            problems.extend(unknown_references(read, known, all_steps))
+    return sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
 
 
 def _check_scores(writer: StoreWriter, by_table: dict[str, TableRead]) -> list[Problem]:

@@ -53,7 +53,24 @@ def choose_language() -> str:
     )
     lang: str = st.session_state[LANG_KEY]
     binding.write({} if lang == DEFAULT_LANG else {LANG_KEY: [lang]})
+    document_language(lang)
     return lang
+
+
+def document_language(lang: str) -> None:
+    """Set `<html lang>` to the chosen language, for screen readers, hyphenation and the
+    browser's translation offer. Streamlit 1.67 serves `<html lang="en">` whatever the app
+    and has no option for it (streamlit/streamlit#15726), so a one-line script run by
+    `st.html` in the page itself (not an iframe) sets it; it runs again when the language,
+    and so its text, changes. `lang` is one of LANGUAGES, never user text."""
+    if lang not in LANGUAGES:
+        return
+    with st.sidebar:
+        st.html(
+            f'<script>document.documentElement.lang = "{lang}";</script>',
+            unsafe_allow_javascript=True,
+            width="content",
+        )
 
 
 def _language_chosen() -> None:

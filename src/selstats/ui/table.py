@@ -132,7 +132,11 @@ def styled(frame: pl.DataFrame, lang: str) -> Any:
         for name in frame.columns
         if figures[name].unit in _STYLED_UNITS
     }
-    return frame.to_pandas().style.format(formatters)  # figure_text writes the missing ones
+    # figure_text writes the missing values of its columns ("permanent open" for a year);
+    # the others' read "—", never "None"
+    style = frame.to_pandas().style.format(formatters)
+    plain = [name for name in frame.columns if name not in formatters]
+    return style.format(na_rep=UNKNOWN, subset=plain) if plain else style
 
 
 def _formatter(figure: Figure, lang: str) -> Any:

@@ -29,7 +29,8 @@ import streamlit as st
 
 from selstats.access.roles import Permission
 from selstats.access.scope import Access
-from selstats.ingest.messages import notice, warnings_summary
+from selstats.i18n import translate
+from selstats.ingest.messages import notice, render_warning, warnings_summary
 from selstats.ingest.problems import Code, Problem
 from selstats.settings import settings
 from selstats.store.import_process import Limits, import_in_child
@@ -244,29 +245,58 @@ def _request_import(requested_key: str) -> None:
     st.session_state[requested_key] = True
 
 
+# The most sentences listed in full above the table (the table and its downloads hold all).
+LISTED: Final = 50
+# Above this many sentences the list scrolls in a box of this height (px).
+LIST_HEIGHT: Final = 320
+_MARKDOWN_SPECIAL: Final = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"})
+
+
+def problem_lines(problems: Sequence[Problem], lang: str, limit: int = LISTED) -> list[str]:
+    """The sentences of the first `limit` problems in `lang`, whole (a table cell cuts a
+    long sentence off), and one line saying how many more the table holds."""
+    lines = [p.message(lang) for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(translate(lang, "explore.import_more", count=len(problems) - limit))
+    return lines
+
+
+def _show_lines(lines: Sequence[str]) -> None:
+    """The sentences as a list whose lines wrap; what users typed is never Markdown."""
+    text = "\n".join(f"- {line.translate(_MARKDOWN_SPECIAL)}" for line in lines)
+    box = st.container(height=LIST_HEIGHT) if len(lines) > 8 else st.container()
+    box.markdown(text)
+
+
 def show_warnings(warnings: Sequence[Problem], lang: str) -> None:
-    """The columns an import did not use, one row each (file, column, the sentence with a
-    suggestion where a known column is close), under a warning that says so."""
+    """What does not stop an import (columns not used, a file without data rows): a warning
+    that says how many, each sentence in full, and the table (file, column, sentence)."""
     if not warnings:
         return
     st.warning(warnings_summary(len(warnings), lang))
+    _show_lines([render_warning(w, lang) for w in warnings])
     # a column has neither a row nor a value
     shown = problems_frame(warnings, lang).drop("problem_row", "problem_value")
-    show_table(shown, key="import_warnings", download="import_warnings")
+    with st.expander(t("explore.import_as_table")):
+        show_table(shown, key="import_warnings", download="import_warnings")
 
 
 def show_outcome(outcome: ImportOutcome, lang: str) -> None:
-    """The summary of a successful import, or its problems one row per problem; and the
-    columns it did not use, either way."""
+    """The summary of a successful import, or its problems, each sentence in full and as a
+    table one row per problem; and what it warns about, either way."""
     if outcome.ok:
         st.success(t("explore.import_succeeded", files=len(outcome.files)))
         show_table(summary_frame(outcome), key="import_summary")
         show_warnings(outcome.warnings, lang)
         return
     st.error(t("explore.import_failed", count=len(outcome.problems)))
-    show_table(
-        problems_frame(outcome.problems, lang), key="import_problems", download="import_problems"
-    )
+    _show_lines(problem_lines(outcome.problems, lang))
+    with st.expander(t("explore.import_as_table")):
+        show_table(
+            problems_frame(outcome.problems, lang),
+            key="import_problems",
+            download="import_problems",
+        )
     show_warnings(outcome.warnings, lang)
 
 
