@@ -21,7 +21,7 @@ grid's own formats, in the browser's locale.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import polars as pl
@@ -122,16 +122,27 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
     return config
 
 
-def styled(frame: pl.DataFrame, lang: str) -> Any:
+# A highlighted row (the Funnel's largest loss): bold on a light tint of the failed colour.
+HIGHLIGHT: Final = "background-color: #FBE3D6; font-weight: bold"
+
+
+def styled(frame: pl.DataFrame, lang: str, highlight: Sequence[bool] = ()) -> Any:
     """`frame` as a pandas Styler whose numbers and dates read as `lang` writes them; the
-    values underneath are unchanged (sorting stays by value)."""
+    values underneath are unchanged (sorting stays by value). `highlight`: one flag per
+    row, the rows to stand out."""
     figures = catalogue()
     formatters = {
         name: _formatter(figures[name], lang)
         for name in frame.columns
         if figures[name].unit in _STYLED_UNITS
     }
-    return frame.to_pandas().style.format(formatters)  # figure_text writes the missing ones
+    style = frame.to_pandas().style.format(formatters)  # figure_text writes the missing ones
+    marked = {i for i, flag in enumerate(highlight) if flag}
+    if marked:
+        style = style.apply(
+            lambda row: [HIGHLIGHT if row.name in marked else "" for _ in row], axis=1
+        )
+    return style
 
 
 def _formatter(figure: Figure, lang: str) -> Any:
@@ -154,17 +165,19 @@ def show_table(
     download: str | None = None,
     detail: Mapping[str, object] | None = None,
     height: int | None = None,
+    highlight: Sequence[bool] = (),
 ) -> None:
     """`frame` as a table: translated values, the catalogue's labels and definitions, formats
     by unit; a sentence when small counts were hidden; with `download`, the four download
     buttons (`download` is the file's base name, `key` their widget keys' prefix) holding the
-    same table under its labels."""
+    same table under its labels. `highlight`: one flag per row, the rows shown in bold on a
+    tint (the Funnel's largest loss; the download is unchanged)."""
     lang = current_lang()
     shown = translated(frame, lang)
     options: dict[str, Any] = {"height": height} if height is not None else {}
     small = shown.height * max(shown.width, 1) <= STYLED_CELLS
     st.dataframe(
-        styled(shown, lang) if small else shown,
+        styled(shown, lang, highlight) if small else shown,
         hide_index=True,
         column_config=column_config(shown, lang, styled=small),
         placeholder=UNKNOWN,
