@@ -58,7 +58,6 @@ chart_labels = FunnelLabels(
     rule=figures.label("rule", lang),
     lost=t("funnel.chart.lost"),
     lost_share=t("funnel.chart.lost_share"),
-    largest=t("funnel.chart.largest"),
 )
 # The key figures' columns, widest where the label is longest, so that no label is cut
 # off at 1024 px.

@@ -447,7 +447,6 @@ LABELS = FunnelLabels(
     rule="Regel",
     lost="Verloren",
     lost_share="Verloren (%)",
-    largest="grootste verlies",
 )
 DECISIVE = (
     "step_no",
@@ -503,10 +502,8 @@ def test_funnel_chart_draws_the_top_n_cut_and_fixed_colours(
     }
     assert step2 == {"passed": 3, "failed": 1, "absent": 1, "cut_off": 1}
     assert layers["note"]["rows"] == []
-    # lost 2, 3, 1 after each bar: step 2's 3 (3/8 = 37,5 %) in bold, named the largest
-    assert [r["loss_text"] for r in layers["largest_loss"]["rows"]] == [
-        "−3 · 37,5 % · grootste verlies"
-    ]
+    # lost 2, 3, 1 after each bar: step 2's 3 (3/8 = 37,5 %), the largest, in bold
+    assert [r["loss_text"] for r in layers["largest_loss"]["rows"]] == ["−3 · 37,5 %"]
     assert [r["loss_text"] for r in layers["loss"]["rows"]] == ["−2 · 25,0 %", "−1 · 12,5 %"]
     assert layers["largest_loss"]["mark"]["color"] == OUTCOME_COLOURS["failed"]  # type: ignore[index]
     # the tick shares the bars' band scale (a point scale would flatten the bars), and the

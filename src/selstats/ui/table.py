@@ -106,6 +106,7 @@ def column(figure: Figure, dtype: pl.DataType, lang: str, styled: bool = False) 
 
 
 # Text longer than this (typical value) gets a wide column: a definition, a source, a rule.
+# A list of categories (an organisation's reasons, the kinds of a step) always does.
 _LONG_TEXT: Final = 60
 
 
@@ -115,7 +116,9 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
         name: column(figures[name], dtype, lang, styled) for name, dtype in frame.schema.items()
     }
     for name, dtype in frame.schema.items():
-        if dtype == pl.String and figures[name].unit is Unit.TEXT and not frame.is_empty():
+        if figures[name].unit is Unit.CATEGORIES:  # reasons, kinds: a list, never clipped
+            config[name]["width"] = "large"
+        elif dtype == pl.String and figures[name].unit is Unit.TEXT and not frame.is_empty():
             typical = frame.get_column(name).str.len_chars().median()
             if isinstance(typical, int | float) and typical > _LONG_TEXT:
                 config[name]["width"] = "large"

@@ -3,7 +3,7 @@
 - `funnel_chart`: one horizontal bar per step, stacked by outcome in the fixed outcome
   colours, the number who reached the step at the bar's end and, after it, how many were
   lost there ("−3 · 37,5 %" of the applicants; the largest loss in bold, in the failed
-  colour, named), a black tick at the top-N cut (only that many go on) and a note on a
+  colour), a black tick at the top-N cut (only that many go on) and a note on a
   step that was not held or has no results yet.
 - `share_chart`: several procedures side by side, normalised: the share of each
   procedure's applicants that reached each step.
@@ -51,6 +51,9 @@ PROCEDURE_SHAPES: Final = (
     "triangle-left",
 )
 _ROW_STEP: Final = 34  # pixels per step (a band of the y scale)
+# Room right of the plot for the totals and losses written after the bars ("52 −30 · 50,0 %"):
+# Vega does not clip a text mark, but the chart's width ends there.
+_RIGHT_ROOM: Final = 110
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,6 @@ class FunnelLabels:
     rule: str  # tooltip: the step's rule
     lost: str = "lost"  # tooltip: lost at the step
     lost_share: str = "lost (% of applicants)"  # tooltip: lost / applicants
-    largest: str = "largest loss"  # written after the largest loss
 
 
 def _outcome_rows(steps: pl.DataFrame, labels: FunnelLabels, lang: str) -> pl.DataFrame:
@@ -152,6 +154,7 @@ def funnel_chart(steps: pl.DataFrame, labels: FunnelLabels, lang: str) -> alt.La
     chart = alt.LayerChart(
         layer=[bars, cuts, totals, losses, notes],
         height=alt.Step(_ROW_STEP),
+        padding={"left": 5, "top": 5, "bottom": 5, "right": _RIGHT_ROOM},
     )
     return localised(chart, lang)
 
@@ -160,7 +163,7 @@ def _loss_layer(
     held: pl.DataFrame, y: alt.Y, labels: FunnelLabels, lang: str, offset: int
 ) -> alt.LayerChart:
     """After each bar's total, who was lost at the step ("−3 · 37,5 %"): the largest loss
-    in bold, in the failed colour, followed by its name."""
+    in bold, in the failed colour (the page names it in a sentence above the chart)."""
     lost = held.filter(pl.col("lost").is_not_null() & (pl.col("lost") > 0))
     texts = [
         " · ".join(
@@ -168,11 +171,10 @@ def _loss_layer(
             for part in (
                 f"−{fmt_int(n, lang)}",
                 fmt_pct(share, lang) if share is not None else None,
-                labels.largest if largest else None,
             )
             if part
         )
-        for n, share, largest in lost.select("lost", "lost_share", "largest").iter_rows()
+        for n, share in lost.select("lost", "lost_share").iter_rows()
     ]
     share_texts = [fmt_pct(s, lang) if s is not None else "" for s in lost["lost_share"]]
     data = lost.select("step_label", "reached", "largest").with_columns(
