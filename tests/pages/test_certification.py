@@ -516,7 +516,7 @@ def test_page_shows_the_hand_computed_figures(
     metrics = _metrics(at)
     assert metrics["Organisaties in gevaar"] == "0"
     assert metrics["Kwetsbare organisaties"] == "1"  # ORG-A
-    assert metrics["Evaluaties binnen 90 dagen"] == "1"  # ORG-A, 2027-03-01
+    assert metrics["Evaluaties op komst"] == "1"  # ORG-A, 2027-03-01
     assert [s.value for s in at.success] == [
         "Geen enkele organisatie in deze selectie is in gevaar (gemiddelde van alle Q-checks)."
     ]
@@ -736,7 +736,7 @@ def test_page_follows_the_sidebar(small_db: Path, monkeypatch: pytest.MonkeyPatc
     at = _page(small_db, monkeypatch, as_of="2026-12-15", orgs="ORG-B")
     everything = next(d.value for d in at.dataframe if "qcheck_met" in d.value.columns)
     assert list(everything["org_id"]) == ["ORG-B"]
-    assert _metrics(at)["Evaluaties binnen 90 dagen"] == "0"
+    assert _metrics(at)["Evaluaties op komst"] == "0"
 
 
 def test_page_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

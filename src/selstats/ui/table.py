@@ -129,6 +129,29 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
 HIGHLIGHT: Final = "background-color: #FBE3D6; font-weight: bold"
 
 
+# A list of categories (reasons) longer than this wraps over several lines instead of being
+# clipped: the grid wraps text only in rows taller than 4rem (64 px).
+_WRAP_AT: Final = 45
+_LINE_PX: Final = 20
+_MAX_LINES: Final = 5
+
+
+def row_height(frame: pl.DataFrame) -> int | None:
+    """Rows tall enough for the longest list of categories (translated) to wrap in full,
+    at about `_WRAP_AT` characters a line (a wide column at 1024 px); None when every list
+    fits on one line."""
+    figures = catalogue()
+    longest = 0
+    for name, dtype in frame.schema.items():
+        if dtype == pl.String and figures[name].unit is Unit.CATEGORIES and not frame.is_empty():
+            found = frame.get_column(name).str.len_chars().max()
+            longest = max(longest, found if isinstance(found, int) else 0)
+    if longest <= _WRAP_AT:
+        return None
+    lines = min(-(-longest // _WRAP_AT), _MAX_LINES)
+    return max(lines * _LINE_PX + 12, 68)
+
+
 def styled(frame: pl.DataFrame, lang: str, highlight: Sequence[bool] = ()) -> Any:
     """`frame` as a pandas Styler whose numbers and dates read as `lang` writes them; the
     values underneath are unchanged (sorting stays by value). `highlight`: one flag per
@@ -178,6 +201,9 @@ def show_table(
     lang = current_lang()
     shown = translated(frame, lang)
     options: dict[str, Any] = {"height": height} if height is not None else {}
+    tall = row_height(shown)
+    if tall is not None:
+        options["row_height"] = tall
     small = shown.height * max(shown.width, 1) <= STYLED_CELLS
     st.dataframe(
         styled(shown, lang, highlight) if small else shown,

@@ -127,7 +127,8 @@ def qcheck_average_chart(
                     domain=[standing_labels[s] for s in shown],
                     range=[STANDING_COLOURS[s] for s in shown],
                 ),
-                legend=alt.Legend(orient="bottom", labelLimit=400),
+                # one standing a line: the reasons are long, and none may be cut off
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title=labels["organisation"]),
