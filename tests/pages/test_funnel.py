@@ -151,7 +151,7 @@ def test_the_largest_loss_is_named_above_the_chart(small_store: Path) -> None:
     ) in markdown
     # the chart's text alternative: every step's key figures in words
     assert (
-        "In woorden: 8 sollicitanten. 1. Screening: 8 bereikt, 6 geslaagd, 2 verloren; "
+        "In woorden: sollicitanten 8. 1. Screening: 8 bereikt, 6 geslaagd, 2 verloren; "
         "2. Schriftelijk: 6 bereikt, 3 geslaagd, 3 verloren; 3. Interview: 3 bereikt, "
         "2 geslaagd, 1 verloren."
     ) in [c.value for c in at.caption]
@@ -173,7 +173,7 @@ def test_an_analyst_sees_no_largest_loss_among_hidden_counts(small_store: Path) 
     assert not at.exception
     assert not [m.value for m in at.markdown if "Grootste verlies" in m.value]
     assert [r["lost"] for r in _rows(at)] == ["<5", "<5", "<5"]
-    assert "In woorden: 8 sollicitanten. 1. Screening: 8 bereikt, 6 geslaagd, <5 verloren" in (
+    assert "In woorden: sollicitanten 8. 1. Screening: 8 bereikt, 6 geslaagd, <5 verloren" in (
         " ".join(c.value for c in at.caption)
     )
 

@@ -90,6 +90,13 @@ def test_overview_per_year_table(small_store: Path) -> None:
     assert table["national_laureates_per_tested"].isna().all()
     # the comparison is explained, naming federal recruitment
     assert translate("nl", "overview.national_note") in [c.value for c in at.caption]
+    # the charts in words: 2025 laureates per tested 2 / 5 = 40,0 %, 2026 1 / 3 = 33,3 %;
+    # no BOSA figure for either year
+    assert (
+        "In woorden, per jaar: 2025: sollicitanten 8, getest 5, laureaten 2, laureaten per "
+        "geteste 40,0 %; 2026: sollicitanten 7, getest 3, laureaten 1, laureaten per geteste "
+        "33,3 %."
+    ) in [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize(

@@ -542,13 +542,13 @@ def test_the_charts_in_words(small_store: Path) -> None:
     ) in captions
     assert any(
         c.startswith(
-            "In woorden: van 2 organisaties met een slaagpercentage heeft Dienst Alfa het "
-            "hoogste (80,0 %) en Stad Beta het laagste (75,0 %)"
+            "In woorden, organisaties met een slaagpercentage: 2; het hoogste: Dienst Alfa "
+            "(80,0 %); het laagste: Stad Beta (75,0 %)"
         )
         for c in captions
     )
     # P-A1 step 2, bins of 1 point: 9 failed, 14 cut off, 15, 16, 18 passed
     assert (
-        "In woorden: 5 scores tussen 9 en 19 punten; niet geslaagd 1, afgevallen (top-N) 1, "
+        "In woorden: scores 5, tussen 9 en 19 punten; niet geslaagd 1, afgevallen (top-N) 1, "
         "geslaagd 3."
     ) in captions

@@ -360,7 +360,7 @@ def test_page_on_a_date(small_store: Path) -> None:
     # the chart in words: lowest annual minimum C1-C3's 29,331.69 (below C1's 14,274 x 2.1647
     # = 30,898.92), highest annual maximum C1-C3's 53,684.56 (the only maximum known)
     assert (
-        "In woorden, per jaar bruto: 3 schalen met bedragen, van € 29.331,69 "
+        "In woorden, per jaar bruto, schalen met bedragen: 3; van € 29.331,69 "
         "(C1 · C1-C3 (Stad Maaseik)) tot € 53.684,56 (C1 · C1-C3 (Stad Maaseik))."
     ) in [c.value for c in at.caption]
     # no developer hint on the page
