@@ -33,7 +33,8 @@ if totals["procedures"] == 0:
     st.stop()
 
 st.caption(t("overview.intro"))
-first, second = st.columns(4), st.columns(4)
+# the second row's labels and values are longer: three columns, widest where they are longest
+first, second = st.columns(4), st.columns([0.9, 1.2, 1.1])
 for container, name in zip(first, ("applicants", "tested", "laureates", "procedures"), strict=True):
     metric(container, name, totals[name])
 for container, name in zip(

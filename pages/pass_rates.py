@@ -50,9 +50,10 @@ def table(frame: pl.DataFrame, name: str, detail: Mapping[str, object]) -> None:
 
 
 def rows(grouping: str, *keys: str) -> pl.DataFrame:
-    """The rows of one grouping of the page's query, with its key columns, the counts and
-    the rates."""
-    return rates.filter(pl.col("grouping") == grouping).select(*keys, "held_steps", *COUNTS, *RATES)
+    """The rows of one grouping of the page's query, with its key columns, the rates (the
+    decisive figures first: on screen at 1024 px without scrolling sideways) and the
+    counts."""
+    return rates.filter(pl.col("grouping") == grouping).select(*keys, *RATES, "held_steps", *COUNTS)
 
 
 filters = current_filters()
@@ -67,8 +68,11 @@ if rates.is_empty():
     st.stop()
 
 overall = rates.filter(pl.col("grouping") == "all").row(0, named=True)
+# widest where the label is longest, so that no label is cut off at 1024 px
 for container, name in zip(
-    st.columns(4), ("pass_rate", "no_show_rate", "sat", "held_steps"), strict=True
+    st.columns([1, 1.15, 0.75, 1.1]),
+    ("pass_rate", "no_show_rate", "sat", "held_steps"),
+    strict=True,
 ):
     metric(container, name, overall[name])
 

@@ -126,20 +126,21 @@ if mostly_unknown(scales["amounts_known"].to_list()):
         )
     )
 table(
+    # the amounts first: on screen at 1024 px without scrolling sideways
     shown_scales.select(
         "scale",
         "level",
-        "diploma_level",
         "government",
-        "org_name",
-        "annual_min_100",
-        "annual_max_100",
-        "coefficient",
-        "coefficient_from",
         "annual_min",
         "annual_max",
         "monthly_min",
         "monthly_max",
+        "org_name",
+        "diploma_level",
+        "annual_min_100",
+        "annual_max_100",
+        "coefficient",
+        "coefficient_from",
         "monthly_rounding",
         "amounts_known",
         "source",

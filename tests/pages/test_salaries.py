@@ -357,11 +357,12 @@ def test_page_on_a_date(small_store: Path) -> None:
     known = next(x for x in texts if x.startswith("Bedragen bekend voor 3 van de 8 schalen: "))
     for name in ("A2 · NA23 (Federaal)", "C · C1 (Federaal)", "C1 · C1-C3 (Stad Maaseik)"):
         assert name in known
-    # the chart in words: lowest annual minimum C1-C3's 29,331.69 (below C1's 14,274 x 2.1647
-    # = 30,898.92), highest annual maximum C1-C3's 53,684.56 (the only maximum known)
+    # the chart in words: the lowest amount drawn is C1-C3's minimum 29,331.69 (below C1's
+    # 14,274 x 2.1647 = 30,898.92), the highest NA23's minimum 71,590.95 (above C1-C3's
+    # maximum 53,684.56, the only maximum known)
     assert (
         "In woorden, per jaar bruto, schalen met bedragen: 3; van € 29.331,69 "
-        "(C1 · C1-C3 (Stad Maaseik)) tot € 53.684,56 (C1 · C1-C3 (Stad Maaseik))."
+        "(C1 · C1-C3 (Stad Maaseik)) tot € 71.590,95 (A2 · NA23 (Federaal))."
     ) in [c.value for c in at.caption]
     # no developer hint on the page
     assert not any("data/reference" in c.value for c in [*at.caption, *at.text, *at.markdown])

@@ -29,18 +29,17 @@ def page_tabs(
     by its code; the chosen one from the URL's `param` when it carries news, else the
     session's, else `default` (the first)."""
     codes = list(labels)
-    default = default if default in labels else codes[0]
+    default = default if default is not None and default in labels else codes[0]
     binding = UrlBinding(f"page:{key}", (param,))
     by_label = {label: code for code, label in labels.items()}
     remembered = f"_{key}_code"  # the code survives a change of language; the label not
     # the tab just clicked (its label, in this language), else the one of the last run
-    current = by_label.get(str(st.session_state.get(key)), st.session_state.get(remembered))
+    found = by_label.get(str(st.session_state.get(key)), st.session_state.get(remembered))
     if binding.takes_over():
         asked = [v for v in binding.incoming().get(param, []) if v in labels]
         if asked:
-            current = asked[-1]
-    if current not in labels:
-        current = default
+            found = asked[-1]
+    current: str = found if isinstance(found, str) and found in labels else default
     st.session_state[key] = labels[current]
     tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
     chosen = by_label.get(str(st.session_state.get(key)), current)

@@ -106,7 +106,6 @@ def column(figure: Figure, dtype: pl.DataType, lang: str, styled: bool = False) 
 
 
 # Text longer than this (typical value) gets a wide column: a definition, a source, a rule.
-# A list of categories (an organisation's reasons, the kinds of a step) always does.
 _LONG_TEXT: Final = 60
 
 
@@ -116,8 +115,12 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
         name: column(figures[name], dtype, lang, styled) for name, dtype in frame.schema.items()
     }
     for name, dtype in frame.schema.items():
-        if figures[name].unit is Unit.CATEGORIES:  # reasons, kinds: a list, never clipped
-            config[name]["width"] = "large"
+        if figures[name].unit is Unit.CATEGORIES:
+            # reasons, kinds: a list, never clipped. A short one keeps the grid's own width
+            # (it fits its text, leaving room for the columns after it); a long one gets a
+            # wide column and wraps (`row_height`).
+            if _longest(frame, name) > _WRAP_AT:
+                config[name]["width"] = "large"
         elif dtype == pl.String and figures[name].unit is Unit.TEXT and not frame.is_empty():
             typical = frame.get_column(name).str.len_chars().median()
             if isinstance(typical, int | float) and typical > _LONG_TEXT:
@@ -136,16 +139,23 @@ _LINE_PX: Final = 20
 _MAX_LINES: Final = 5
 
 
+def _longest(frame: pl.DataFrame, name: str) -> int:
+    """The length of the longest text in column `name` (0 when it holds no text)."""
+    if frame.schema[name] != pl.String or frame.is_empty():
+        return 0
+    found = frame.get_column(name).str.len_chars().max()
+    return found if isinstance(found, int) else 0
+
+
 def row_height(frame: pl.DataFrame) -> int | None:
     """Rows tall enough for the longest list of categories (translated) to wrap in full,
     at about `_WRAP_AT` characters a line (a wide column at 1024 px); None when every list
     fits on one line."""
     figures = catalogue()
-    longest = 0
-    for name, dtype in frame.schema.items():
-        if dtype == pl.String and figures[name].unit is Unit.CATEGORIES and not frame.is_empty():
-            found = frame.get_column(name).str.len_chars().max()
-            longest = max(longest, found if isinstance(found, int) else 0)
+    longest = max(
+        (_longest(frame, name) for name in frame.columns if figures[name].unit is Unit.CATEGORIES),
+        default=0,
+    )
     if longest <= _WRAP_AT:
         return None
     lines = min(-(-longest // _WRAP_AT), _MAX_LINES)

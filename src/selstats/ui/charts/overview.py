@@ -63,7 +63,8 @@ def volume_chart(per_year: pl.DataFrame, labels: VolumeLabels, lang: str) -> alt
                 "label:N",
                 title=labels.measure,
                 scale=alt.Scale(domain=domain, range=list(VOLUME_COLOURS)),
-                legend=alt.Legend(orient="bottom"),
+                # one entry a line: side by side at 1024 px, a row of entries is cut off
+                legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -138,7 +139,8 @@ def ratio_chart(
                 "source:N",
                 title=labels.source,
                 scale=alt.Scale(domain=domain, range=[ACCENT, MUTED]),
-                legend=alt.Legend(orient="bottom"),
+                # one entry a line: side by side at 1024 px, a row of entries is cut off
+                legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
             tooltip=[
                 alt.Tooltip("year:O", title=labels.year),

@@ -215,13 +215,18 @@ def salary_ranges(
 
 
 def ranges_in_words(scales: pl.DataFrame, texts: SalaryTexts, lang: str) -> str | None:
-    """The chart in words: how many scales have amounts, the lowest annual minimum and the
-    highest annual maximum with their scales; None when no scale has an amount. `scales`:
-    the rows of queries/salaries.sql."""
+    """The annual chart in words: how many scales have an amount, the lowest and the highest
+    annual amount drawn (a minimum or a maximum) with their scales; None when no scale has an
+    amount. `scales`: the rows of queries/salaries.sql."""
     named = scales.with_columns(owners(scales))
-    low_rows = named.filter(pl.col("annual_min").is_not_null()).sort("annual_min")
-    high_rows = named.filter(pl.col("annual_max").is_not_null()).sort("annual_max", descending=True)
-    if low_rows.is_empty() or high_rows.is_empty():
+    keys = ("scale", "level", "government", "owner")
+    amounts = pl.concat(
+        [
+            named.select(*keys, pl.col(column).alias("amount")).drop_nulls("amount")
+            for column in ("annual_min", "annual_max")
+        ]
+    ).sort("amount")
+    if amounts.is_empty():
         return None
     with_amounts = named.filter(
         pl.col("annual_min").is_not_null() | pl.col("annual_max").is_not_null()
@@ -237,13 +242,13 @@ def ranges_in_words(scales: pl.DataFrame, texts: SalaryTexts, lang: str) -> str 
             str(owner) if owner else None,
         )
 
-    low, high = low_rows.row(0, named=True), high_rows.row(0, named=True)
+    low, high = amounts.row(0, named=True), amounts.row(amounts.height - 1, named=True)
     return translate(
         lang,
         "salaries.chart_words",
         n=fmt_int(with_amounts.height, lang),
-        low=fmt_eur(low["annual_min"], lang),
+        low=fmt_eur(low["amount"], lang),
         low_scale=name(low),
-        high=fmt_eur(high["annual_max"], lang),
+        high=fmt_eur(high["amount"], lang),
         high_scale=name(high),
     )
