@@ -159,7 +159,23 @@ def row_height(frame: pl.DataFrame) -> int | None:
     if longest <= _WRAP_AT:
         return None
     lines = min(-(-longest // _WRAP_AT), _MAX_LINES)
-    return max(lines * _LINE_PX + 12, 68)
+    return max(lines * _LINE_PX + 12, 76)
+
+
+def open_years(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """A year column with an empty year (a permanently open procedure) as text, every year
+    written by the catalogue ("2024", "permanent open"): the grid draws an empty cell as its
+    placeholder "—" whatever the Styler says, and "—" alone does not say what the row is."""
+    figures = catalogue()
+    open_ones = [
+        name
+        for name, dtype in frame.schema.items()
+        if figures[name].unit is Unit.YEAR and dtype.is_numeric() and frame[name].null_count()
+    ]
+    return frame.with_columns(
+        pl.Series(name, [figure_text(figures[name], v, lang) for v in frame[name]], pl.String)
+        for name in open_ones
+    )
 
 
 def styled(frame: pl.DataFrame, lang: str, highlight: Sequence[bool] = ()) -> Any:
@@ -209,7 +225,7 @@ def show_table(
     same table under its labels. `highlight`: one flag per row, the rows shown in bold on a
     tint (the Funnel's largest loss; the download is unchanged)."""
     lang = current_lang()
-    shown = translated(frame, lang)
+    shown = open_years(translated(frame, lang), lang)
     options: dict[str, Any] = {"height": height} if height is not None else {}
     tall = row_height(shown)
     if tall is not None:
