@@ -118,7 +118,7 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
         if figures[name].unit is Unit.CATEGORIES:
             # reasons, kinds: a list, never clipped. A short one keeps the grid's own width
             # (it fits its text, leaving room for the columns after it); a long one gets a
-            # wide column and wraps (`row_height`).
+            # wide column.
             if _longest(frame, name) > _WRAP_AT:
                 config[name]["width"] = "large"
         elif dtype == pl.String and figures[name].unit is Unit.TEXT and not frame.is_empty():
@@ -132,11 +132,10 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
 HIGHLIGHT: Final = "background-color: #FBE3D6; font-weight: bold"
 
 
-# A list of categories (reasons) longer than this wraps over several lines instead of being
-# clipped: the grid wraps text only in rows taller than 4rem (64 px).
+# A list of categories (reasons) longer than this gets a wide column; a shorter one keeps
+# the grid's own width, which fits its text. (The grid wraps text only in rows taller than
+# 4rem, and then not in a styled table: tried, the rows grew and the text stayed clipped.)
 _WRAP_AT: Final = 45
-_LINE_PX: Final = 20
-_MAX_LINES: Final = 5
 
 
 def _longest(frame: pl.DataFrame, name: str) -> int:
@@ -145,21 +144,6 @@ def _longest(frame: pl.DataFrame, name: str) -> int:
         return 0
     found = frame.get_column(name).str.len_chars().max()
     return found if isinstance(found, int) else 0
-
-
-def row_height(frame: pl.DataFrame) -> int | None:
-    """Rows tall enough for the longest list of categories (translated) to wrap in full,
-    at about `_WRAP_AT` characters a line (a wide column at 1024 px); None when every list
-    fits on one line."""
-    figures = catalogue()
-    longest = max(
-        (_longest(frame, name) for name in frame.columns if figures[name].unit is Unit.CATEGORIES),
-        default=0,
-    )
-    if longest <= _WRAP_AT:
-        return None
-    lines = min(-(-longest // _WRAP_AT), _MAX_LINES)
-    return max(lines * _LINE_PX + 12, 76)
 
 
 def open_years(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -227,9 +211,6 @@ def show_table(
     lang = current_lang()
     shown = open_years(translated(frame, lang), lang)
     options: dict[str, Any] = {"height": height} if height is not None else {}
-    tall = row_height(shown)
-    if tall is not None:
-        options["row_height"] = tall
     small = shown.height * max(shown.width, 1) <= STYLED_CELLS
     st.dataframe(
         styled(shown, lang, highlight) if small else shown,
