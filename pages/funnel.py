@@ -21,6 +21,7 @@ from selstats.ui.funnel_text import (
     compare_table,
     funnel_summary,
     funnel_table,
+    guard_lost,
     largest_loss_text,
     share_summary,
 )
@@ -94,7 +95,7 @@ if view == "one":
     ):
         metric(container, name, chosen[name])
 
-    funnel = cached_query("funnel", **{**filters.params(), "procs": (code,)})
+    funnel = guard_lost(cached_query("funnel", **{**filters.params(), "procs": (code,)}))
     table = funnel_table(funnel, lang)
     steps = chart_steps(funnel, lang)
     loss = largest_loss_text(steps, chosen["applicants"], lang)
@@ -152,7 +153,7 @@ elif view == "compare":
     )
 
 else:
-    aggregate = cached_query("funnel_aggregate", **filters.params())
+    aggregate = guard_lost(cached_query("funnel_aggregate", **filters.params()))
     st.subheader(t("funnel.aggregate.title"))
     st.caption(t("funnel.aggregate.caveat", n=fmt_int(len(codes), lang)))
     applicants = aggregate["applicants"][0] if not aggregate.is_empty() else None

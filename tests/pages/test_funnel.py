@@ -38,6 +38,7 @@ from selstats.ui.funnel_text import (
     aggregate_chart_steps,
     chart_steps,
     funnel_table,
+    guard_lost,
     rule_text,
     state_text,
 )
@@ -172,10 +173,32 @@ def test_an_analyst_sees_no_largest_loss_among_hidden_counts(small_store: Path) 
     at = _funnel_page(role="analyst", procedure="P-A1")
     assert not at.exception
     assert not [m.value for m in at.markdown if "Grootste verlies" in m.value]
-    assert [r["lost"] for r in _rows(at)] == ["<5", "<5", "<5"]
+    # step 1: reached 8 and passed 6 shown, lost 2 "<5"; steps 2 and 3: passed 3 and 2 are
+    # hidden, so lost is not shown at all (it would give them back by subtraction)
+    lost = [r["lost"] for r in _rows(at)]
+    assert lost[0] == "<5"
+    assert all(v is None or v != v for v in lost[1:])  # null (NaN in the pandas frame)
     assert "In woorden: sollicitanten 8. 1. Screening: 8 bereikt, 6 geslaagd, <5 verloren" in (
         " ".join(c.value for c in at.caption)
     )
+
+
+def test_lost_is_hidden_where_passed_is() -> None:
+    # as an analyst gets it: reached 9 shown, passed 3 hidden ("<5"), lost 6 would give the
+    # hidden 3 back (9 - 6); a step with both shown keeps its lost (8 - 6 = 2, "<5" itself)
+    hidden = pl.DataFrame(
+        {
+            "reached": ["9", "8", "<5"],
+            "passed": ["<5", "6", "<5"],
+            "lost": ["6", "<5", "<5"],
+            "lost_share": [6 / 20, 2 / 20, None],
+        }
+    )
+    guarded = guard_lost(hidden)
+    assert guarded["lost"].to_list() == [None, "<5", None]
+    assert guarded["lost_share"].to_list() == [None, 2 / 20, None]
+    exact = pl.DataFrame({"reached": [9], "passed": [3], "lost": [6], "lost_share": [0.3]})
+    assert guard_lost(exact).equals(exact)  # no suppression: nothing to guard
 
 
 def test_p_b2_step_2_says_it_has_no_results_yet(small_store: Path) -> None:

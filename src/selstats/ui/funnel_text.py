@@ -163,6 +163,21 @@ def state_text(state: str, lang: str) -> str:
     return translate(lang, f"step_state.{state}")
 
 
+def guard_lost(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` (queries/funnel*.sql after small-cell suppression) with lost and lost_share
+    shown only where reached and passed are both shown. lost = reached − passed, so a lost
+    shown next to a hidden passed would give passed back by subtraction (reached 9, passed
+    "<5", lost 6: passed = 3); where both are shown, lost tells nothing new. Exact counts
+    (no suppression) pass unchanged."""
+    if frame.schema.get("reached") != pl.String:
+        return frame
+    exact = pl.col("reached").str.contains(r"^\d+$") & pl.col("passed").str.contains(r"^\d+$")
+    return frame.with_columns(
+        pl.when(exact).then(pl.col(name)).otherwise(pl.lit(None, frame.schema[name])).alias(name)
+        for name in ("lost", "lost_share")
+    )
+
+
 def funnel_table(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
     """The single-procedure table: one row per step, the decisive figures first (reached,
     passed, advance rate, conversion, lost), then the outcomes, the state and the rule in
