@@ -19,7 +19,11 @@ from selstats.ui.funnel_text import (
     aggregate_table,
     chart_steps,
     compare_table,
+    funnel_summary,
     funnel_table,
+    guard_lost,
+    largest_loss_text,
+    share_summary,
 )
 from selstats.ui.i18n import current_lang, t
 from selstats.ui.table import metric, show_table
@@ -53,7 +57,12 @@ chart_labels = FunnelLabels(
     share=t("funnel.chart.share"),
     top_n=t("funnel.chart.top_n"),
     rule=figures.label("rule", lang),
+    lost=t("funnel.chart.lost"),
+    lost_share=t("funnel.chart.lost_share"),
 )
+# The key figures' columns, widest where the label is longest, so that no label is cut
+# off at 1024 px.
+METRIC_WIDTHS = [1.0, 0.8, 1.6, 0.7]
 
 
 view_choice = UrlChoice(key="funnel_view", param="view")
@@ -80,14 +89,20 @@ if view == "one":
     procedure_choice.keep([code], default=codes[:1])
     chosen = procedures.row(codes.index(code), named=True)
     for container, name in zip(
-        st.columns(4), ("applicants", "laureates", "laureates_per_applicant", "steps"), strict=True
+        st.columns(METRIC_WIDTHS),
+        ("applicants", "laureates", "laureates_per_applicant", "steps"),
+        strict=True,
     ):
         metric(container, name, chosen[name])
 
-    funnel = cached_query("funnel", **{**filters.params(), "procs": (code,)})
+    funnel = guard_lost(cached_query("funnel", **{**filters.params(), "procs": (code,)}))
     table = funnel_table(funnel, lang)
     steps = chart_steps(funnel, lang)
+    loss = largest_loss_text(steps, chosen["applicants"], lang)
+    if loss is not None:
+        st.markdown(loss)
     st.altair_chart(funnel_chart(steps, chart_labels, lang))
+    st.caption(funnel_summary(steps, funnel, chosen["applicants"], lang))
     if steps["top_n"].is_not_null().any():
         st.caption(t("funnel.topn_note"))
     # each step's state and rule under its bar (the table below has them too)
@@ -96,7 +111,13 @@ if view == "one":
     st.subheader(t("funnel.table_title"))
     st.markdown(t("funnel.conversion_note"))
     detail = {**filters.params(), "procedure": code}
-    show_table(table, key="funnel_one", download=f"funnel-{code}", detail=detail)
+    show_table(
+        table,
+        key="funnel_one",
+        download=f"funnel-{code}",
+        detail=detail,
+        highlight=steps["largest"].to_list(),
+    )
 
 elif view == "compare":
     compare_choice = UrlChoice(key="funnel_compare", param="compare", multi=True)
@@ -124,6 +145,7 @@ elif view == "compare":
         share=t("funnel.compare.share"),
     )
     st.altair_chart(share_chart(funnel, share_labels, lang))
+    st.caption(share_summary(funnel, lang))
     st.caption(t("funnel.compare.note"))
     detail = {**filters.params(), "compared": tuple(compared)}
     show_table(
@@ -131,18 +153,24 @@ elif view == "compare":
     )
 
 else:
-    aggregate = cached_query("funnel_aggregate", **filters.params())
+    aggregate = guard_lost(cached_query("funnel_aggregate", **filters.params()))
     st.subheader(t("funnel.aggregate.title"))
     st.caption(t("funnel.aggregate.caveat", n=fmt_int(len(codes), lang)))
     applicants = aggregate["applicants"][0] if not aggregate.is_empty() else None
-    cards = st.columns(4)
+    cards = st.columns(METRIC_WIDTHS)
     metric(cards[0], "procedures_in_funnel", len(codes))
     metric(cards[1], "applicants", applicants)
-    st.altair_chart(funnel_chart(aggregate_chart_steps(aggregate, lang), chart_labels, lang))
+    steps = aggregate_chart_steps(aggregate, lang)
+    loss = largest_loss_text(steps, applicants, lang)
+    if loss is not None:
+        st.markdown(loss)
+    st.altair_chart(funnel_chart(steps, chart_labels, lang))
+    st.caption(funnel_summary(steps, aggregate, applicants, lang))
     st.markdown(t("funnel.conversion_note"))
     show_table(
         aggregate_table(aggregate),
         key="funnel_aggregate",
         download="funnel-aggregate",
         detail=filters.params(),
+        highlight=steps["largest"].to_list(),
     )

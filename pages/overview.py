@@ -8,7 +8,13 @@ import streamlit as st
 from selstats.figures import catalogue
 from selstats.reference import load_reference
 from selstats.reference.sources import national_sources
-from selstats.ui.charts.overview import RatioLabels, VolumeLabels, ratio_chart, volume_chart
+from selstats.ui.charts.overview import (
+    RatioLabels,
+    VolumeLabels,
+    per_year_in_words,
+    ratio_chart,
+    volume_chart,
+)
 from selstats.ui.db import cached_query
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.i18n import current_lang, t
@@ -27,7 +33,8 @@ if totals["procedures"] == 0:
     st.stop()
 
 st.caption(t("overview.intro"))
-first, second = st.columns(4), st.columns(4)
+# the second row's labels and values are longer: three columns, widest where they are longest
+first, second = st.columns(4), st.columns([0.9, 1.2, 1.1])
 for container, name in zip(first, ("applicants", "tested", "laureates", "procedures"), strict=True):
     metric(container, name, totals[name])
 for container, name in zip(
@@ -75,6 +82,9 @@ else:
     if years and not set(years) & set(per_year["year"].drop_nulls().to_list()):
         # said, so that a reader does not look for BOSA's bar beside the selection's
         ratio_column.caption(t("overview.national_years", first=min(years), last=max(years)))
+    words = per_year_in_words(per_year, lang)
+    if words is not None:
+        st.caption(words)
 
 show_table(per_year, key="overview", download="overview", detail=filters.params())
 

@@ -1,6 +1,7 @@
 """Step pass rates: the share of those who sat a step that met its pass mark, per kind of
 step, per year, per organisation and per step, and the score distribution of one step with
-its pass mark and top-N cut. Every figure comes from queries/pass_rates_by_group.sql (where
+its pass mark and top-N cut; each in a tab of its own (`?section=`), each chart with its key
+figures in words under it. Every figure comes from queries/pass_rates_by_group.sql (where
 the pass rate is defined), queries/score_distribution.sql and
 queries/pass_rates_step_marks.sql; labels and definitions from the figure catalogue. The
 pass rate here is not the Funnel's advance rate: the page says so."""
@@ -24,6 +25,8 @@ from selstats.ui.db import cached_query
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.funnel_text import steps_list
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.pass_rates_text import extremes_in_words, rates_in_words, scores_in_words
+from selstats.ui.sections import page_tabs
 from selstats.ui.table import metric, show_table
 
 COUNTS = [
@@ -47,9 +50,10 @@ def table(frame: pl.DataFrame, name: str, detail: Mapping[str, object]) -> None:
 
 
 def rows(grouping: str, *keys: str) -> pl.DataFrame:
-    """The rows of one grouping of the page's query, with its key columns, the counts and
-    the rates."""
-    return rates.filter(pl.col("grouping") == grouping).select(*keys, "held_steps", *COUNTS, *RATES)
+    """The rows of one grouping of the page's query, with its key columns, the rates (the
+    decisive figures first: on screen at 1024 px without scrolling sideways) and the
+    counts."""
+    return rates.filter(pl.col("grouping") == grouping).select(*keys, *RATES, "held_steps", *COUNTS)
 
 
 filters = current_filters()
@@ -64,45 +68,68 @@ if rates.is_empty():
     st.stop()
 
 overall = rates.filter(pl.col("grouping") == "all").row(0, named=True)
+# widest where the label is longest, so that no label is cut off at 1024 px
 for container, name in zip(
-    st.columns(4), ("pass_rate", "no_show_rate", "sat", "held_steps"), strict=True
+    st.columns([1, 1.15, 0.75, 1.1]),
+    ("pass_rate", "no_show_rate", "sat", "held_steps"),
+    strict=True,
 ):
     metric(container, name, overall[name])
 
-st.subheader(t("pass_rates.by_kind"))
-by_kind = rows("kind", "kind")
-st.altair_chart(pass_rate_by_kind(by_kind, texts, lang), width="stretch")
-table(by_kind, "by_kind", filters.params())
-
-st.subheader(t("pass_rates.over_time"))
-by_year_kind = rows("year_kind", "year", "kind")
-st.altair_chart(
-    pass_rate_over_time(by_year_kind, rows("year", "year"), texts, lang), width="stretch"
+# ---- the sections in tabs: the page opens on the pass rate per kind of step, or on the
+# score distribution when the link names a procedure in it --------------------------------
+SECTIONS = ("by_kind", "over_time", "by_organisation", "by_step", "distribution")
+tabs = page_tabs(
+    "pass_rates_section",
+    "section",
+    {s: t(f"pass_rates.tab_{s}") for s in SECTIONS},
+    default="distribution" if "pass_rates_procedure" in st.query_params else "by_kind",
 )
-st.caption(t("pass_rates.over_time_note"))
-table(by_year_kind, "by_year", filters.params())
+with tabs["by_kind"]:
+    st.subheader(t("pass_rates.by_kind"))
+    by_kind = rows("kind", "kind")
+    st.altair_chart(pass_rate_by_kind(by_kind, texts, lang), width="stretch")
+    st.caption(rates_in_words(by_kind, texts.kind_name, "by_kind", lang))
+    table(by_kind, "by_kind", filters.params())
 
-st.subheader(t("pass_rates.by_organisation"))
-st.altair_chart(
-    pass_rate_by_organisation(rows("organisation_kind", "org_name", "kind"), texts, lang),
-    width="stretch",
-)
-table(rows("organisation", "org_id", "org_name"), "by_organisation", filters.params())
+with tabs["over_time"]:
+    st.subheader(t("pass_rates.over_time"))
+    by_year_kind = rows("year_kind", "year", "kind")
+    by_year = rows("year", "year")
+    st.altair_chart(pass_rate_over_time(by_year_kind, by_year, texts, lang), width="stretch")
+    st.caption(rates_in_words(by_year.drop_nulls("year").sort("year"), str, "by_year", lang))
+    st.caption(t("pass_rates.over_time_note"))
+    table(by_year_kind, "by_year", filters.params())
 
-st.subheader(t("pass_rates.by_step"))
-table(
-    rows("step", "procedure_code", "step_no", "step_name", "kind", "year", "org_name"),
-    "by_step",
-    filters.params(),
-)
+with tabs["by_organisation"]:
+    st.subheader(t("pass_rates.by_organisation"))
+    st.altair_chart(
+        pass_rate_by_organisation(rows("organisation_kind", "org_name", "kind"), texts, lang),
+        width="stretch",
+    )
+    by_organisation = rows("organisation", "org_id", "org_name")
+    extremes = extremes_in_words(by_organisation, lang)
+    if extremes is not None:
+        st.caption(extremes)
+    table(by_organisation, "by_organisation", filters.params())
 
-st.subheader(t("pass_rates.distribution"))
-st.caption(t("pass_rates.distribution_intro"))
+with tabs["by_step"]:
+    st.subheader(t("pass_rates.by_step"))
+    table(
+        rows("step", "procedure_code", "step_no", "step_name", "kind", "year", "org_name"),
+        "by_step",
+        filters.params(),
+    )
+
+# the last tab: its early stops end the page, not a section before it
+distribution = tabs["distribution"]
+distribution.subheader(t("pass_rates.distribution"))
+distribution.caption(t("pass_rates.distribution_intro"))
 scored_steps = rates.filter((pl.col("grouping") == "step") & pl.col("max_score").is_not_null())
 if scored_steps.is_empty():
-    st.info(t("pass_rates.no_scored_steps"))
+    distribution.info(t("pass_rates.no_scored_steps"))
     st.stop()
-left, right = st.columns(2)
+left, right = distribution.columns(2)
 procedure_code = left.selectbox(
     t("pass_rates.procedure"),
     scored_steps.get_column("procedure_code").unique(maintain_order=True).to_list(),
@@ -124,12 +151,13 @@ chosen = {"procedure_code": procedure_code, "step_no": step_no}
 bins = cached_query("score_distribution", **filters.params(), **chosen)
 marks = cached_query("pass_rates_step_marks", **filters.params(), **chosen)
 if bins.is_empty() or marks.is_empty():
-    st.info(t("pass_rates.no_scores"))
+    distribution.info(t("pass_rates.no_scores"))
     st.stop()
 mark = marks.row(0, named=True)
-st.altair_chart(score_histogram(bins, mark, texts, lang), width="stretch")
+distribution.altair_chart(score_histogram(bins, mark, texts, lang), width="stretch")
+distribution.caption(scores_in_words(bins, texts.outcomes.__getitem__, lang))
 if mark["pass_points"] is not None and mark["pass_unit"] == "percent":
-    st.caption(
+    distribution.caption(
         t(
             "pass_rates.pass_mark_percent",
             percent=fmt_pct(mark["pass_mark"] / 100, lang, 0),
@@ -138,7 +166,7 @@ if mark["pass_points"] is not None and mark["pass_unit"] == "percent":
         )
     )
 elif mark["pass_points"] is not None:
-    st.caption(
+    distribution.caption(
         t(
             "pass_rates.pass_mark_points",
             points=fmt_score(mark["pass_points"], lang),
@@ -146,7 +174,7 @@ elif mark["pass_points"] is not None:
         )
     )
 if mark["cut_score"] is not None:
-    st.caption(
+    distribution.caption(
         t(
             "pass_rates.cut_line",
             n=fmt_count(mark["top_n"], lang),
@@ -156,7 +184,7 @@ if mark["cut_score"] is not None:
         )
     )
 if mark["total_of_steps"] is not None:
-    st.caption(
+    distribution.caption(
         t(
             "pass_rates.total_rule",
             percent=fmt_pct(mark["total_pass_percent"] / 100, lang, 0),

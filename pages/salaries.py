@@ -11,8 +11,15 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from selstats.i18n.format import fmt_date
-from selstats.ui.charts.salaries import SalaryTexts, owners, salary_ranges, scale_label
+from selstats.i18n.format import fmt_date, fmt_int
+from selstats.rules.salaries import NO_AMOUNTS, mostly_unknown
+from selstats.ui.charts.salaries import (
+    SalaryTexts,
+    owners,
+    ranges_in_words,
+    salary_ranges,
+    scale_label,
+)
 from selstats.ui.db import cached_query
 from selstats.ui.frame import current_filters, page_title
 from selstats.ui.i18n import current_lang, t
@@ -78,11 +85,12 @@ except duckdb.CatalogException:  # a store built before the table existed
     postings = None
 
 st.subheader(t("salaries.scales_title", date=day))
-left, right = st.columns(2)
-left.markdown(f"**{t('salaries.annual')}**")
-left.altair_chart(salary_ranges(scales, postings, "annual", texts, lang), width="stretch")
-right.markdown(f"**{t('salaries.monthly')}**")
-right.altair_chart(salary_ranges(scales, postings, "monthly", texts, lang), width="stretch")
+annual_tab, monthly_tab = st.tabs([t("salaries.annual"), t("salaries.monthly")])
+annual_tab.altair_chart(salary_ranges(scales, postings, "annual", texts, lang), width="stretch")
+monthly_tab.altair_chart(salary_ranges(scales, postings, "monthly", texts, lang), width="stretch")
+words = ranges_in_words(scales, texts, lang)
+if words is not None:
+    st.caption(words)
 st.caption(t("salaries.chart_note"))
 for known, sentence in (
     ("none", "unknown_scales"),
@@ -104,21 +112,35 @@ for known, sentence in (
             listed = ", ".join(scale_label(s, lv, g, texts, o) for s, lv, g, o in rows.rows())
         # scale and organisation names are data: plain text, never Markdown
         st.text(t(f"salaries.{sentence}", scales=listed))
+shown_scales = scales
+if mostly_unknown(scales["amounts_known"].to_list()):
+    # most scales have no amount: say which have, and show those, not a column of "unknown"
+    shown_scales = scales.filter(~pl.col("amounts_known").is_in(list(NO_AMOUNTS)))
+    named = shown_scales.select("scale", "level", "government").with_columns(owners(shown_scales))
+    st.text(
+        t(
+            "salaries.known_only",
+            known=fmt_int(shown_scales.height, lang),
+            total=fmt_int(scales.height, lang),
+            scales=", ".join(scale_label(s, lv, g, texts, o) for s, lv, g, o in named.rows()),
+        )
+    )
 table(
-    scales.select(
+    # the amounts first: on screen at 1024 px without scrolling sideways
+    shown_scales.select(
         "scale",
         "level",
-        "diploma_level",
         "government",
-        "org_name",
-        "annual_min_100",
-        "annual_max_100",
-        "coefficient",
-        "coefficient_from",
         "annual_min",
         "annual_max",
         "monthly_min",
         "monthly_max",
+        "org_name",
+        "diploma_level",
+        "annual_min_100",
+        "annual_max_100",
+        "coefficient",
+        "coefficient_from",
         "monthly_rounding",
         "amounts_known",
         "source",

@@ -9,6 +9,9 @@
 -- advance_rate = passed / reached of this step (who went on: not the pass rate of the
 -- Pass rates page, which counts who met the mark among those who sat it), share_reached = reached / applicants and
 -- conversion = passed / applicants, applicants being the candidates at the first step.
+-- lost = reached - passed of a held step: who did not go on from it (failed, absent,
+-- withdrawn, not registered or cut off; at the last step, who did not make the list), and
+-- lost_share = lost / applicants, the drop-off as Ashby and Greenhouse show it.
 select
     procedure_code,
     step_no,
@@ -38,7 +41,9 @@ select
     applicants,
     case when state = 'held' then passed / nullif(reached, 0) end as advance_rate,
     case when state = 'held' then reached / nullif(applicants, 0) end as share_reached,
-    case when state = 'held' then passed / nullif(applicants, 0) end as conversion
+    case when state = 'held' then passed / nullif(applicants, 0) end as conversion,
+    case when state = 'held' then reached - passed end as lost,
+    case when state = 'held' then (reached - passed) / nullif(applicants, 0) end as lost_share
 from scoped_step_facts(
     $year_from::integer, $year_to::integer, $govs::varchar[], $orgs::varchar[],
     $levels::varchar[], $procs::varchar[], $allowed::varchar[]

@@ -4,7 +4,9 @@
 -- (step 2 may be a written test in one and a screening in another): `kinds` lists what the
 -- step is across the procedures. share_reached and conversion divide by all applicants
 -- (candidates at the first step) of the procedures in the filter; they are null for a step
--- number no procedure has held yet.
+-- number no procedure has held yet. lost = reached - passed (who did not go on from the
+-- step, summed over the procedures) and lost_share = lost / applicants, for a step number
+-- held somewhere.
 with positions as (
     select *
     from scoped_step_facts(
@@ -60,6 +62,10 @@ select
         as share_reached,
     case when per_step.held_in > 0 then per_step.passed / nullif(applicants.applicants, 0) end
         as conversion,
+    case when per_step.held_in > 0 then per_step.reached - per_step.passed end as lost,
+    case when per_step.held_in > 0
+        then (per_step.reached - per_step.passed) / nullif(applicants.applicants, 0) end
+        as lost_share,
     applicants.applicants,
     per_step.kinds
 from per_step

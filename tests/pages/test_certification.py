@@ -36,6 +36,7 @@ from streamlit.testing.v1 import AppTest
 
 from selstats import query
 from selstats.domain.enums import QcheckMode
+from selstats.figures.present import value_text
 from selstats.i18n import translate
 from selstats.rules.certification import REVIEW_HORIZON_DAYS
 from selstats.store.writer import write_store
@@ -351,8 +352,58 @@ def test_the_average_chart_has_the_80_line(small_con: duckdb.DuckDBPyConnection)
     # only ORG-A has a figure: 77.5, at risk, in the "failed" colour
     assert [v["qcheck_figure"] for v in _values(spec, bars)] == [77.5]
     colour = bars["encoding"]["color"]["scale"]
-    assert (colour["domain"], colour["range"]) == (["AT_RISK"], [STANDING_COLOURS["at_risk"]])
-    assert {t["field"] for t in bars["encoding"]["tooltip"]} >= {"qcheck_figure", "qcheck_count"}
+    assert (colour["domain"], colour["range"]) == (
+        ["AT_RISK_QCHECK"],
+        [STANDING_COLOURS["at_risk_qcheck"]],
+    )
+    # the tooltips write the figure as the page does (one format everywhere: 77,5 %)
+    assert {t["field"] for t in bars["encoding"]["tooltip"]} >= {"figure_text", "count_text"}
+    assert [v["figure_text"] for v in _values(spec, bars)] == ["77.5"]  # str() by default
+
+
+def test_an_organisation_lacking_a_consultant_is_not_drawn_as_failing() -> None:
+    # at 87 % without enough certified consultants vs at 79 % failing its Q-checks (both
+    # without client certification); at 90 % lacking a test consultant vs at 78.53 % below
+    # the line (both at risk): four standings, four colours
+    frame = pl.DataFrame(
+        {
+            "org_id": ["VL-05", "FED-08", "FED-13", "FED-02"],
+            "org_name": ["Vijf", "Acht", "Dertien", "Twee"],
+            "qcheck_figure": [87.08, 79.45, 90.09, 78.525],
+            "qcheck_count": [12, 11, 11, 20],
+            "at_risk": [False, False, True, True],
+            "qualifies_client": [False, False, False, False],
+            "reasons": [
+                "missing_az_fr,too_few_certified",
+                "missing_az_fr,too_few_certified,qcheck_below_80",
+                "missing_tests_fr",
+                "qcheck_below_80",
+            ],
+        }
+    )
+    labels = {k: k for k in ("organisation", "average", "count", "standing", "line")}
+    standing = {s: s for s in STANDING_COLOURS}
+    spec = qcheck_average_chart(
+        frame,
+        threshold=80.0,
+        labels=labels,
+        standing_labels=standing,
+        value_text=lambda name, value: value_text(name, value, "nl"),
+    ).to_dict()
+    bars = next(layer for layer in _layers(spec) if layer["mark"]["type"] == "bar")
+    drawn = {v["label"]: v["standing"] for v in _values(spec, bars)}
+    assert drawn == {
+        "Vijf (VL-05)": "below_staff",
+        "Acht (FED-08)": "below_qcheck",
+        "Dertien (FED-13)": "at_risk_staff",
+        "Twee (FED-02)": "at_risk_qcheck",
+    }
+    scale = bars["encoding"]["color"]["scale"]
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert len({colours[s] for s in drawn.values()}) == 4
+    # one format everywhere: the tooltip writes 78,53 % as the tables do
+    texts = {v["label"]: v["figure_text"] for v in _values(spec, bars)}
+    assert texts["Twee (FED-02)"] == "78,53 %"
 
 
 def test_the_trend_chart_has_the_80_line(small_con: duckdb.DuckDBPyConnection) -> None:
@@ -463,9 +514,9 @@ def test_page_shows_the_hand_computed_figures(
     assert [t.value for t in at.title] == ["Certificering"]
     assert at.radio(key="cert_mode").value == "all_checks"  # the deployment default
     metrics = _metrics(at)
-    assert metrics["Organisaties in gevaar (gemiddelde van alle Q-checks)"] == "0"
-    assert metrics["Kwetsbare organisaties (gemiddelde van alle Q-checks)"] == "1"  # ORG-A
-    assert metrics["Evaluaties binnen 90 dagen"] == "1"  # ORG-A, 2027-03-01
+    assert metrics["Organisaties in gevaar"] == "0"
+    assert metrics["Kwetsbare organisaties"] == "1"  # ORG-A
+    assert metrics["Evaluaties op komst"] == "1"  # ORG-A, 2027-03-01
     assert [s.value for s in at.success] == [
         "Geen enkele organisatie in deze selectie is in gevaar (gemiddelde van alle Q-checks)."
     ]
@@ -479,6 +530,37 @@ def test_page_shows_the_hand_computed_figures(
     # on its own page
     assert len(at.get("download_button")) == 4 * 4 + 1
     assert at.get("download_button")[-1].key == "certification_calendar"
+
+
+def test_the_monitor_opens_on_the_organisations_at_risk(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page(small_db, monkeypatch, as_of="2026-12-15", mode="per_consultant")
+    assert [tab.label for tab in at.tabs] == [
+        "In gevaar",
+        "Kwetsbaar",
+        "Evaluaties",
+        "Per niveau",
+        "Alle organisaties",
+    ]
+    assert at.session_state["cert_section"] == "In gevaar"
+    assert "section" not in at.query_params  # the default is left out of the link
+    # the chart in words: ORG-A per consultant (85 + 70) / 2 = 77,50 %, at risk by its
+    # Q-checks; ORG-B has no Q-checks and is not on the chart
+    assert (
+        "In woorden (organisaties met een Q-checkcijfer: 1): in gevaar: Q-checks onder de "
+        "lijn (1): Dienst Alfa 77,50 %."
+    ) in [c.value for c in at.caption]
+
+
+def test_a_link_opens_a_tab_in_any_language(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page(small_db, monkeypatch, as_of="2026-12-15", section="reviews", lang="fr")
+    assert at.session_state["cert_section"] == "Évaluations"
+    assert at.query_params["section"] == "reviews"  # the code, not the French label
+    at = _page(small_db, monkeypatch, as_of="2026-12-15", section="nope")
+    assert at.session_state["cert_section"] == "In gevaar"  # unknown: the default
 
 
 def test_one_organisation_in_detail(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -546,9 +628,11 @@ def test_the_mode_switch_changes_the_figures(
     at.radio(key="cert_mode").set_value("per_consultant").run()
     assert not at.exception
     metrics = _metrics(at)
-    assert metrics["Organisaties in gevaar (gemiddelde per consultant)"] == "1"  # ORG-A
-    assert metrics["Kwetsbare organisaties (gemiddelde per consultant)"] == "0"
+    assert metrics["Organisaties in gevaar"] == "1"  # ORG-A
+    assert metrics["Kwetsbare organisaties"] == "0"
     at_risk = at.dataframe[0].value  # the first table on the page
+    # why first: the organisation, then the reason it is at risk
+    assert list(at_risk.columns)[:3] == ["org_name", "reasons", "qcheck_figure"]
     assert list(at_risk["org_id"]) == ["ORG-A"]
     assert list(at_risk["reasons"]) == ["Q-checks onder 80 %"]  # qcheck_below_80 by name
     assert list(at_risk["qcheck_figure"]) == [77.5]
@@ -640,7 +724,7 @@ def test_page_in_french(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None
     at = _page(small_db, monkeypatch, as_of="2026-12-15", lang="fr", mode="per_consultant")
     metrics = _metrics(at)
     assert [t.value for t in at.title] == ["Certification"]
-    assert metrics["Organisations en danger (moyenne par consultant)"] == "1"
+    assert metrics["Organisations en danger"] == "1"
     at = _page(small_db, monkeypatch, DETAIL, as_of="2026-12-15", lang="fr", mode="per_consultant")
     assert [t.value for t in at.title] == ["Certification d'une organisation"]
     assert _metrics(at)["Chiffre des Q-checks (moyenne par consultant)"] == "77,50 %"
@@ -652,7 +736,7 @@ def test_page_follows_the_sidebar(small_db: Path, monkeypatch: pytest.MonkeyPatc
     at = _page(small_db, monkeypatch, as_of="2026-12-15", orgs="ORG-B")
     everything = next(d.value for d in at.dataframe if "qcheck_met" in d.value.columns)
     assert list(everything["org_id"]) == ["ORG-B"]
-    assert _metrics(at)["Evaluaties binnen 90 dagen"] == "0"
+    assert _metrics(at)["Evaluaties op komst"] == "0"
 
 
 def test_page_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -667,7 +751,7 @@ def test_page_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_page_on_the_demo_store(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _page(demo_db, monkeypatch)
     assert not at.error
-    assert int(_metrics(at)["Organisaties in gevaar (gemiddelde van alle Q-checks)"]) >= 0
+    assert int(_metrics(at)["Organisaties in gevaar"]) >= 0
     at = _page(demo_db, monkeypatch, DETAIL)
     at.radio(key="cert_mode").set_value("per_consultant").run()
     assert not at.exception

@@ -9,6 +9,9 @@ Hand-derived figures of the small store (its docstring):
 - P-B1 (5 applicants): step 1 reached 5, passed 4, failed 1; step 2 reached 4, passed 2,
   failed 1, absent 1; step 3 reached 2, passed 1, failed 1 (B02: 110/200 = 55 % < 60 %).
 - P-B2 (2 applicants): step 1 reached 2, passed 2; step 2 pending (no results yet).
+- Lost at a held step = reached - passed: P-A1 8-6 = 2, 6-3 = 3, 3-2 = 1 (of 8 applicants:
+  25 %, 37,5 %, 12,5 %), largest at step 2; P-B1 5-4 = 1, 4-2 = 2, 2-1 = 1 (of 5: 20 %,
+  40 %, 20 %), largest at step 2; P-B2 2-2 = 0 at step 1, none at the pending step 2.
 - The four reference procedures (CNG23032, CNG24004, MAASEIK-DBK-2026, req16131) have steps
   but no results: every step pending.
 """
@@ -35,6 +38,7 @@ from selstats.ui.funnel_text import (
     aggregate_chart_steps,
     chart_steps,
     funnel_table,
+    guard_lost,
     rule_text,
     state_text,
 )
@@ -108,7 +112,9 @@ def test_p_a1_funnel_with_conversion_and_rules(small_store: Path) -> None:
         "Stappen": "3",
     }
     rows = _rows(at)
-    assert list(rows[0])[: len(CONTRACT_COLUMNS)] == list(CONTRACT_COLUMNS)
+    # the decisive figures first: visible without scrolling sideways at 1024 px
+    assert list(rows[0])[: len(DECISIVE)] == list(DECISIVE)
+    assert set(CONTRACT_COLUMNS) <= set(rows[0])
     step1, step2, step3 = rows
     assert _counts(step1) == (8, 6, 1, 0, 1, 0, 0)
     assert _counts(step2) == (6, 3, 1, 1, 0, 0, 1)
@@ -118,6 +124,9 @@ def test_p_a1_funnel_with_conversion_and_rules(small_store: Path) -> None:
     assert [r["advance_rate"] for r in rows] == pytest.approx([6 / 8, 3 / 6, 2 / 3])
     assert [r["conversion"] for r in rows] == pytest.approx([6 / 8, 3 / 8, 2 / 8])
     assert [r["share_reached"] for r in rows] == pytest.approx([8 / 8, 6 / 8, 3 / 8])
+    # lost = reached - passed: 8-6, 6-3, 3-2; as a share of the 8 applicants
+    assert [r["lost"] for r in rows] == [2, 3, 1]
+    assert [r["lost_share"] for r in rows] == pytest.approx([2 / 8, 3 / 8, 1 / 8])
     assert [r["rule"] for r in rows] == [
         "geslaagd / niet geslaagd",
         "min. 10/20; de 3 besten gaan door (bij gelijke stand allemaal)",
@@ -130,6 +139,66 @@ def test_p_a1_funnel_with_conversion_and_rules(small_store: Path) -> None:
     # the page says which ratio it shows: the advance rate, not the Pass rates page's
     assert translate("nl", "funnel.conversion_note") in [m.value for m in at.markdown]
     assert list(rules["rule"]) == [r["rule"] for r in rows]
+
+
+def test_the_largest_loss_is_named_above_the_chart(small_store: Path) -> None:
+    at = _funnel_page(procedure="P-A1")
+    assert not at.exception
+    markdown = [m.value for m in at.markdown]
+    # P-A1 lost 2, 3 and 1: step 2 (Schriftelijk) lost most, 3 of 8 = 37,5 %
+    assert (
+        "**Grootste verlies: 2\\. Schriftelijk** — 3 van de 8 sollicitanten (37,5 %) gingen "
+        "bij deze stap niet verder."
+    ) in markdown
+    # the chart's text alternative: every step's key figures in words
+    assert (
+        "In woorden: sollicitanten 8. 1. Screening: 8 bereikt, 6 geslaagd, 2 verloren; "
+        "2. Schriftelijk: 6 bereikt, 3 geslaagd, 3 verloren; 3. Interview: 3 bereikt, "
+        "2 geslaagd, 1 verloren."
+    ) in [c.value for c in at.caption]
+
+
+def test_the_largest_loss_in_french_for_p_b1(small_store: Path) -> None:
+    at = _funnel_page(lang="fr")  # P-B1, the default
+    assert not at.exception
+    # P-B1 lost 1, 2 and 1 of 5 applicants: step 2 (Schriftelijk), 2 of 5 = 40 %
+    assert (
+        "**Plus grande perte : 2\\. Schriftelijk** — 2 des 5 candidats (40,0 %) ne sont pas "
+        "allés plus loin à cette étape."
+    ) in [m.value for m in at.markdown]
+
+
+def test_an_analyst_sees_no_largest_loss_among_hidden_counts(small_store: Path) -> None:
+    # P-A1's losses 2, 3 and 1 are all below 5: hidden, so no step can be named
+    at = _funnel_page(role="analyst", procedure="P-A1")
+    assert not at.exception
+    assert not [m.value for m in at.markdown if "Grootste verlies" in m.value]
+    # step 1: reached 8 and passed 6 shown, lost 2 "<5"; steps 2 and 3: passed 3 and 2 are
+    # hidden, so lost is not shown at all (it would give them back by subtraction)
+    lost = [r["lost"] for r in _rows(at)]
+    assert lost[0] == "<5"
+    assert all(v is None or v != v for v in lost[1:])  # null (NaN in the pandas frame)
+    assert "In woorden: sollicitanten 8. 1. Screening: 8 bereikt, 6 geslaagd, <5 verloren" in (
+        " ".join(c.value for c in at.caption)
+    )
+
+
+def test_lost_is_hidden_where_passed_is() -> None:
+    # as an analyst gets it: reached 9 shown, passed 3 hidden ("<5"), lost 6 would give the
+    # hidden 3 back (9 - 6); a step with both shown keeps its lost (8 - 6 = 2, "<5" itself)
+    hidden = pl.DataFrame(
+        {
+            "reached": ["9", "8", "<5"],
+            "passed": ["<5", "6", "<5"],
+            "lost": ["6", "<5", "<5"],
+            "lost_share": [6 / 20, 2 / 20, None],
+        }
+    )
+    guarded = guard_lost(hidden)
+    assert guarded["lost"].to_list() == [None, "<5", None]
+    assert guarded["lost_share"].to_list() == [None, 2 / 20, None]
+    exact = pl.DataFrame({"reached": [9], "passed": [3], "lost": [6], "lost_share": [0.3]})
+    assert guard_lost(exact).equals(exact)  # no suppression: nothing to guard
 
 
 def test_p_b2_step_2_says_it_has_no_results_yet(small_store: Path) -> None:
@@ -178,7 +247,7 @@ def test_the_shown_table_is_the_download(small_store: Path) -> None:
     at = _funnel_page()
     shown = at.dataframe[1].value
     header = to_bytes(pl.from_pandas(shown), "csv").decode().splitlines()[0]
-    assert header.startswith(",".join(CONTRACT_COLUMNS))
+    assert header.startswith(",".join(DECISIVE))
 
 
 def test_an_analyst_sees_small_counts_hidden(small_store: Path) -> None:
@@ -235,6 +304,13 @@ def test_aggregate_over_the_filter(small_store: Path) -> None:
     assert (rows[1]["held_in"], rows[1]["pending_in"]) == (1, 1)
     assert _counts(rows[2]) == (2, 1, 1, 0, 0, 0, 0)
     assert [r["conversion"] for r in rows] == pytest.approx([6 / 7, 2 / 7, 1 / 7])
+    # lost = reached - passed: 7-6, 4-2, 2-1 of the 7 applicants; the largest is step 2
+    assert [r["lost"] for r in rows] == [1, 2, 1]
+    assert [r["lost_share"] for r in rows] == pytest.approx([1 / 7, 2 / 7, 1 / 7])
+    assert (
+        "**Grootste verlies: Stap 2 \\(2 proc\\.\\)** — 2 van de 7 sollicitanten (28,6 %) "
+        "gingen bij deze stap niet verder."
+    ) in [m.value for m in at.markdown]
     assert [r["kinds"] for r in rows] == ["screening", "schriftelijke proef", "mondelinge proef"]
     caveat = translate("nl", "funnel.aggregate.caveat", n="2")
     assert caveat in [c.value for c in at.caption]
@@ -293,13 +369,17 @@ def test_funnel_query_keeps_the_contract_and_adds_conversion(
         assert row["reached"] == sum(row[o.value] for o in Outcome)
     assert funnel["applicants"].to_list() == [8, 8, 8]
     assert funnel["conversion"].to_list() == pytest.approx([0.75, 0.375, 0.25])
+    # lost = reached - passed: 8-6, 6-3, 3-2; lost_share = lost / 8 applicants
+    assert funnel["lost"].to_list() == [2, 3, 1]
+    assert funnel["lost_share"].to_list() == pytest.approx([0.25, 0.375, 0.125])
 
 
 def test_funnel_query_pending_step(small_con: duckdb.DuckDBPyConnection) -> None:
     funnel = query.run(small_con, "funnel", **Scope(procs=("P-B2",)).params())
-    assert funnel.select("step_no", "held", "state", "advance_rate", "conversion").rows() == [
-        (1, True, "held", 1.0, 1.0),  # 2 of 2 passed
-        (2, False, "pending", None, None),
+    columns = ("step_no", "held", "state", "advance_rate", "conversion", "lost", "lost_share")
+    assert funnel.select(columns).rows() == [
+        (1, True, "held", 1.0, 1.0, 0, 0.0),  # 2 of 2 passed: nobody lost
+        (2, False, "pending", None, None, None, None),  # no results: no loss either
     ]
 
 
@@ -329,6 +409,8 @@ def test_funnel_aggregate_query(small_con: duckdb.DuckDBPyConnection) -> None:
     assert aggregate["applicants"].to_list() == [8] * 4
     # step 4 was held nowhere: no share, not 0 %
     assert aggregate["share_reached"].to_list()[3] is None
+    # lost: 8-6, 6-3, 3-2 and none at step 4 (held nowhere)
+    assert aggregate["lost"].to_list() == [2, 3, 1, None]
 
 
 # ---- words ------------------------------------------------------------------------------
@@ -388,16 +470,38 @@ LABELS = FunnelLabels(
     share="Aandeel",
     top_n="Top-N",
     rule="Regel",
+    lost="Verloren",
+    lost_share="Verloren (%)",
+)
+DECISIVE = (
+    "step_no",
+    "step_name",
+    "reached",
+    "passed",
+    "advance_rate",
+    "conversion",
+    "lost",
+    "lost_share",
 )
 
 
 def _layers(spec: dict[str, object]) -> dict[str, dict[str, object]]:
-    """The layers by mark (the text layers as 'text' and 'note'), with their data rows."""
+    """The layers by mark, with their data rows; nested layers flattened; the text layers
+    as 'text' (the totals), 'note' (italic), 'loss' and 'largest_loss' (bold)."""
     datasets: dict[str, list[dict[str, object]]] = spec["datasets"]  # type: ignore[assignment]
     found: dict[str, dict[str, object]] = {}
-    for layer in spec["layer"]:  # type: ignore[attr-defined]
-        mark = layer["mark"]["type"]
-        name = "note" if mark == "text" and layer["mark"].get("fontStyle") else mark
+    pending = list(spec["layer"])  # type: ignore[call-overload]
+    while pending:
+        layer = pending.pop(0)
+        if "layer" in layer:
+            pending = list(layer["layer"]) + pending
+            continue
+        mark = layer["mark"]
+        name = mark["type"]
+        if name == "text" and mark.get("fontStyle"):
+            name = "note"
+        elif name == "text" and "dx" in mark and mark["dx"] > 4:
+            name = "largest_loss" if mark.get("fontWeight") == "bold" else "loss"
         found[name] = {**layer, "rows": datasets[layer["data"]["name"]]}
     return found
 
@@ -423,6 +527,10 @@ def test_funnel_chart_draws_the_top_n_cut_and_fixed_colours(
     }
     assert step2 == {"passed": 3, "failed": 1, "absent": 1, "cut_off": 1}
     assert layers["note"]["rows"] == []
+    # lost 2, 3, 1 after each bar: step 2's 3 (3/8 = 37,5 %), the largest, in bold
+    assert [r["loss_text"] for r in layers["largest_loss"]["rows"]] == ["−3 · 37,5 %"]
+    assert [r["loss_text"] for r in layers["loss"]["rows"]] == ["−2 · 25,0 %", "−1 · 12,5 %"]
+    assert layers["largest_loss"]["mark"]["color"] == OUTCOME_COLOURS["failed"]  # type: ignore[index]
     # the tick shares the bars' band scale (a point scale would flatten the bars), and the
     # steps keep their order
     y_scale = layers["tick"]["encoding"]["y"]["scale"]  # type: ignore[index]
@@ -466,6 +574,8 @@ def test_funnel_chart_notes_a_step_not_held() -> None:
             "reached": [4, 0],
             **{o.value: [4 if o == Outcome.PASSED else 0, 0] for o in Outcome},
             "top_n": [None, 6],
+            "lost": [0, None],
+            "lost_share": [0.0, None],
         }
     )
     layers = _layers(funnel_chart(chart_steps(steps, "nl"), LABELS, "nl").to_dict())
@@ -506,6 +616,7 @@ def test_share_chart_leaves_out_steps_not_held(small_con: duckdb.DuckDBPyConnect
 def test_funnel_table_of_the_query(small_con: duckdb.DuckDBPyConnection) -> None:
     funnel = query.run(small_con, "funnel", **Scope(procs=("P-B1",)).params())
     table = funnel_table(funnel, "fr")
-    assert table.columns[: len(CONTRACT_COLUMNS)] == list(CONTRACT_COLUMNS)
+    assert table.columns[: len(DECISIVE)] == list(DECISIVE)
+    assert set(CONTRACT_COLUMNS) <= set(table.columns)  # the download keeps them all
     # P-B1 step 3: 50 % on the oral test and 60 % on the total of steps 2 + 3
     assert table["rule"].to_list()[2] == "min. 50 %; et min. 60 % sur le total des étapes 2 + 3"

@@ -90,6 +90,13 @@ def test_overview_per_year_table(small_store: Path) -> None:
     assert table["national_laureates_per_tested"].isna().all()
     # the comparison is explained, naming federal recruitment
     assert translate("nl", "overview.national_note") in [c.value for c in at.caption]
+    # the charts in words: 2025 laureates per tested 2 / 5 = 40,0 %, 2026 1 / 3 = 33,3 %;
+    # no BOSA figure for either year
+    assert (
+        "In woorden, per jaar: 2025: sollicitanten 8, getest 5, laureaten 2, laureaten per "
+        "geteste 40,0 %; 2026: sollicitanten 7, getest 3, laureaten 1, laureaten per geteste "
+        "33,3 %."
+    ) in [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize(
@@ -156,7 +163,10 @@ def test_overview_on_the_demo_store(demo_store: Path, role: str) -> None:
     assert not at.exception
     assert len(at.metric) == 7
     table = at.dataframe[0].value
-    row_2024 = table[table["year"] == 2024]
+    # the demo has permanently open procedures: their row says so instead of a bare "—",
+    # and the years around it are written as years
+    assert "permanent open" in list(table["year"])
+    row_2024 = table[table["year"].astype(str) == "2024"]
     # BOSA's release of 2025: 128,514 applicants in 2024, no tested or laureates published
     assert row_2024["national_applicants"].iloc[0] == 128_514
     assert row_2024["national_laureates"].isna().all()

@@ -501,3 +501,54 @@ def test_demo_store_as_an_analyst(demo_store: Path) -> None:
     at.selectbox(key="_selstats_demo_role").set_value("analyst").run()
     assert not at.exception
     assert at.metric
+
+
+# ---- tabs and the charts in words -------------------------------------------------------
+
+TABS_NL = ["Per soort stap", "Per jaar", "Per organisatie", "Per stap", "Scoreverdeling"]
+
+
+def test_the_page_opens_on_the_pass_rate_per_kind(small_store: Path) -> None:
+    at = _page()
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == TABS_NL
+    assert at.session_state["pass_rates_section"] == "Per soort stap"
+    assert "section" not in at.query_params
+
+
+def test_a_link_to_a_procedure_opens_the_score_distribution(small_store: Path) -> None:
+    at = _page(pass_rates_procedure="P-A1")
+    assert at.session_state["pass_rates_section"] == "Scoreverdeling"
+    at = _page(section="by_step", lang="en")  # the tab's code, whatever the language
+    assert at.session_state["pass_rates_section"] == "By step"
+    assert at.query_params["section"] == "by_step"
+
+
+def test_the_charts_in_words(small_store: Path) -> None:
+    at = _page(pass_rates_procedure="P-A1")
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    by_kind = next(c for c in captions if c.startswith("In woorden, slaagpercentage per soort"))
+    # written 6/8 = 75,0 %, no-show 2/10 = 20,0 %; screening 12/14 = 85,7 %, 0/15 = 0,0 %;
+    # interview 2/3 = 66,7 %; oral 1/2 = 50,0 %
+    assert "schriftelijke proef 75,0 % (afwezig 20,0 %)" in by_kind
+    assert "screening 85,7 % (afwezig 0,0 %)" in by_kind
+    assert "mondelinge proef 50,0 % (afwezig 0,0 %)" in by_kind
+    # 2025 (P-A1): 12/15 = 80,0 %, absent 1 of 8 + 6 + 3 = 17 reached = 5,9 %;
+    # 2026: 9/12 = 75,0 %, absent 1 of 5 + 4 + 2 + 2 = 13 = 7,7 %
+    assert (
+        "In woorden, slaagpercentage per jaar over alle stappen: 2025 80,0 % (afwezig 5,9 %); "
+        "2026 75,0 % (afwezig 7,7 %)."
+    ) in captions
+    assert any(
+        c.startswith(
+            "In woorden, organisaties met een slaagpercentage: 2; het hoogste: Dienst Alfa "
+            "(80,0 %); het laagste: Stad Beta (75,0 %)"
+        )
+        for c in captions
+    )
+    # P-A1 step 2, bins of 1 point: 9 failed, 14 cut off, 15, 16, 18 passed
+    assert (
+        "In woorden: scores 5, tussen 9 en 19 punten; niet geslaagd 1, afgevallen (top-N) 1, "
+        "geslaagd 3."
+    ) in captions

@@ -350,12 +350,22 @@ def test_page_on_a_date(small_store: Path) -> None:
     na23 = _scale(at, "NA23")
     assert (na23["annual_min"], na23["monthly_min"]) == (71590.95, 5965.91)  # truncated
     assert na23["monthly_rounding"] == "afgekapt op de cent"
-    b111 = _scale(at, "B111")
-    assert all(
-        _unknown(b111[c]) for c in ("annual_min", "annual_max", "monthly_min", "monthly_max")
-    )
-    assert b111["amounts_known"] == "onbekend — niet gepubliceerd"
+    # 5 of the 8 scales have no amount (NA21, NA22, NA24, NA25, B111): one sentence says which
+    # have, and the table shows those 3, not a column of "onbekend"
+    assert {r["scale"] for r in _table(at, "scale")} == {"NA23", "C1", "C1-C3"}
     texts = [x.value for x in at.text]
+    known = next(x for x in texts if x.startswith("Bedragen bekend voor 3 van de 8 schalen: "))
+    for name in ("A2 · NA23 (Federaal)", "C · C1 (Federaal)", "C1 · C1-C3 (Stad Maaseik)"):
+        assert name in known
+    # the chart in words: the lowest amount drawn is C1-C3's minimum 29,331.69 (below C1's
+    # 14,274 x 2.1647 = 30,898.92), the highest NA23's minimum 71,590.95 (above C1-C3's
+    # maximum 53,684.56, the only maximum known)
+    assert (
+        "In woorden, per jaar bruto, schalen met bedragen: 3; van € 29.331,69 "
+        "(C1 · C1-C3 (Stad Maaseik)) tot € 71.590,95 (A2 · NA23 (Federaal))."
+    ) in [c.value for c in at.caption]
+    # no developer hint on the page
+    assert not any("data/reference" in c.value for c in [*at.caption, *at.text, *at.markdown])
     assert (
         "Onbekend — niet gepubliceerd, dus niet op de grafiek: A2 · NA21 (Federaal), "
         "A2 · NA22 (Federaal), A2 · NA24 (Federaal), A2 · NA25 (Federaal), B1 · B111 (Vlaams)."
@@ -421,7 +431,7 @@ def test_page_in_french_and_english(small_store: Path) -> None:
     at = _page(lang="fr", as_of="2026-03-01")
     assert not at.exception
     assert at.date_input(key="as_of").label == "Date"
-    assert _scale(at, "B111")["amounts_known"] == "inconnu — non publié"
+    assert any(x.value.startswith("Montants connus pour 3 des 8 barèmes") for x in at.text)
     assert at.subheader[1].value == "Échelles de traitement au 01/03/2026"
     at = _page(lang="en", as_of="2026-03-01")
     assert at.subheader[1].value == "Salary scales on 2026-03-01"
@@ -437,7 +447,9 @@ def test_the_filters_that_apply(small_store: Path) -> None:
     assert [(r["scale"], r["org_name"]) for r in _table(at, "scale")] == [("C1-C3", "Stad Maaseik")]
     assert {r["posting"] for r in _table(at, "posting")} == {"MAASEIK-DBK-2026"}
     at = _page(levels="A")  # diploma level A: P-A1's class A2, the federal scales NA21-NA25
-    assert {r["scale"] for r in _table(at, "scale")} == {"NA21", "NA22", "NA23", "NA24", "NA25"}
+    # 4 of these 5 have no amount: only NA23 in the table, the sentence says so
+    assert {r["scale"] for r in _table(at, "scale")} == {"NA23"}
+    assert any(x.value.startswith("Bedragen bekend voor 1 van de 5 schalen") for x in at.text)
 
 
 def test_another_town_is_not_shown_maaseiks_scale(small_store: Path) -> None:
@@ -489,9 +501,10 @@ def test_towns_without_a_scale_of_their_own(
     sentence = translate("nl", "salaries.unknown_unlisted", scales="Federaal: D1; Stad Gent: C1-C3")
     assert sentence in [x.value for x in at.text]
     rows = {(r["scale"], r["org_name"]): r for r in _table(at, "scale")}
-    gent = rows[("C1-C3", "Stad Gent")]
-    assert _unknown(gent["monthly_min"])  # never Maaseik's 2,444.31
-    assert gent["amounts_known"] == "onbekend — schaal niet in de referentiegegevens"
+    # Gent has no amount (never Maaseik's 2,444.31): named in the sentence, not in the table
+    # whenever most scales have no amount
+    gent = rows.get(("C1-C3", "Stad Gent"))
+    assert gent is None or _unknown(gent["monthly_min"])
     assert rows[("C1-C3", "Stad Maaseik")]["monthly_min"] == 2444.31
     # 17,000 x 2.1647 = 36,799.90; / 12 = 3,066.6583 -> 3,066.66 (local: half up)
     assert rows[("B1-B3", "Stad Leuven")]["monthly_min"] == 3066.66

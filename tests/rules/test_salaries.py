@@ -490,3 +490,15 @@ def test_a_local_posting_names_its_own_scale(reference: Path) -> None:
     assert any(
         "column scale: 'C1-C3' (local, MAASEIK) is not in salary_scales.csv" in p for p in problems
     ), problems
+
+
+def test_most_amounts_unknown() -> None:
+    from selstats.rules.salaries import mostly_unknown
+
+    # the small store: NA21, NA22, NA24, NA25, B111 without any amount, NA23 and C1 with the
+    # minimum, C1-C3 with both: 5 of 8 unknown -> more than half
+    known = ["none"] * 5 + ["min_only", "min_only", "both"]
+    assert mostly_unknown(known)
+    # half is not most: 4 of 8
+    assert not mostly_unknown(["none", "not_in_reference"] * 2 + ["both"] * 4)
+    assert not mostly_unknown([])

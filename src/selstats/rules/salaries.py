@@ -26,6 +26,7 @@ posting's government.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from selstats.reference.models import Rounding
@@ -70,3 +71,17 @@ def amount_at_100(
         if to_cent(back, rounding) == target:
             return float(candidate)
     return float(exact)
+
+
+# ---- what the scales table shows when most amounts are unknown --------------------------
+
+# queries/salaries.sql `amounts_known`: a scale with no amount at 100 % at all.
+NO_AMOUNTS = frozenset({"none", "not_in_reference"})
+
+
+def mostly_unknown(amounts_known: Sequence[str | None]) -> bool:
+    """Whether more than half of the scales have no amount at all (`amounts_known` none or
+    not_in_reference): the Salary scales page then says in one sentence which scales have
+    amounts and shows only those, instead of a column of "unknown"."""
+    unknown = sum(1 for known in amounts_known if known in NO_AMOUNTS)
+    return unknown * 2 > len(amounts_known)

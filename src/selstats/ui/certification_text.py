@@ -1,8 +1,9 @@
 """The certification pages' words and tables built from a row of the `certification` query:
 the advice as catalogue keys with their numbers (`advice_messages`), the conditions of client
-certification met or not (`client_conditions`), and the task split per level in the reader's
-language (`task_split`). Never re-derived: everything comes from the row the rules and the
-store computed (`selstats.rules.certification`, `selstats.rules.certification_advice`)."""
+certification met or not (`client_conditions`), the task split per level in the reader's
+language (`task_split`), and the Q-check chart in words (`standing_summary`). Never
+re-derived: everything comes from the row the rules and the store computed
+(`selstats.rules.certification`, `selstats.rules.certification_advice`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from typing import Protocol
 import polars as pl
 
 from selstats.domain.enums import Certification, LanguageRole
+from selstats.figures.present import value_text
+from selstats.i18n import translate
+from selstats.i18n.format import fmt_int
 from selstats.rules.certification import (
     DEFAULT_THRESHOLDS,
     MISSING_AZ,
@@ -24,6 +28,7 @@ from selstats.rules.certification import (
     CertificationThresholds,
 )
 from selstats.rules.certification_advice import mode_of
+from selstats.rules.certification_standing import STANDINGS, standing
 
 
 @dataclass(frozen=True)
@@ -170,3 +175,50 @@ def task_split(tasks: Iterable[_Task], lang: str) -> pl.DataFrame:
         for task in tasks
     ]
     return pl.DataFrame(rows, schema=dict.fromkeys(TASK_SPLIT_COLUMNS, pl.String), orient="row")
+
+
+# How many organisations the chart's text alternative names per standing before it counts
+# the rest ("en 3 andere").
+NAMED_PER_STANDING = 5
+
+
+def standing_summary(
+    statuses: pl.DataFrame,
+    standing_labels: Mapping[str, str],
+    lang: str,
+) -> str:
+    """The Q-check chart's text alternative: per standing (in the order of
+    `selstats.rules.certification_standing.STANDINGS`), how many organisations and the first
+    of them with their figure ("in gevaar: Q-checks onder de lijn (2): FOD Justitie 78,53 %,
+    ..."). Organisations without a figure are not on the chart and not here."""
+    shown = statuses.filter(pl.col("qcheck_figure").is_not_null())
+    groups: dict[str, list[str]] = {}
+    for risk, qualifies, reasons, name, figure in shown.select(
+        "at_risk", "qualifies_client", "reasons", "org_name", "qcheck_figure"
+    ).iter_rows():
+        code = standing(bool(risk), bool(qualifies), reasons)
+        groups.setdefault(code, []).append(f"{name} {value_text('qcheck_figure', figure, lang)}")
+    parts = []
+    for code in STANDINGS:
+        names = groups.get(code, [])
+        if not names:
+            continue
+        listed = ", ".join(names[:NAMED_PER_STANDING])
+        rest = len(names) - NAMED_PER_STANDING
+        if rest > 0:
+            listed += " " + translate(lang, "certification.standing_more", n=fmt_int(rest, lang))
+        parts.append(
+            translate(
+                lang,
+                "certification.standing_count",
+                standing=standing_labels[code],
+                n=fmt_int(len(names), lang),
+                names=listed,
+            )
+        )
+    return translate(
+        lang,
+        "certification.chart_summary",
+        n=fmt_int(shown.height, lang),
+        standings="; ".join(parts),
+    )

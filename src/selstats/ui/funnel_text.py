@@ -5,9 +5,12 @@
   allen)".
 - `state_text`: what a step's state means ("niet gehouden — te weinig kandidaten over").
 - `funnel_table`, `aggregate_table`, `compare_table`: the frames the page shows and offers
-  for download (codes still codes: `selstats.ui.table.show_table` names them), contract
-  columns first; `chart_steps` and `aggregate_chart_steps`: the
-  frames the funnel chart draws.
+  for download (codes still codes: `selstats.ui.table.show_table` names them), the
+  decisive figures first; `chart_steps` and `aggregate_chart_steps`: the frames the funnel
+  chart draws, with the lost candidates and the largest loss
+  (`selstats.rules.funnel.largest_loss`).
+- `largest_loss_text`, `funnel_summary`, `share_summary`: the largest loss in one sentence,
+  and the charts' text alternatives (their key figures in words).
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ import polars as pl
 
 from selstats.domain.enums import Outcome, PassUnit, StepState
 from selstats.i18n import translate
-from selstats.i18n.format import fmt_int, fmt_num, fmt_pct
-from selstats.ui.cell_counts import as_numbers
+from selstats.i18n.format import UNKNOWN, fmt_int, fmt_num, fmt_pct
+from selstats.rules.funnel import largest_loss
+from selstats.ui.cell_counts import as_numbers, count_text
 
 OUTCOMES: Final = tuple(o.value for o in Outcome)
 # The columns of the export contract (CONTRACT.md, table `funnel`), in their order.
@@ -32,14 +36,28 @@ CONTRACT_COLUMNS: Final = (
     "reached",
     *OUTCOMES,
 )
-# What the single-procedure table shows after the contract columns.
+# What the single-procedure table shows: the decisive figures first (who reached each step,
+# who went on, the advance rate and conversion, who was lost), so that they are on screen
+# without scrolling sideways at 1024 px; then the outcomes, the state and rule in words.
 FUNNEL_TABLE_COLUMNS: Final = (
-    *CONTRACT_COLUMNS,
+    "step_no",
+    "step_name",
+    "reached",
+    "passed",
+    "advance_rate",
+    "conversion",
+    "lost",
+    "lost_share",
+    "failed",
+    "absent",
+    "withdrawn",
+    "not_registered",
+    "cut_off",
+    "share_reached",
+    "held",
     "state",
     "rule",
-    "advance_rate",
-    "share_reached",
-    "conversion",
+    "procedure_code",
 )
 COMPARE_TABLE_COLUMNS: Final = (
     "procedure_code",
@@ -54,15 +72,22 @@ COMPARE_TABLE_COLUMNS: Final = (
 )
 AGGREGATE_TABLE_COLUMNS: Final = (
     "step_no",
+    "reached",
+    "passed",
+    "advance_rate",
+    "conversion",
+    "lost",
+    "lost_share",
     "procedures_with_step",
     "held_in",
     "not_held_in",
     "pending_in",
-    "reached",
-    *OUTCOMES,
-    "advance_rate",
+    "failed",
+    "absent",
+    "withdrawn",
+    "not_registered",
+    "cut_off",
     "share_reached",
-    "conversion",
     "applicants",
     "kinds",
 )
@@ -138,10 +163,25 @@ def state_text(state: str, lang: str) -> str:
     return translate(lang, f"step_state.{state}")
 
 
+def guard_lost(frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` (queries/funnel*.sql after small-cell suppression) with lost and lost_share
+    shown only where reached and passed are both shown. lost = reached − passed, so a lost
+    shown next to a hidden passed would give passed back by subtraction (reached 9, passed
+    "<5", lost 6: passed = 3); where both are shown, lost tells nothing new. Exact counts
+    (no suppression) pass unchanged."""
+    if frame.schema.get("reached") != pl.String:
+        return frame
+    exact = pl.col("reached").str.contains(r"^\d+$") & pl.col("passed").str.contains(r"^\d+$")
+    return frame.with_columns(
+        pl.when(exact).then(pl.col(name)).otherwise(pl.lit(None, frame.schema[name])).alias(name)
+        for name in ("lost", "lost_share")
+    )
+
+
 def funnel_table(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """The single-procedure table: one row per step, the contract columns first, then the
-    state in words, the rule in words and the conversion figures. This frame is what the
-    page shows and what the download holds."""
+    """The single-procedure table: one row per step, the decisive figures first (reached,
+    passed, advance rate, conversion, lost), then the outcomes, the state and the rule in
+    words. This frame is what the page shows and what the download holds."""
     rules = pl.Series("rule", [rule_text(row, lang) for row in funnel.iter_rows(named=True)])
     return funnel.with_columns(rules.cast(pl.String)).select(FUNNEL_TABLE_COLUMNS)
 
@@ -161,6 +201,18 @@ def aggregate_table(aggregate: pl.DataFrame) -> pl.DataFrame:
     """The table of the funnel summed over the filter (the kinds of step stay codes: the
     table translates them, as every category)."""
     return aggregate.select(AGGREGATE_TABLE_COLUMNS)
+
+
+def _loss_columns(counted: pl.DataFrame) -> list[pl.Series]:
+    """lost (a number; null where unknown or hidden), lost_share, and `largest`: true on the
+    step that lost the most candidates (`selstats.rules.funnel.largest_loss`)."""
+    lost = counted["lost"].cast(pl.Int64)
+    largest = largest_loss(lost.to_list())
+    return [
+        lost,
+        counted["lost_share"].cast(pl.Float64),
+        pl.Series("largest", [i == largest for i in range(counted.height)], pl.Boolean),
+    ]
 
 
 def _step_label(step_no: int, name: str) -> str:
@@ -184,7 +236,7 @@ def chart_steps(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
         _step_label(no, name)
         for no, name in zip(funnel["step_no"], funnel["step_name"], strict=True)
     ]
-    counted = as_numbers(funnel, ("reached", *OUTCOMES))
+    counted = as_numbers(funnel, ("reached", *OUTCOMES, "lost"))
     notes = [
         _chart_note(state, reached, lang)
         for state, reached in zip(counted["state"], counted["reached"], strict=True)
@@ -200,6 +252,7 @@ def chart_steps(funnel: pl.DataFrame, lang: str) -> pl.DataFrame:
         .then(pl.col("top_n").cast(pl.Int64))
         .alias("top_n"),
         pl.Series("note", notes, pl.String),
+        *_loss_columns(counted),
     )
 
 
@@ -211,7 +264,7 @@ def aggregate_chart_steps(aggregate: pl.DataFrame, lang: str) -> pl.DataFrame:
         translate(lang, "funnel.aggregate.step_label", step=fmt_int(no, lang), n=fmt_int(n, lang))
         for no, n in zip(aggregate["step_no"], aggregate["procedures_with_step"], strict=True)
     ]
-    counted = as_numbers(aggregate, ("reached", *OUTCOMES))
+    counted = as_numbers(aggregate, ("reached", *OUTCOMES, "lost"))
     states = [
         "held" if held else "not_held" if not_held else "pending"
         for held, not_held in zip(aggregate["held_in"], aggregate["not_held_in"], strict=True)
@@ -228,4 +281,85 @@ def aggregate_chart_steps(aggregate: pl.DataFrame, lang: str) -> pl.DataFrame:
         *OUTCOMES,
         pl.lit(None, pl.Int64).alias("top_n"),
         pl.Series("note", notes, pl.String),
+        *_loss_columns(counted),
     )
+
+
+# ---- the largest loss and the charts' text alternatives ---------------------------------
+
+
+_MARKDOWN: Final = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|<>~$"})
+
+
+def markdown_literal(text: str) -> str:
+    """`text` (data: a step's name) escaped so that Markdown shows it as it is."""
+    return text.translate(_MARKDOWN)
+
+
+def largest_loss_text(steps: pl.DataFrame, applicants: object, lang: str) -> str | None:
+    """The largest loss in one Markdown sentence ("**Grootste verlies: 2. Schriftelijk** —
+    3 van de 8 sollicitanten (37,5 %) gingen bij deze stap niet verder."), from a frame of
+    `chart_steps` or `aggregate_chart_steps`; None when no step lost anyone whose count is
+    shown."""
+    chosen = steps.filter(pl.col("largest"))
+    if chosen.is_empty():
+        return None
+    row = chosen.row(0, named=True)
+    share = row["lost_share"]
+    return translate(
+        lang,
+        "funnel.largest_loss",
+        step=markdown_literal(row["step_label"]),
+        lost=fmt_int(row["lost"], lang),
+        applicants=count_text(applicants, lang),
+        share=fmt_pct(share, lang) if share is not None else UNKNOWN,
+    )
+
+
+def _step_summary(label: str, note: str | None, row: Mapping[str, object], lang: str) -> str:
+    if note is not None:
+        return translate(lang, "funnel.summary.step_note", step=label, note=note)
+    return translate(
+        lang,
+        "funnel.summary.step",
+        step=label,
+        reached=count_text(row["reached"], lang),
+        passed=count_text(row["passed"], lang),
+        lost=count_text(row["lost"], lang),
+    )
+
+
+def funnel_summary(steps: pl.DataFrame, source: pl.DataFrame, applicants: object, lang: str) -> str:
+    """The funnel chart's text alternative: after the applicants, each step's reached,
+    passed and lost in words ("8 sollicitanten. 1. Screening: 8 bereikt, 6 geslaagd, 2
+    verloren; ..."). `steps` is the chart's frame, `source` the query's rows it was made
+    from (in the same order), whose counts a hidden cell keeps as "<5"."""
+    parts = [
+        _step_summary(label, note, row, lang)
+        for label, note, row in zip(
+            steps["step_label"], steps["note"], source.iter_rows(named=True), strict=True
+        )
+    ]
+    return translate(
+        lang, "funnel.summary.text", applicants=count_text(applicants, lang), steps="; ".join(parts)
+    )
+
+
+def share_summary(funnel: pl.DataFrame, lang: str) -> str:
+    """The comparison chart's text alternative: per procedure, the share of its applicants
+    that reached each held step ("P-A1: stap 1 100,0 %, stap 2 75,0 %, ...")."""
+    held = funnel.filter(pl.col("share_reached").is_not_null())
+    per_procedure: dict[str, list[str]] = {}
+    for code, step_no, share in held.select(
+        "procedure_code", "step_no", "share_reached"
+    ).iter_rows():
+        per_procedure.setdefault(code, []).append(
+            translate(
+                lang,
+                "funnel.summary.share",
+                step=fmt_int(step_no, lang),
+                share=fmt_pct(share, lang),
+            )
+        )
+    parts = [f"{code}: {', '.join(shares)}" for code, shares in per_procedure.items()]
+    return translate(lang, "funnel.summary.compare", procedures="; ".join(parts))

@@ -22,7 +22,7 @@ grid's own formats, in the browser's locale.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import polars as pl
@@ -116,16 +116,57 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
         name: column(figures[name], dtype, lang, styled) for name, dtype in frame.schema.items()
     }
     for name, dtype in frame.schema.items():
-        if dtype == pl.String and figures[name].unit is Unit.TEXT and not frame.is_empty():
+        if figures[name].unit is Unit.CATEGORIES:
+            # reasons, kinds: a list, never clipped. A short one keeps the grid's own width
+            # (it fits its text, leaving room for the columns after it); a long one gets a
+            # wide column.
+            if _longest(frame, name) > _WRAP_AT:
+                config[name]["width"] = "large"
+        elif dtype == pl.String and figures[name].unit is Unit.TEXT and not frame.is_empty():
             typical = frame.get_column(name).str.len_chars().median()
             if isinstance(typical, int | float) and typical > _LONG_TEXT:
                 config[name]["width"] = "large"
     return config
 
 
-def styled(frame: pl.DataFrame, lang: str) -> Any:
+# A highlighted row (the Funnel's largest loss): bold on a light tint of the failed colour.
+HIGHLIGHT: Final = "background-color: #FBE3D6; font-weight: bold"
+
+
+# A list of categories (reasons) longer than this gets a wide column; a shorter one keeps
+# the grid's own width, which fits its text. (The grid wraps text only in rows taller than
+# 4rem, and then not in a styled table: tried, the rows grew and the text stayed clipped.)
+_WRAP_AT: Final = 45
+
+
+def _longest(frame: pl.DataFrame, name: str) -> int:
+    """The length of the longest text in column `name` (0 when it holds no text)."""
+    if frame.schema[name] != pl.String or frame.is_empty():
+        return 0
+    found = frame.get_column(name).str.len_chars().max()
+    return found if isinstance(found, int) else 0
+
+
+def open_years(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """A year column with an empty year (a permanently open procedure) as text, every year
+    written by the catalogue ("2024", "permanent open"): the grid draws an empty cell as its
+    placeholder "—" whatever the Styler says, and "—" alone does not say what the row is."""
+    figures = catalogue()
+    open_ones = [
+        name
+        for name, dtype in frame.schema.items()
+        if figures[name].unit is Unit.YEAR and dtype.is_numeric() and frame[name].null_count()
+    ]
+    return frame.with_columns(
+        pl.Series(name, [figure_text(figures[name], v, lang) for v in frame[name]], pl.String)
+        for name in open_ones
+    )
+
+
+def styled(frame: pl.DataFrame, lang: str, highlight: Sequence[bool] = ()) -> Any:
     """`frame` as a pandas Styler whose numbers and dates read as `lang` writes them; the
-    values underneath are unchanged (sorting stays by value)."""
+    values underneath are unchanged (sorting stays by value). `highlight`: one flag per
+    row, the rows to stand out."""
     figures = catalogue()
     formatters = {
         name: _formatter(figures[name], lang)
@@ -136,7 +177,14 @@ def styled(frame: pl.DataFrame, lang: str) -> Any:
     # the others' read "—", never "None"
     style = frame.to_pandas().style.format(formatters)
     plain = [name for name in frame.columns if name not in formatters]
-    return style.format(na_rep=UNKNOWN, subset=plain) if plain else style
+    if plain:
+        style = style.format(na_rep=UNKNOWN, subset=plain)
+    marked = {i for i, flag in enumerate(highlight) if flag}
+    if marked:
+        style = style.apply(
+            lambda row: [HIGHLIGHT if row.name in marked else "" for _ in row], axis=1
+        )
+    return style
 
 
 def _formatter(figure: Figure, lang: str) -> Any:
@@ -159,17 +207,19 @@ def show_table(
     download: str | None = None,
     detail: Mapping[str, object] | None = None,
     height: int | None = None,
+    highlight: Sequence[bool] = (),
 ) -> None:
     """`frame` as a table: translated values, the catalogue's labels and definitions, formats
     by unit; a sentence when small counts were hidden; with `download`, the four download
     buttons (`download` is the file's base name, `key` their widget keys' prefix) holding the
-    same table under its labels."""
+    same table under its labels. `highlight`: one flag per row, the rows shown in bold on a
+    tint (the Funnel's largest loss; the download is unchanged)."""
     lang = current_lang()
-    shown = translated(frame, lang)
+    shown = open_years(translated(frame, lang), lang)
     options: dict[str, Any] = {"height": height} if height is not None else {}
     small = shown.height * max(shown.width, 1) <= STYLED_CELLS
     st.dataframe(
-        styled(shown, lang) if small else shown,
+        styled(shown, lang, highlight) if small else shown,
         hide_index=True,
         column_config=column_config(shown, lang, styled=small),
         placeholder=UNKNOWN,

@@ -3,20 +3,26 @@ against the 80 % line, and the task split per certification level."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import altair as alt
 import polars as pl
 
+from selstats.rules.certification_standing import STANDINGS, standing
 from selstats.ui.charts.theme import LINE_COLOUR, MUTED, OUTCOME_COLOURS
 
-# An organisation's standing, coloured like outcomes: qualifies = passed, at risk = failed.
+# An organisation's standing by its reason (selstats.rules.certification_standing), in
+# Okabe-Ito colours told apart by hue and lightness: qualifies = passed; at risk by its
+# Q-checks = failed (vermillion), at risk for a missing consultant or role = orange; without
+# client certification: Q-checks below the line grey, only staff missing sky blue.
 STANDING_COLOURS: dict[str, str] = {
     "qualifies": OUTCOME_COLOURS["passed"],
-    "at_risk": OUTCOME_COLOURS["failed"],
-    "below": MUTED,  # does not hold client certification and does not qualify
+    "at_risk_qcheck": OUTCOME_COLOURS["failed"],
+    "at_risk_staff": "#E69F00",
+    "below_qcheck": MUTED,
+    "below_staff": "#56B4E9",
 }
-STANDINGS: tuple[str, ...] = tuple(STANDING_COLOURS)
+assert tuple(STANDING_COLOURS) == STANDINGS
 
 # Who does a task (Okabe-Ito: told apart by hue and lightness).
 RESPONSIBLE_COLOURS: dict[str, str] = {
@@ -47,32 +53,60 @@ def _line(value: float, axis: str, label: str) -> alt.LayerChart:
     return alt.LayerChart(layer=[rule, text])
 
 
+def standings(frame: pl.DataFrame) -> pl.Series:
+    """Each row's standing (`selstats.rules.certification_standing.standing`) from the
+    `certification` query's at_risk, qualifies_client and reasons."""
+    return pl.Series(
+        "standing",
+        [
+            standing(bool(risk), bool(qualifies), reasons)
+            for risk, qualifies, reasons in frame.select(
+                "at_risk", "qualifies_client", "reasons"
+            ).iter_rows()
+        ],
+        pl.String,
+    )
+
+
 def qcheck_average_chart(
     frame: pl.DataFrame,
     *,
     threshold: float,
     labels: Mapping[str, str],
     standing_labels: Mapping[str, str],
+    value_text: Callable[[str, object], str] = lambda _name, value: str(value),
 ) -> alt.LayerChart:
     """Each organisation's Q-check figure (`qcheck_figure`, the mode's average) as a bar,
-    coloured by standing, against the line at `threshold`. `frame` is the `certification`
-    query; organisations without a figure are left out.
+    coloured by standing (by its reason), against the line at `threshold`. `frame` is the
+    `certification` query; organisations without a figure are left out. `value_text(name,
+    value)` writes a figure as the page's tables do ("78,53 %"), for the tooltips
+    (`selstats.figures.present.value_text`).
 
     labels: organisation, average (naming the mode), count, standing, line."""
+    shown_rows = frame.filter(pl.col("qcheck_figure").is_not_null())
     data = (
-        frame.filter(pl.col("qcheck_figure").is_not_null())
-        .with_columns(
-            standing=pl.when(pl.col("at_risk"))
-            .then(pl.lit("at_risk"))
-            .when(pl.col("qualifies_client"))
-            .then(pl.lit("qualifies"))
-            .otherwise(pl.lit("below"))
-        )
+        shown_rows.with_columns(standings(shown_rows))
         .with_columns(
             standing_label=pl.col("standing").replace_strict(dict(standing_labels)),
             label=pl.concat_str(pl.col("org_name"), pl.lit(" ("), pl.col("org_id"), pl.lit(")")),
+            figure_text=pl.Series(
+                [value_text("qcheck_figure", v) for v in shown_rows["qcheck_figure"]],
+                dtype=pl.String,
+            ),
+            count_text=pl.Series(
+                [value_text("qcheck_count", v) for v in shown_rows["qcheck_count"]],
+                dtype=pl.String,
+            ),
         )
-        .select("label", "qcheck_figure", "qcheck_count", "standing", "standing_label")
+        .select(
+            "label",
+            "qcheck_figure",
+            "qcheck_count",
+            "figure_text",
+            "count_text",
+            "standing",
+            "standing_label",
+        )
     )
     shown = [s for s in STANDINGS if s in data.get_column("standing").to_list()] or list(STANDINGS)
     bars = (
@@ -93,12 +127,13 @@ def qcheck_average_chart(
                     domain=[standing_labels[s] for s in shown],
                     range=[STANDING_COLOURS[s] for s in shown],
                 ),
-                legend=alt.Legend(orient="bottom", labelLimit=400),
+                # one standing a line: the reasons are long, and none may be cut off
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title=labels["organisation"]),
-                alt.Tooltip("qcheck_figure:Q", title=labels["average"], format=".2f"),
-                alt.Tooltip("qcheck_count:Q", title=labels["count"]),
+                alt.Tooltip("figure_text:N", title=labels["average"]),
+                alt.Tooltip("count_text:N", title=labels["count"]),
                 alt.Tooltip("standing_label:N", title=labels["standing"]),
             ],
         )

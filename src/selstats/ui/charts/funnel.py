@@ -1,8 +1,10 @@
 """Charts of the funnel page.
 
 - `funnel_chart`: one horizontal bar per step, stacked by outcome in the fixed outcome
-  colours, the number who reached the step at the bar's end, a black tick at the top-N cut
-  (only that many go on) and a note on a step that was not held or has no results yet.
+  colours, the number who reached the step at the bar's end and, after it, how many were
+  lost there ("−3 · 37,5 %" of the applicants; the largest loss in bold, in the failed
+  colour), a black tick at the top-N cut (only that many go on) and a note on a
+  step that was not held or has no results yet.
 - `share_chart`: several procedures side by side, normalised: the share of each
   procedure's applicants that reached each step.
 """
@@ -49,6 +51,9 @@ PROCEDURE_SHAPES: Final = (
     "triangle-left",
 )
 _ROW_STEP: Final = 34  # pixels per step (a band of the y scale)
+# Room right of the plot for the totals and losses written after the bars ("52 −30 · 50,0 %"):
+# Vega does not clip a text mark, but the chart's width ends there.
+_RIGHT_ROOM: Final = 110
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class FunnelLabels:
     share: str  # tooltip: share of those who reached the step
     top_n: str  # tooltip: the top-N cut
     rule: str  # tooltip: the step's rule
+    lost: str = "lost"  # tooltip: lost at the step
+    lost_share: str = "lost (% of applicants)"  # tooltip: lost / applicants
 
 
 def _outcome_rows(steps: pl.DataFrame, labels: FunnelLabels, lang: str) -> pl.DataFrame:
@@ -140,16 +147,62 @@ def funnel_chart(steps: pl.DataFrame, labels: FunnelLabels, lang: str) -> alt.La
             tooltip=[step_title, alt.Tooltip("top_n:Q", title=labels.top_n)],
         )
     )
+    losses = _loss_layer(
+        held, y, labels, lang, offset=8 + 8 * max(map(len, reached_text), default=1)
+    )
     notes = (
         alt.Chart(steps.filter(pl.col("note").is_not_null()))
         .mark_text(align="left", dx=4, fontStyle="italic", color=LINE_COLOUR)
         .encode(y=y, x=alt.XDatum(0), text=alt.Text("note:N"))
     )
     chart = alt.LayerChart(
-        layer=[bars, cuts, totals, notes],
+        layer=[bars, cuts, totals, losses, notes],
         height=alt.Step(_ROW_STEP),
+        padding={"left": 5, "top": 5, "bottom": 5, "right": _RIGHT_ROOM},
     )
     return localised(chart, lang)
+
+
+def _loss_layer(
+    held: pl.DataFrame, y: alt.Y, labels: FunnelLabels, lang: str, offset: int
+) -> alt.LayerChart:
+    """After each bar's total, who was lost at the step ("−3 · 37,5 %"): the largest loss
+    in bold, in the failed colour (the page names it in a sentence above the chart)."""
+    lost = held.filter(pl.col("lost").is_not_null() & (pl.col("lost") > 0))
+    texts = [
+        " · ".join(
+            part
+            for part in (
+                f"−{fmt_int(n, lang)}",
+                fmt_pct(share, lang) if share is not None else None,
+            )
+            if part
+        )
+        for n, share in lost.select("lost", "lost_share").iter_rows()
+    ]
+    share_texts = [fmt_pct(s, lang) if s is not None else "" for s in lost["lost_share"]]
+    data = lost.select("step_label", "reached", "largest").with_columns(
+        pl.Series("loss_text", texts, pl.String),
+        pl.Series("lost_text", [fmt_int(n, lang) for n in lost["lost"]], pl.String),
+        pl.Series("lost_share_text", share_texts, pl.String),
+    )
+    tooltip = [
+        alt.Tooltip("step_label:N", title=labels.step),
+        alt.Tooltip("lost_text:N", title=labels.lost),
+        alt.Tooltip("lost_share_text:N", title=labels.lost_share),
+    ]
+    encoding = {"y": y, "x": alt.X("reached:Q"), "text": alt.Text("loss_text:N")}
+    others = (
+        alt.Chart(data.filter(~pl.col("largest")))
+        .mark_text(align="left", dx=offset, color=LINE_COLOUR)
+        .encode(**encoding, tooltip=tooltip)
+    )
+    largest = (
+        alt.Chart(data.filter(pl.col("largest")))
+        .mark_text(align="left", dx=offset, color=OUTCOME_COLOURS["failed"], fontWeight="bold")
+        .encode(**encoding, tooltip=tooltip)
+    )
+    return alt.LayerChart(layer=[others, largest])
 
 
 @dataclass(frozen=True)

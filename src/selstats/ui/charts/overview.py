@@ -16,8 +16,9 @@ from typing import Final
 import altair as alt
 import polars as pl
 
-from selstats.i18n.format import fmt_int, fmt_pct
-from selstats.ui.cell_counts import as_numbers
+from selstats.i18n import translate
+from selstats.i18n.format import UNKNOWN, fmt_int, fmt_pct
+from selstats.ui.cell_counts import as_numbers, count_text
 from selstats.ui.charts.theme import ACCENT, MUTED, count_axis, localised, percent_axis
 
 # Applicants, tested, laureates: one hue, from light to dark (readable without colour too).
@@ -62,7 +63,8 @@ def volume_chart(per_year: pl.DataFrame, labels: VolumeLabels, lang: str) -> alt
                 "label:N",
                 title=labels.measure,
                 scale=alt.Scale(domain=domain, range=list(VOLUME_COLOURS)),
-                legend=alt.Legend(orient="bottom"),
+                # one entry a line: side by side at 1024 px, a row of entries is cut off
+                legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -137,7 +139,8 @@ def ratio_chart(
                 "source:N",
                 title=labels.source,
                 scale=alt.Scale(domain=domain, range=[ACCENT, MUTED]),
-                legend=alt.Legend(orient="bottom"),
+                # one entry a line: side by side at 1024 px, a row of entries is cut off
+                legend=alt.Legend(orient="bottom", direction="vertical"),
             ),
             tooltip=[
                 alt.Tooltip("year:O", title=labels.year),
@@ -148,3 +151,33 @@ def ratio_chart(
         .properties(height=300)
     )
     return localised(chart, lang)
+
+
+def per_year_in_words(per_year: pl.DataFrame, lang: str) -> str | None:
+    """Both charts in words, year by year (dated years only, as drawn): applicants, tested,
+    laureates and laureates per tested, with BOSA's national figure of that year where it
+    published one ("2024: 120 sollicitanten, 80 getest, 20 laureaten, 25,0 % (BOSA 18,0 %)").
+    A count hidden by small-cell suppression reads "<5"; None when no year is dated."""
+    dated = per_year.filter(pl.col("year").is_not_null()).sort("year")
+    if dated.is_empty():
+        return None
+    items = []
+    for row in dated.iter_rows(named=True):
+        national = row.get("national_laureates_per_tested")
+        items.append(
+            translate(
+                lang,
+                "overview.words.year",
+                year=str(row["year"]),
+                applicants=count_text(row["applicants"], lang),
+                tested=count_text(row["tested"], lang),
+                laureates=count_text(row["laureates"], lang),
+                ratio=fmt_pct(row["laureates_per_tested"], lang)
+                if row["laureates_per_tested"] is not None
+                else UNKNOWN,
+                national=translate(lang, "overview.words.national", ratio=fmt_pct(national, lang))
+                if national is not None
+                else "",
+            )
+        )
+    return translate(lang, "overview.words.text", years="; ".join(items))

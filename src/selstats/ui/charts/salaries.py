@@ -18,7 +18,8 @@ import altair as alt
 import polars as pl
 
 from selstats.domain.enums import Government
-from selstats.i18n.format import fmt_eur, fmt_num
+from selstats.i18n import translate
+from selstats.i18n.format import fmt_eur, fmt_int, fmt_num
 from selstats.ui.charts.theme import GOVERNMENT_COLOURS, LINE_COLOUR, localised
 
 Period = Literal["annual", "monthly"]
@@ -211,3 +212,43 @@ def salary_ranges(
     )
     chart = alt.layer(bars, ends, diamonds).properties(height=alt.Step(_ROW_HEIGHT))
     return localised(chart, lang)
+
+
+def ranges_in_words(scales: pl.DataFrame, texts: SalaryTexts, lang: str) -> str | None:
+    """The annual chart in words: how many scales have an amount, the lowest and the highest
+    annual amount drawn (a minimum or a maximum) with their scales; None when no scale has an
+    amount. `scales`: the rows of queries/salaries.sql."""
+    named = scales.with_columns(owners(scales))
+    keys = ("scale", "level", "government", "owner")
+    amounts = pl.concat(
+        [
+            named.select(*keys, pl.col(column).alias("amount")).drop_nulls("amount")
+            for column in ("annual_min", "annual_max")
+        ]
+    ).sort("amount")
+    if amounts.is_empty():
+        return None
+    with_amounts = named.filter(
+        pl.col("annual_min").is_not_null() | pl.col("annual_max").is_not_null()
+    )
+
+    def name(row: Mapping[str, object]) -> str:
+        level, owner = row["level"], row["owner"]
+        return scale_label(
+            str(row["scale"]),
+            str(level) if level else None,
+            str(row["government"]),
+            texts,
+            str(owner) if owner else None,
+        )
+
+    low, high = amounts.row(0, named=True), amounts.row(amounts.height - 1, named=True)
+    return translate(
+        lang,
+        "salaries.chart_words",
+        n=fmt_int(with_amounts.height, lang),
+        low=fmt_eur(low["amount"], lang),
+        low_scale=name(low),
+        high=fmt_eur(high["amount"], lang),
+        high_scale=name(high),
+    )
