@@ -87,7 +87,7 @@ STAFF_COLUMNS: tuple[str, ...] = (
 )
 
 TABLE_COLUMNS: tuple[str, ...] = (
-    # the CONTRACT `certification` export, in order
+    # the `certification` export's promised columns, in order (docs/CLI.md#export-tables)
     "org_id",
     "certification",
     "qualifies_client",
@@ -325,8 +325,8 @@ def certification_table(
     consultants: consultant_ref, org_id, language_role, az_certified, tests_certified,
     pro_partner, assessment_certified, chair_certified; qchecks: consultant_ref, check_date,
     score_percent); optional columns may be absent. Output columns: TABLE_COLUMNS, the
-    CONTRACT export first; `reasons` is a comma-separated string of codes, "" when the
-    organisation qualifies.
+    export's promised columns first (docs/CLI.md#export-tables); `reasons` is a
+    comma-separated string of codes, "" when the organisation qualifies.
     """
     t = thresholds
     orgs = conform_organisations(orgs)

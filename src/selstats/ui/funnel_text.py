@@ -23,7 +23,7 @@ from selstats.i18n.format import fmt_int, fmt_num, fmt_pct
 from selstats.ui.cell_counts import as_numbers
 
 OUTCOMES: Final = tuple(o.value for o in Outcome)
-# The columns of the export contract (CONTRACT.md, table `funnel`), in their order.
+# The columns of the export contract (docs/CLI.md#export-tables, table `funnel`), in order.
 CONTRACT_COLUMNS: Final = (
     "procedure_code",
     "step_no",
