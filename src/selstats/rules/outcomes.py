@@ -13,7 +13,7 @@ The rules, as the selection notices state them:
   that number; otherwise it has no rows and its candidates go straight on (Belnet's written
   test, which then becomes part of the interview step). A step that nobody reached (all left
   earlier) is not held either; a step whose entrants are not known yet (an earlier step has
-  no results) is pending.
+  no results) is pending (`selstats.rules.step_states`).
 - A pass/fail step (no maximum score) takes the outcome as given.
 - A step that does not eliminate (`eliminating = false`) lets those who fail it go on;
   absent, withdrawn and not registered still leave (Opgroeien's competency screening is held
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from selstats.domain.enums import Outcome, StepState
+from selstats.rules.step_states import decide_step_states, state_problems
 
 # Scores come from spreadsheets as binary floats: 27.3 may be stored as 27.299999999999997.
 # A tolerance far below any published score precision keeps "exactly the pass mark" a pass.
@@ -212,8 +213,8 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
             carried = carried.join(here.select("procedure_code"), on="procedure_code", how="semi")
             entrants = pl.concat([entrants, carried])
 
-        state = _states(here, starts, entrants, rows, last_rows, waiting)
-        problems.append(_state_problems(state))
+        state = decide_step_states(here, starts, entrants, rows, last_rows, waiting)
+        problems.append(state_problems(state))
         waiting = pl.concat(
             [
                 waiting.join(here.select("procedure_code"), on="procedure_code", how="anti"),
@@ -277,88 +278,6 @@ def derive_step_outcomes(steps: pl.DataFrame, results: pl.DataFrame) -> StepOutc
         if problems
         else pl.DataFrame(schema=PROBLEM_SCHEMA),
     )
-
-
-def _states(
-    here: pl.DataFrame,
-    starts: pl.DataFrame,
-    entrants: pl.DataFrame,
-    rows: pl.DataFrame,
-    last_rows: pl.DataFrame,
-    waiting: pl.DataFrame,
-) -> pl.DataFrame:
-    """Held, not held or pending, per procedure having this step, with what decided it."""
-    head_count = entrants.group_by("procedure_code").agg(pl.len().alias("entrants"))
-    has_rows = rows.group_by("procedure_code").agg(pl.len().alias("rows"))
-    conditional = pl.col("held_if_more_than").is_not_null()
-    return (
-        here.select("procedure_code", "step_no", "held_if_more_than")
-        .join(head_count, on="procedure_code", how="left")
-        .join(has_rows, on="procedure_code", how="left")
-        .join(last_rows, on="procedure_code", how="left")
-        .join(waiting.with_columns(pl.lit(True).alias("waiting")), on="procedure_code", how="left")
-        .join(
-            starts.select("procedure_code", pl.lit(True).alias("first_step")),
-            on="procedure_code",
-            how="left",
-        )
-        .with_columns(
-            pl.col("entrants", "rows").fill_null(0),
-            pl.col("waiting", "first_step").fill_null(False),
-            later_rows=pl.col("last_row").fill_null(0) > pl.col("step_no"),
-        )
-        .with_columns(
-            below_count=conditional
-            & ~pl.col("waiting")
-            & (pl.col("entrants") <= pl.col("held_if_more_than")),
-            # Everyone left at an earlier step: there is nobody to hold this one for.
-            nobody_left=~pl.col("first_step") & ~pl.col("waiting") & (pl.col("entrants") == 0),
-        )
-        .with_columns(
-            state=pl.when(pl.col("rows") > 0)
-            .then(pl.lit(StepState.HELD.value))
-            .when(pl.col("below_count") | pl.col("nobody_left"))
-            .then(pl.lit(StepState.NOT_HELD.value))
-            .otherwise(pl.lit(StepState.PENDING.value)),
-            # A conditional step whose head count was exceeded must be held: later results
-            # without it are not a "not held" step but a missing one.
-            missing=conditional
-            & ~pl.col("waiting")
-            & (pl.col("rows") == 0)
-            & (pl.col("entrants") > pl.col("held_if_more_than"))
-            & pl.col("later_rows"),
-        )
-    )
-
-
-def _state_problems(state: pl.DataFrame) -> pl.DataFrame:
-    should_not = state.filter((pl.col("rows") > 0) & pl.col("below_count")).select(
-        "procedure_code",
-        pl.lit(None, pl.String).alias("candidate_ref"),
-        "step_no",
-        pl.lit("step_should_not_be_held").alias("code"),
-        pl.format(
-            "held only when more than {} candidates remain; {} remained",
-            "held_if_more_than",
-            "entrants",
-        ).alias("detail"),
-        pl.col("held_if_more_than").cast(pl.String).alias("expected"),
-        pl.col("entrants").cast(pl.String).alias("found"),
-    )
-    missing = state.filter(pl.col("missing")).select(
-        "procedure_code",
-        pl.lit(None, pl.String).alias("candidate_ref"),
-        "step_no",
-        pl.lit("step_missing").alias("code"),
-        pl.format(
-            "must be held when more than {} candidates remain; {} remained",
-            "held_if_more_than",
-            "entrants",
-        ).alias("detail"),
-        pl.col("held_if_more_than").cast(pl.String).alias("expected"),
-        pl.col("entrants").cast(pl.String).alias("found"),
-    )
-    return pl.concat([should_not, missing], how="diagonal_relaxed")
 
 
 def _state_schema() -> dict[str, type[pl.DataType] | pl.DataType]:
