@@ -25,14 +25,14 @@ from selstats.demo.catalogue import (
     Template,
     templates_for,
 )
-from selstats.demo.reference import RUNS
-from selstats.demo.simulate import (
+from selstats.demo.plan import (
     Plan,
     PlanBuilder,
     StepBehaviour,
     day_number,
     from_day_number,
 )
+from selstats.demo.reference import RUNS
 
 # Lead time from the application deadline to the list: lognormal, median 35 days before the
 # floor that long procedures need (MIN_STEP_GAP); over the finished procedures the median

@@ -25,7 +25,7 @@ from selstats.demo.catalogue import (
     OPGROEIEN,
     POD_MI,
 )
-from selstats.demo.simulate import PROCEDURE_FACTS, STEP_FACTS
+from selstats.demo.plan import PROCEDURE_FACTS, STEP_FACTS
 
 log = logging.getLogger(__name__)
 
