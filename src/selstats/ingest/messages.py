@@ -1,4 +1,6 @@
 """The words of every import problem, in Dutch (the default), French and English.
+Long because it is a catalogue: one sentence per problem code in three languages, and the
+few functions that fill them in at the end.
 
 A problem carries only a code and parameters; this catalogue turns it into a sentence
 that says where (file, row, column), what was found and what was expected. Keeping the
