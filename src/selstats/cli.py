@@ -1,4 +1,6 @@
 """The `selstats` command: demo, import, export, check, user, purge, serve, alerts, plan.
+Long because it is the only module that prints: each command's options, output and exit
+status live here as one short function over the package (docs/CLI.md).
 
 Exit status: 0 success, 1 invalid input (messages name file, row and column), 2 usage error.
 This is the only module that prints.

@@ -1,6 +1,6 @@
 """The demo generator at scale S: shape, rules, determinism, atomic replacement.
 
-The expected figures are the demo's design targets (DOMAIN.md section 4), checked with
+The expected figures are the demo's design targets (docs/DOMAIN.md#demo-data), checked with
 plain SQL over the written store, never copied from a run.
 """
 
@@ -179,7 +179,8 @@ def test_reference_procedures(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_funnel_identity(con: duckdb.DuckDBPyConnection) -> None:
-    """CONTRACT: reached = passed + failed + absent + withdrawn + not_registered + cut_off."""
+    """reached = passed + failed + absent + withdrawn + not_registered + cut_off
+    (docs/DOMAIN.md#the-funnel)."""
     broken = one(
         con,
         f"select count(*) from step_states where reached <> {' + '.join(OUTCOMES)}",

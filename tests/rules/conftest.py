@@ -1,7 +1,7 @@
 """Helpers that build the rules engine's input frames for the four reference procedures.
 
-The step parameters below are typed in from CONTRACT.md and the seed notices (never read at
-run time):
+The step parameters below are typed in from the seed notices (never read at run time), as
+docs/DOMAIN.md#the-four-reference-procedures summarises them:
 
 - CNG23032 (Belnet): 1 diploma screening, 2 experience screening (both pass/fail),
   3 written test "ten minste 9 punten op 18", "enkel de eerste 6 geslaagden", held as a
@@ -79,7 +79,7 @@ def steps_frame(*rows: dict[str, Any]) -> pl.DataFrame:
     return _frame(list(rows), STEP_COLUMNS)
 
 
-# --- the four reference procedures (CONTRACT.md table) ---------------------------------
+# --- the four reference procedures (docs/DOMAIN.md#the-four-reference-procedures) -------
 
 
 def belnet_steps() -> pl.DataFrame:
@@ -199,8 +199,8 @@ def refs(prefix: str, first: int, last: int) -> list[str]:
 
 
 def check_funnel(step_states: pl.DataFrame) -> None:
-    """CONTRACT.md: reached = passed + failed + absent + withdrawn + not_registered + cut_off
-    on every step."""
+    """reached = passed + failed + absent + withdrawn + not_registered + cut_off on every
+    step (docs/DOMAIN.md#the-funnel)."""
     for row in step_states.iter_rows(named=True):
         total = sum(row[c] for c in OUTCOME_COLUMNS)
         assert row["reached"] == total, f"funnel identity broken at {row}"

@@ -14,12 +14,10 @@ import pytest
 
 from selstats.domain.enums import Certification, LanguageRole, QcheckMode
 from selstats.domain.models import Consultant, Organisation, QCheck
-from selstats.rules.certification import (
-    CertificationThresholds,
-    add_months,
+from selstats.rules.certification import CertificationThresholds, add_months, certification_table
+from selstats.rules.certification_models import (
     certification_status,
     certification_statuses,
-    certification_table,
     consultant_frame,
     organisation_frame,
     qcheck_frame,

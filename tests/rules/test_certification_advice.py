@@ -8,21 +8,19 @@ import pytest
 
 from selstats.domain.enums import Certification, LanguageRole, QcheckMode
 from selstats.domain.models import Consultant, Organisation, QCheck
-from selstats.rules.certification import (
-    DEFAULT_THRESHOLDS,
-    REASON_CODES,
-    certification_status,
-    certification_table,
-    consultant_frame,
-    organisation_frame,
-    qcheck_frame,
-)
+from selstats.rules.certification import DEFAULT_THRESHOLDS, REASON_CODES, certification_table
 from selstats.rules.certification_advice import (
     Gap,
     NextLevel,
     advise,
     fragility_table,
     what_if_without_table,
+)
+from selstats.rules.certification_models import (
+    certification_status,
+    consultant_frame,
+    organisation_frame,
+    qcheck_frame,
 )
 from selstats.rules.qcheck_outlook import checks_needed, min_score_for_one_more
 

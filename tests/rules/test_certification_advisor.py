@@ -12,18 +12,14 @@ import pytest
 from selstats.domain.enums import Certification, LanguageRole, QcheckMode
 from selstats.domain.models import Consultant, Organisation, QCheck
 from selstats.reference import load_reference
-from selstats.rules.certification import (
-    certification_table,
-    consultant_frame,
-    organisation_frame,
-    qcheck_frame,
-)
+from selstats.rules.certification import certification_table
 from selstats.rules.certification_advice import (
     ADVICE_COLUMNS,
     advice_table,
     fragility_table,
     what_if_without_table,
 )
+from selstats.rules.certification_models import consultant_frame, organisation_frame, qcheck_frame
 from selstats.rules.qcheck_outlook import (
     checks_needed,
     checks_needed_per_consultant,

@@ -25,8 +25,10 @@ from selstats.rules.certification import (
     TABLE_COLUMNS,
     CertificationThresholds,
     add_months,
-    certification_statuses,
     certification_table,
+)
+from selstats.rules.certification_models import (
+    certification_statuses,
     consultant_frame,
     organisation_frame,
     qcheck_frame,

@@ -10,7 +10,7 @@ from selstats.domain.enums import Government
 from selstats.domain.models import IndexCoefficient
 from selstats.rules.coefficients import coefficient_on, is_published_step, latest, step_of
 
-# The coefficients of DOMAIN.md with the n worked out by hand:
+# The coefficients of docs/DOMAIN.md#index-coefficients with the n worked out by hand:
 # 1.02^29 = 1.775845 -> 1.7758, 1.02^35 = 1.999890 -> 1.9999, 1.02^39 = 2.164745 -> 2.1647.
 PUBLISHED = [
     (1.7758, 29),

@@ -1,7 +1,8 @@
 """Per-step outcomes and step states, with expectations worked out by hand from the seed notices.
 
-Every test goes through `run`, which also checks the funnel identity of CONTRACT.md
-(reached = passed + failed + absent + withdrawn + not_registered + cut_off) on every step.
+Every test goes through `run`, which also checks the funnel identity on every step
+(reached = passed + failed + absent + withdrawn + not_registered + cut_off;
+docs/DOMAIN.md#the-funnel).
 """
 
 from __future__ import annotations

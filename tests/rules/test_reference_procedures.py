@@ -1,7 +1,9 @@
-"""The shipped reference data (data/reference/steps.csv, procedures.csv) against CONTRACT.md.
+"""The shipped reference data (data/reference/steps.csv, procedures.csv) against
+docs/DOMAIN.md#the-four-reference-procedures.
 
-The expected tables below are typed in by hand from CONTRACT.md's "Reference procedures"
-table and DOMAIN.md (list sizes, ranking, validity). Skipped while the files do not exist.
+The expected tables below are typed in by hand from the seed notices, as
+docs/DOMAIN.md#the-four-reference-procedures, docs/DOMAIN.md#who-is-on-a-list and
+docs/DOMAIN.md#validity summarise them. Skipped while the files do not exist.
 Pass marks are compared in points (a percentage of the maximum converted), so "50 % of 100"
 and "50 points of 100" are the same rule.
 """
@@ -48,9 +50,9 @@ EXPECTED_STEPS: dict[str, dict[int, tuple]] = {
     },
 }
 
-# list_max, ranked, validity_months (DOMAIN.md: Belnet "maximum 6", 1 year; POD MI
-# "maximum 50", 1 year; Maaseik ranked, no maximum, 2 years; Opgroeien unranked by
-# default, 1 year).
+# list_max, ranked, validity_months (docs/DOMAIN.md#the-four-reference-procedures:
+# Belnet "maximum 6", 1 year; POD MI "maximum 50", 1 year; Maaseik ranked, no maximum,
+# 2 years; Opgroeien unranked by default, 1 year).
 EXPECTED_PROCEDURES: dict[str, tuple] = {
     "CNG23032": (6, True, 12),
     "CNG24004": (50, True, 12),

@@ -43,7 +43,7 @@ from selstats.rules.salaries import amount_at_100
 from selstats.store.reference_sync import sync_reference
 from selstats.store.writer import write_store
 
-# the data contract's columns of the `salaries` export, in order (CONTRACT.md)
+# the data contract's columns of the `salaries` export, in order (docs/CLI.md#export-tables)
 COLUMNS = [
     "scale",
     "level",
@@ -252,7 +252,7 @@ def test_unknown_stays_null_never_zero(con: duckdb.DuckDBPyConnection, day: date
 
 def test_columns_order_and_numeric_types(con: duckdb.DuckDBPyConnection) -> None:
     table = salaries(con)
-    assert table.columns[: len(COLUMNS)] == COLUMNS  # the CONTRACT's columns come first
+    assert table.columns[: len(COLUMNS)] == COLUMNS  # the promised export columns come first
     # by diploma level, level, government, organisation (a whole government first), scale
     assert table.select("scale", "level", "government", "org_id").rows() == [
         ("NA21", "A2", "federal", None),

@@ -26,8 +26,9 @@ from selstats.demo.generate import (
     plan_year,
 )
 from selstats.demo.list_entries import list_entries
+from selstats.demo.plan import Plan
 from selstats.demo.reference import ReferenceFacts, reference_facts
-from selstats.demo.simulate import Plan, simulate
+from selstats.demo.simulate import simulate
 from selstats.demo.staff import consultants, qchecks, review_dates
 from selstats.store.writer import StoreWriter, write_store
 

@@ -1,4 +1,6 @@
 """The fixed vocabulary of the demo: organisations, job titles, salary scales, step templates.
+Long because it is data: sixty organisations, the scales, titles and step templates,
+one table each, with no logic to split.
 
 Everything here is invented but plausible; only the four reference organisations (Belnet,
 POD MI, Stad Maaseik, Opgroeien Regie) are real, and their facts come from the reference data.

@@ -1,4 +1,7 @@
 """Plans of procedures: which organisation, level, template, dates and head counts.
+Long because the planning model (head counts, behaviour per step, dates, codes) is tuned as
+one whole against the demo's design targets (docs/DOMAIN.md#demo-data); the arrays it fills
+are `selstats.demo.plan`, the candidates' run `selstats.demo.simulate`.
 
 One plan per year of deadlines, drawn from a numpy Generator seeded from (seed, year) only,
 so a year's procedures do not depend on the other years or on how the work is chunked.
@@ -25,14 +28,14 @@ from selstats.demo.catalogue import (
     Template,
     templates_for,
 )
-from selstats.demo.reference import RUNS
-from selstats.demo.simulate import (
+from selstats.demo.plan import (
     Plan,
     PlanBuilder,
     StepBehaviour,
     day_number,
     from_day_number,
 )
+from selstats.demo.reference import RUNS
 
 # Lead time from the application deadline to the list: lognormal, median 35 days before the
 # floor that long procedures need (MIN_STEP_GAP); over the finished procedures the median

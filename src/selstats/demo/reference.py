@@ -1,9 +1,10 @@
-"""The four reference procedures (CONTRACT.md) in the demo: real codes and rules, invented
+"""The four reference procedures (docs/DOMAIN.md#the-four-reference-procedures) in the demo:
+real codes and rules, invented
 candidates.
 
 Their facts come from data/reference/ through `selstats.reference.load_reference()`; when
 that is not available or does not hold all four, the same facts are defined here (typed in
-from data/reference/{organisations,procedures,steps}.csv and DOMAIN.md). How candidates fare
+from data/reference/{organisations,procedures,steps}.csv and docs/DOMAIN.md). How candidates fare
 (dates, head counts, difficulty) is the demo's invention, fixed per procedure.
 """
 
@@ -24,7 +25,7 @@ from selstats.demo.catalogue import (
     OPGROEIEN,
     POD_MI,
 )
-from selstats.demo.simulate import PROCEDURE_FACTS, STEP_FACTS
+from selstats.demo.plan import PROCEDURE_FACTS, STEP_FACTS
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,7 @@
 """Every candidate's outcome at every step, from the procedure's rules and the raw results.
+Long because the step loop is one vectorised pass over per-candidate arrays (numbered once,
+hashed keys): held/pending/not-held states, top-N ties and total rules share those arrays,
+and handing them between modules would cost the speed the import is measured on.
 
 The rules, as the selection notices state them:
 - A candidate who fails, is absent, withdraws or does not register leaves the procedure at

@@ -1,4 +1,6 @@
 """The only code that writes the store.
+Long because that guarantee is one place: the copy-change-replace cycle under the write lock
+and the tables written inside it, with the clean-up after a full disk or a killed writer.
 
 Every write happens on a private copy of the store file inside one transaction; on success
 the copy atomically replaces the store (`os.replace`), so a failed or killed write leaves the

@@ -27,7 +27,7 @@ from selstats.rules.funnel import largest_loss
 from selstats.ui.cell_counts import as_numbers, count_text
 
 OUTCOMES: Final = tuple(o.value for o in Outcome)
-# The columns of the export contract (CONTRACT.md, table `funnel`), in their order.
+# The columns of the export contract (docs/CLI.md#export-tables, table `funnel`), in order.
 CONTRACT_COLUMNS: Final = (
     "procedure_code",
     "step_no",
