@@ -1,4 +1,6 @@
 """XLSX: xlsxwriter in constant-memory mode, typed cells, nothing ever evaluated.
+Long because the formats per unit and language and the filter sheet belong with the
+constant-memory writing they configure (one pass, rows written once).
 
 Every text is written with `write_string` into a workbook opened with strings_to_formulas,
 strings_to_urls and strings_to_numbers off, so `=cmd|' /C calc'!A0` is a plain string cell

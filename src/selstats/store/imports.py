@@ -1,4 +1,6 @@
 """`selstats import`: users' files into the store, all or nothing.
+Long because the all-or-nothing sequence (read, check, the same-run reference checks, write,
+derive, roll back) reads best in one place.
 
 Files are read and checked one by one (`selstats.ingest`); only when every file is clean are
 they written, in dependency order, inside one store transaction. Checks that need the store
