@@ -1,7 +1,8 @@
 """Disclosure control for analyst figures: small counts stay hidden even to someone who
-subtracts. Long because it is one algorithm over one cell model (relations, ranges, the
-hiding loop, the complement check); the next split is the relations' collection
-(catalogue, groupings, linked totals) into a module of its own.
+subtracts.
+Long because it is one algorithm over one cell model (relations, ranges, the hiding loop,
+the complement check); the next split is the relations' collection (catalogue, groupings,
+linked totals) into a module of its own.
 
 Small-cell suppression (`selstats.access.suppression`) hides each count below the
 threshold t ($SELSTATS_MIN_CELL, default 5) as "<5". On its own that is undone by
