@@ -3,7 +3,8 @@
 cell by cell (headers, values, number formats) against the page's table and the figures
 worked out by hand.
 
-P-A1, by hand (the store's docstring): 8 applicants;
+P-A1, by hand (the store's docstring): 8 applicants; lost = reached - passed: 2, 3, 1,
+lost share = lost / applicants: 2/8 = 0.25, 3/8 = 0.375, 1/8 = 0.125;
   step 1 Screening:    reached 8, passed 6, failed 1, withdrawn 1;
   step 2 Schriftelijk: reached 6, passed 3, failed 1, absent 1, cut off 1 (A04, top 3);
   step 3 Interview:    reached 3, passed 2, failed 1.
@@ -39,33 +40,37 @@ from .conftest import (
     wait_for_app_idle,
 )
 
-# The page's table (selstats.ui.funnel_text.FUNNEL_TABLE_COLUMNS), in its order.
+# The page's table (selstats.ui.funnel_text.FUNNEL_TABLE_COLUMNS), in its order: the
+# decisive figures first, the outcome counts and the codes after them.
 COLUMNS = [
-    "procedure_code",
     "step_no",
     "step_name",
-    "held",
     "reached",
     "passed",
+    "advance_rate",
+    "conversion",
+    "lost",
+    "lost_share",
     "failed",
     "absent",
     "withdrawn",
     "not_registered",
     "cut_off",
+    "share_reached",
+    "held",
     "state",
     "rule",
-    "advance_rate",
-    "share_reached",
-    "conversion",
+    "procedure_code",
 ]
-COUNTS = ("reached", "passed", "failed", "absent", "withdrawn", "not_registered", "cut_off")
-RATES = ("advance_rate", "share_reached", "conversion")
+COUNTS = ("reached", "passed", "lost", "failed", "absent", "withdrawn", "not_registered", "cut_off")
+RATES = ("advance_rate", "conversion", "lost_share", "share_reached")
 
-# by hand (see above): (step_no, step_name, the seven counts, the three rates)
+# by hand (see above; lost = reached - passed): (step_no, step_name, the counts in COUNTS'
+# order, the rates in RATES' order)
 STEPS = [
-    (1, "Screening", (8, 6, 1, 0, 1, 0, 0), (6 / 8, 8 / 8, 6 / 8)),
-    (2, "Schriftelijk", (6, 3, 1, 1, 0, 0, 1), (3 / 6, 6 / 8, 3 / 8)),
-    (3, "Interview", (3, 2, 1, 0, 0, 0, 0), (2 / 3, 3 / 8, 2 / 8)),
+    (1, "Screening", (8, 6, 2, 1, 0, 1, 0, 0), (6 / 8, 6 / 8, 2 / 8, 8 / 8)),
+    (2, "Schriftelijk", (6, 3, 3, 1, 1, 0, 0, 1), (3 / 6, 3 / 8, 3 / 8, 6 / 8)),
+    (3, "Interview", (3, 2, 1, 1, 0, 0, 0, 0), (2 / 3, 2 / 8, 1 / 8, 3 / 8)),
 ]
 
 
@@ -160,10 +165,10 @@ def test_csv_for_excel_download_in_dutch_cell_by_cell(funnel_page: Page) -> None
     held, state = nl("common.yes"), nl("step_state.held")
     rule = COLUMNS.index("rule")
     expected = [
-        # counts as they are; yes/no and the state in words; rates with a decimal comma
-        f"P-A1;1;Screening;{held};8;6;1;0;1;0;0;{state};RULE;0,75;1,0;0,75",
-        f"P-A1;2;Schriftelijk;{held};6;3;1;1;0;0;1;{state};RULE;0,5;0,75;0,375",
-        f"P-A1;3;Interview;{held};3;2;1;0;0;0;0;{state};RULE;{_comma(2 / 3)};0,375;0,25",
+        # counts as they are; rates with a decimal comma; yes/no and the state in words
+        f"1;Screening;8;6;0,75;0,75;2;0,25;1;0;1;0;0;1,0;{held};{state};RULE;P-A1",
+        f"2;Schriftelijk;6;3;0,5;0,375;3;0,375;1;1;0;0;1;0,75;{held};{state};RULE;P-A1",
+        f"3;Interview;3;2;{_comma(2 / 3)};0,25;1;0,125;1;0;0;0;0;0,375;{held};{state};RULE;P-A1",
     ]
     for line, want in zip(lines[1:], expected, strict=True):
         cells = _split(line)
