@@ -122,12 +122,19 @@ def row_of(rows: list[list[str]], column: str, value: str) -> dict[str, str]:
     return found[0]
 
 
-def funnel_step(page: Page, procedure: str, step_no: int) -> dict[str, str]:
-    """One step's row of the funnel table of `procedure`, the procedure the page shows (its
-    table lists that procedure's steps; the caller has waited for a figure of it)."""
+def funnel_step(page: Page, step_no: int, *, applicants: int, steps: int) -> dict[str, str]:
+    """One step's row of the funnel table of the procedure the page shows, once the page
+    shows it: its `applicants` metric, and its `steps` rows in the grid's accessible table
+    (which may lag a moment behind a rerun; the procedure code column is off screen)."""
+    expect(metric_value(page, label("applicants"))).to_have_text(str(applicants))
     table = table_with(page, label("reached"))
-    expect(table.locator("[role=gridcell]").first).to_be_attached()
-    return row_of(grid_rows(table), label("step_no"), str(step_no))
+    rows: list[list[str]] = []
+    for _ in range(50):
+        rows = grid_rows(table)
+        if len(rows) == 1 + steps:
+            break
+        page.wait_for_timeout(200)
+    return row_of(rows, label("step_no"), str(step_no))
 
 
 # --- 1. every page opens ---------------------------------------------------------------------
@@ -139,9 +146,11 @@ def test_every_page_of_the_navigation_opens_on_the_demo_store(server: str, page:
         urlparse(link.get_attribute("href") or "").path.strip("/")
         for link in page.get_by_test_id("stSidebarNavLink").all()
     ]
-    assert hrefs == [url_path for _, url_path, _ in PAGES]
+    # one organisation's certification is reached from the monitor, not from the menu
+    hidden = {"certification_organisation"}
+    assert hrefs == [url_path for _, url_path, _ in PAGES if url_path not in hidden]
     # the overview first (open now), then every other page, then back to the overview
-    order = [*PAGES[1:], PAGES[0]]
+    order = [page for page in [*PAGES[1:], PAGES[0]] if page[1] not in hidden]
     expect(title(page, nl(f"page.{PAGES[0][2]}"))).to_be_visible()
     for _, url_path, key in order:
         go_to(page, url_path)
@@ -174,7 +183,7 @@ def _funnel(page: Page) -> None:
     expect(page.get_by_test_id("stMain")).to_contain_text("3 van de 8 sollicitanten (37,5 %)")
     # step 2: A01-A06 reached it (6); 3 passed, A05 failed, A06 absent, A04 cut off (top 3):
     # 6 - 3 = 3 lost (the decisive columns come first; the outcome counts follow off screen)
-    step = funnel_step(page, "P-A1", 2)
+    step = funnel_step(page, 2, applicants=8, steps=3)
     assert step[label("reached")] == "6"
     assert step[label("passed")] == "3"
     assert step[label("lost")] == "3"
@@ -366,10 +375,13 @@ def test_a_csv_download_holds_the_table_as_shown_in_the_users_language(
     saved = OUTPUT_DIR / "downloads" / download.suggested_filename
     download.save_as(saved)
     rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8"))))
-    # the headers as the table shows them, in Dutch, in the contract's order (`selstats
-    # export funnel` keeps the contract's own names for scripts); yes/no as words ("ja")
-    assert rows[0][: len(FUNNEL_CONTRACT)] == [label(name) for name in FUNNEL_CONTRACT]
-    assert [row[: len(FUNNEL_CONTRACT)] for row in rows[1:]] == [
+    # the headers as the table shows them, in Dutch and in the table's order (`selstats
+    # export funnel` keeps the contract's own names and order for scripts); yes/no as
+    # words ("ja"); read here in the contract's order
+    header = rows[0]
+    assert set(header) >= {label(name) for name in FUNNEL_CONTRACT}
+    at = [header.index(label(name)) for name in FUNNEL_CONTRACT]
+    assert [[row[i] for i in at] for row in rows[1:]] == [
         # step 1: 8 = 6 passed (A01-A06) + 1 failed (A07) + 1 withdrawn (A08)
         ["P-A1", "1", "Screening", "ja", "8", "6", "1", "0", "1", "0", "0"],
         # step 2: 6 = 3 passed (18, 16, 15) + 1 failed (A05, 9 < 10) + 1 absent (A06)
@@ -467,7 +479,7 @@ def test_upload_imports_a_good_file_and_refuses_a_bad_one(upload_server: str, pa
     _take_role(page, "bosa")
     procedure = main_widget(page, "stSelectbox", nl("funnel.procedure"))
     choose_option(page, procedure, "P-B2 — Medewerker — Stad Beta")
-    step = funnel_step(page, "P-B2", 2)
+    step = funnel_step(page, 2, applicants=2, steps=2)
     assert step[label("reached")] == "2"
     assert step[label("passed")] == "1"
     assert step[label("failed")] == "1"
@@ -480,6 +492,9 @@ def test_upload_imports_a_good_file_and_refuses_a_bad_one(upload_server: str, pa
     _take_role(page, "admin")
     _upload_and_import(page, "results.csv", BAD_RESULTS)
     expect(page.get_by_text(nl("explore.import_failed", count=2))).to_be_visible()
+    # every problem as a full sentence on the page; the table of them in an expander
+    as_table = page.get_by_test_id("stExpander").filter(has_text=nl("explore.import_as_table"))
+    as_table.get_by_text(nl("explore.import_as_table"), exact=True).click()
     problems = grid_rows(table_with(page, label("problem")))
     assert problems[0][:4] == [
         label("file_name"),
@@ -504,5 +519,5 @@ def test_upload_imports_a_good_file_and_refuses_a_bad_one(upload_server: str, pa
     log_rows = grid_rows(log.get_by_test_id("stDataFrame"))
     assert len(log_rows) == 2, log_rows
     open_page(page, upload_server + "/funnel?procedure=P-B2")
-    step = funnel_step(page, "P-B2", 2)
+    step = funnel_step(page, 2, applicants=2, steps=2)
     assert (step[label("passed")], step[label("failed")]) == ("1", "1")
