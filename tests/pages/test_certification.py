@@ -454,7 +454,7 @@ def test_the_task_matrix_highlights_a_level() -> None:
         (
             "too_few_certified",
             {"count": "2", "have": "2", "need": "4"},
-            "2 gecertificeerde medewerker(s) te weinig: 2 van de 4",
+            "2 gecertificeerde medewerkers te weinig: 2 van de 4",
         ),
         ("no_pro_partner", {"count": "1"}, "Geen PRO Partner doorgegeven (1 nodig)"),
         (
@@ -656,8 +656,8 @@ def test_the_mode_switch_in_detail(small_db: Path, monkeypatch: pytest.MonkeyPat
     assert "**Wat ontbreekt voor klantcertificering**" in texts
     assert [t for t in texts if t.startswith("- ")] == [
         "- Q-check-gemiddelde 77,5 % (per consultant): 2,5 procentpunt onder de 80 %-lijn",
-        "- 1 Q-check(s) extra aan 100 % brengen het gemiddelde terug boven de lijn",
-        "- 1 Q-check(s) extra aan het recente gemiddelde van 85 % brengen het terug boven de lijn",
+        "- 1 Q-check extra aan 100 % brengt het gemiddelde terug boven de lijn",
+        "- 1 Q-check extra aan het recente gemiddelde van 85 % brengt het terug boven de lijn",
         "- Eén Q-check extra volstaat als die minstens 80 % haalt",
     ]
     unmet = "Q-check-gemiddelde (per consultant): minstens 80 %, nu 77,5 % — niet voldaan"
