@@ -31,14 +31,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import sqlite3
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
+from selstats.access.shared_file import shared_file
 from selstats.access.users import users_path
 from selstats.settings import settings
 
@@ -46,7 +45,6 @@ Expiry = Literal["idle", "max_age"]
 
 STATE_FILE: Final = "sessions.sqlite3"
 BESIDE_USERS_SUFFIX: Final = ".sessions.sqlite3"
-BUSY_TIMEOUT_S: Final = 10.0
 
 _SCHEMA: Final = """
 create table if not exists activity (
@@ -113,27 +111,8 @@ class ActivityLog:
     def file(self) -> Path:
         return self.path or state_path()
 
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        path = self.file
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-            con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        except (OSError, sqlite3.Error) as error:
-            _log.exception("the sessions file %s cannot be opened", path)
-            raise ActivityUnavailable(str(path)) from error
-        try:
-            con.execute("pragma journal_mode=wal")
-            con.execute("pragma synchronous=normal")
-            con.executescript(_SCHEMA)
-            yield con
-        except sqlite3.Error as error:
-            _log.exception("the sessions file %s cannot be used", path)
-            raise ActivityUnavailable(str(path)) from error
-        finally:
-            con.close()
+    def _connect(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return shared_file(self.file, _SCHEMA, "the sessions file", ActivityUnavailable)
 
     def check(
         self,

@@ -32,20 +32,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import sqlite3
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
+from selstats.access.shared_file import shared_file
 from selstats.access.users import users_path
 from selstats.settings import settings
 
 STATE_FILE: Final = "login-throttle.sqlite3"
 BESIDE_USERS_SUFFIX: Final = ".throttle.sqlite3"
-BUSY_TIMEOUT_S: Final = 10.0
 
 Scope = Literal["account", "address"]
 
@@ -112,28 +110,8 @@ class LoginThrottle:
     def file(self) -> Path:
         return self.path or state_path()
 
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        path = self.file
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
-                # Readable by the server's user only; SQLite keeps the mode for -wal/-shm.
-                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-            con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        except (OSError, sqlite3.Error) as error:
-            _log.exception("the login throttle's file %s cannot be opened", path)
-            raise ThrottleUnavailable(str(path)) from error
-        try:
-            con.execute("pragma journal_mode=wal")
-            con.execute("pragma synchronous=normal")
-            con.executescript(_SCHEMA)
-            yield con
-        except sqlite3.Error as error:
-            _log.exception("the login throttle's file %s cannot be used", path)
-            raise ThrottleUnavailable(str(path)) from error
-        finally:
-            con.close()
+    def _connect(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return shared_file(self.file, _SCHEMA, "the login throttle's file", ThrottleUnavailable)
 
     def _count(self, con: sqlite3.Connection, scope: Scope, value: str, now: float) -> int:
         limit = self.account if scope == "account" else self.address
