@@ -43,13 +43,13 @@ Pure: no Streamlit here (tested in tests/access/).
 from __future__ import annotations
 
 import logging
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from selstats.access.roles import ROLE_NAMES, Role, parse_roles
+from selstats.access.toml_file import TomlFile
 from selstats.settings import settings
 
 _KEYS: Final = frozenset({"claim", "value", "roles", "orgs", "orgs_claim"})
@@ -182,7 +182,13 @@ def parse_claims_map(data: Mapping[str, object], path: Path) -> ClaimsMap:
     return ClaimsMap(tuple(rules))
 
 
-_CACHE: dict[Path, tuple[tuple[int, int, int], ClaimsMap]] = {}
+def _parsed(data: Mapping[str, object], path: Path) -> ClaimsMap:
+    mapping = parse_claims_map(data, path)
+    _log.info("claims mapping %s: %d rules", path, len(mapping.rules))
+    return mapping
+
+
+_FILE: Final = TomlFile(_parsed, ClaimsMapError)
 
 
 def load_claims_map(path: Path | None = None) -> ClaimsMap:
@@ -193,19 +199,6 @@ def load_claims_map(path: Path | None = None) -> ClaimsMap:
     if path is None:
         return ClaimsMap()
     try:
-        stat = path.stat()
-    except OSError as error:
+        return _FILE.load(path)
+    except OSError as error:  # missing or unreadable (a bad file is a ClaimsMapError)
         raise ClaimsMapError(f"{path}: {error.strerror or error}") from error
-    version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-    cached = _CACHE.get(path)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ClaimsMapError(f"{path}: {error}") from error
-    mapping = parse_claims_map(data, path)
-    _CACHE[path] = (version, mapping)
-    _log.info("claims mapping %s: %d rules", path, len(mapping.rules))
-    return mapping

@@ -29,7 +29,6 @@ import json
 import logging
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +39,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from selstats.access.roles import Role, parse_roles
+from selstats.access.toml_file import TomlFile
 from selstats.paths import PROJECT_ROOT
 from selstats.settings import settings
 
@@ -141,28 +141,15 @@ def parse_users(data: Mapping[str, object], path: Path) -> dict[str, User]:
     return users
 
 
-_CACHE: dict[Path, tuple[tuple[int, int, int], dict[str, User]]] = {}
+_FILE: Final = TomlFile(parse_users, UsersFileError)
 
 
 def load_users(path: Path | None = None) -> dict[str, User]:
     """The users file (re-read when it changes); empty when there is none."""
-    path = path or users_path()
     try:
-        stat = path.stat()
+        return _FILE.load(path or users_path())
     except FileNotFoundError:
         return {}
-    version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-    cached = _CACHE.get(path)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise UsersFileError(f"{path}: {error}") from error
-    users = parse_users(data, path)
-    _CACHE[path] = (version, users)
-    return users
 
 
 def find_user(username: str, path: Path | None = None) -> User | None:
@@ -253,7 +240,7 @@ def write_users(users: Iterable[User], path: Path | None = None) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _CACHE.pop(path, None)
+    _FILE.forget(path)
     return path
 
 
