@@ -389,6 +389,38 @@ def test_a_permanently_open_list_is_valid_while_a_laureates_reserve_is(
     assert rows == [expected]
 
 
+def test_a_list_with_laureates_and_no_list_date_is_open(tmp_path: Path) -> None:
+    """P-B2 (tests/fixtures/small_store.py) has no list date yet. B21 scores 70/100 on its
+    step 2 (pass mark 50 %) and becomes its one laureate: a period without a first or a
+    last day. On any day that list is 'open' (no end), none of its laureates is in a
+    valid reserve (0 valid, 0 available among them), it has no days left, and its one
+    laureate is available (no list entry). The query over every list must run over it:
+    version 5 of the macro failed on such a list."""
+    path = build_small_store(tmp_path / "s.duckdb", with_reference=False)
+    with write_store(path) as writer:
+        writer.upsert_results(
+            pl.DataFrame(
+                {
+                    "procedure_code": ["P-B2"],
+                    "candidate_ref": ["B21"],
+                    "step_no": [2],
+                    "score": [70.0],
+                    "outcome_given": [None],
+                },
+                schema_overrides={"outcome_given": pl.String},
+            )
+        )
+    rows = _rows_with(
+        path,
+        "select validity, laureates_valid, available_valid, days_left, size, available "
+        "from list_states_on($d) where procedure_code = 'P-B2'",
+        d=date(2026, 12, 7),
+    )
+    assert rows == [("open", 0, 0, None, 1, 1)]
+    every = _rows_with(path, "select count(*) from list_states_on($d)", d=date(2026, 12, 7))
+    assert every == [(3,)]  # P-A1, P-B1 and P-B2: the query over every list runs
+
+
 def _rows_with(path: Path, sql: str, **params: object) -> list[tuple[object, ...]]:
     con = duckdb.connect(str(path), read_only=True)
     try:
