@@ -7,7 +7,7 @@ from datetime import date
 
 import polars as pl
 
-from selstats.ui.table import column_config, styled
+from selstats.ui.table import STYLED_CELLS, column_config, needs_styler, styled
 
 
 def _frame() -> pl.DataFrame:
@@ -49,3 +49,16 @@ def test_styled_columns_carry_no_format_of_their_own() -> None:
     plain = column_config(_frame(), "nl", styled=False)
     assert plain["applicants"]["type_config"]["format"] == "localized"
     assert plain["applicants"]["label"] == "Sollicitanten"
+
+
+def test_only_tables_with_numbers_dates_or_highlights_pay_for_a_styler() -> None:
+    text = pl.DataFrame({"title": ["Attaché", None], "org_name": ["Dienst Alfa", "Stad Beta"]})
+    assert not needs_styler(text)  # nothing to write the language's way: shown as it is
+    assert needs_styler(text, highlight=[False, True])  # a row in bold needs the Styler
+    assert needs_styler(_frame())  # counts, rates, euros, dates
+    # 20,000 cells at most: 4,000 rows x 5 columns is the limit, one row more is not
+    rows = STYLED_CELLS // 5
+    at_limit = pl.concat([_frame()] * (rows // 2))
+    assert at_limit.shape == (rows, 5)
+    assert needs_styler(at_limit)
+    assert not needs_styler(pl.concat([at_limit, _frame().head(1)]))

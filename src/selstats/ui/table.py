@@ -187,6 +187,17 @@ def styled(frame: pl.DataFrame, lang: str, highlight: Sequence[bool] = ()) -> An
     return style
 
 
+def needs_styler(frame: pl.DataFrame, highlight: Sequence[bool] = ()) -> bool:
+    """Whether `frame` is shown through `styled`: when it has a number or a date to write
+    the language's way, or rows to highlight, and is small enough. A table of text alone
+    is shown as it is (the grid's placeholder writes its missing cells "—"): a Styler costs
+    per cell, whether it changes the cell or not (a fifth of a rerun's CPU under load)."""
+    if frame.height * max(frame.width, 1) > STYLED_CELLS:
+        return False
+    figures = catalogue()
+    return any(highlight) or any(figures[name].unit in _STYLED_UNITS for name in frame.columns)
+
+
 def _formatter(figure: Figure, lang: str) -> Any:
     return lambda value: figure_text(figure, value, lang)
 
@@ -217,11 +228,11 @@ def show_table(
     lang = current_lang()
     shown = open_years(translated(frame, lang), lang)
     options: dict[str, Any] = {"height": height} if height is not None else {}
-    small = shown.height * max(shown.width, 1) <= STYLED_CELLS
+    use_styler = needs_styler(shown, highlight)
     st.dataframe(
-        styled(shown, lang, highlight) if small else shown,
+        styled(shown, lang, highlight) if use_styler else shown,
         hide_index=True,
-        column_config=column_config(shown, lang, styled=small),
+        column_config=column_config(shown, lang, styled=use_styler),
         placeholder=UNKNOWN,
         **options,
     )
