@@ -22,6 +22,8 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Solution:
+    """What `System.solve` decided, one flag per cell of the system."""
+
     hidden: BoolArray
     secondary: BoolArray  # hidden by `solve`
     relabelled: BoolArray  # small cells `solve` shows as "x" instead of "<5"

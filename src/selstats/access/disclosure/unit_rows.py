@@ -20,7 +20,8 @@ ROW_BOUND_PASSES: Final = 6  # within a row, ranges carried from relation to rel
 
 
 def unit_rows(raw: pl.DataFrame, shape: Shape | None) -> BoolArray:
-    """The rows no other row of the query sums."""
+    """The rows no other row of the query sums: every row of a query without a shape,
+    none of one whose rows are linked totals, the `grouping.unit` rows of a grouping."""
     if shape is None:
         return np.ones(raw.height, bool)
     if shape.grouping is None:
@@ -101,18 +102,19 @@ def protect_rows(
         leak = leaks[leaking].argmax(axis=1)  # the first exposed cell of each row
         shown = ~hidden[leaking]
         contains = member[leak]  # rows x relations holding the exposed cell
-        if True:
-            others_shown = np.array(
-                [
-                    (shown[:, terms].sum(axis=1) == len(terms) - 1) & hidden[leaking, leak]
-                    for terms, _ in relations
-                ]
-            ).T
-            by_leak = by[leaking, leak]
-            gave = np.arange(len(relations))[None, :] == by_leak[:, None]
-            derived_leak = derived[leaking, leak][:, None]
-            exposing = np.where(derived_leak, contains & (others_shown | gave), contains)
-            exposing &= usable[leaking]
+        # the relations that expose it (as in `Graph.covers`): worked out, the one that gave
+        # it and each whose other cells are all shown; pinned by ranges, each it is in
+        others_shown = np.array(
+            [
+                (shown[:, terms].sum(axis=1) == len(terms) - 1) & hidden[leaking, leak]
+                for terms, _ in relations
+            ]
+        ).T
+        by_leak = by[leaking, leak]
+        gave = np.arange(len(relations))[None, :] == by_leak[:, None]
+        derived_leak = derived[leaking, leak][:, None]
+        exposing = np.where(derived_leak, contains & (others_shown | gave), contains)
+        exposing &= usable[leaking]
         choice = _choose(exposing, member, shown, leak, value[leaking])
         # none there: any relation of the row with a hidden cell
         none = choice < 0
