@@ -8,6 +8,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -33,7 +34,7 @@ def shared_file(
         _log.exception("%s %s cannot be opened", what, path)
         raise unavailable(str(path)) from error
     try:
-        con.execute("pragma journal_mode=wal")
+        _wal(con)
         con.execute("pragma synchronous=normal")
         con.executescript(schema)
         yield con
@@ -42,3 +43,20 @@ def shared_file(
         raise unavailable(str(path)) from error
     finally:
         con.close()
+
+
+def _wal(con: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (once: the mode stays with the file). SQLite answers a switch
+    that races another connection's (two processes' first logins on a new file) with
+    "database is locked" at once, without waiting its busy timeout, so it is retried here
+    for as long as that timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            if con.execute("pragma journal_mode").fetchone()[0] != "wal":
+                con.execute("pragma journal_mode=wal")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
