@@ -22,6 +22,7 @@ from selstats.ui.charts.theme import localised
 from selstats.ui.db import cached_query
 from selstats.ui.frame import current_access, current_filters, page_title
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.reserve_lists_text import statuses_in_words
 from selstats.ui.session import note_once
 from selstats.ui.table import date_format, metric, show_table
 
@@ -128,6 +129,7 @@ else:
     bars = status_bars(with_laureates, CHART_LABELS)
     holder = st.container(height=560) if with_laureates.height > 25 else st.container()
     holder.altair_chart(localised(bars, lang), width="stretch")
+    st.caption(statuses_in_words(with_laureates, on_date, lang))
 
 # ---- the user's calendar of list ends and reviews (before the laureates, which stop the
 # page for roles without candidate rows) --------------------------------------------------

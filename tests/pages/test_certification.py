@@ -41,6 +41,7 @@ from selstats.i18n import translate
 from selstats.rules.certification import REVIEW_HORIZON_DAYS
 from selstats.store.writer import write_store
 from selstats.tables import Scope, export_table, table_params
+from selstats.ui.certification_text import trend_in_words
 from selstats.ui.charts.certification import (
     RESPONSIBLE_COLOURS,
     STANDING_COLOURS,
@@ -415,6 +416,43 @@ def test_the_trend_chart_has_the_80_line(small_con: duckdb.DuckDBPyConnection) -
     assert [v["qcheck_year_average"] for v in _values(spec, line)] == [40.0, 81.25]
 
 
+# ORG-A's trend in words (test_qcheck_trend): 2025 CA1's 40 alone, 1 check of 1 consultant,
+# under the line; 2026 (70 + 90 + 95 + 70) / 4 = 81,25 over 4 checks of CA1 and CA2, on or
+# over it. Per consultant 2026 is (85 + 70) / 2 = 77,50: under the line.
+TREND_NL = (
+    "In woorden, het Q-check-gemiddelde per jaar (gemiddelde van alle Q-checks): 2025 "
+    "40,00 % (1 Q-check van 1 consultant; onder 80 %); 2026 81,25 % (4 Q-checks van 2 "
+    "consultants; haalt 80 %)."
+)
+
+
+def test_the_trend_chart_in_words(small_con: duckdb.DuckDBPyConnection) -> None:
+    trend = run(small_con, "qchecks_trend", "all_checks", org="ORG-A")
+    mode = translate("nl", "certification.mode.all_checks")
+    assert trend_in_words(trend, 80.0, mode, "nl") == TREND_NL
+    trend = run(small_con, "qchecks_trend", "per_consultant", org="ORG-A")
+    mode = translate("fr", "certification.mode.per_consultant")
+    assert trend_in_words(trend, 80.0, mode, "fr") == (
+        "En mots, la moyenne des Q-checks par année (moyenne par consultant) : 2025 40,00 % "
+        "(1 Q-check de 1 consultant ; sous 80 %); 2026 77,50 % (4 Q-checks de 2 consultants "
+        "; sous 80 %)."
+    )
+    # exactly on the line reaches it (the rule: below 80 falls short); a count hidden by
+    # small-cell suppression is written as it is, and its word takes the plural
+    on_the_line = pl.DataFrame(
+        {
+            "check_year": [2027],
+            "qcheck_year_average": [80.0],
+            "qchecks_in_year": [12],
+            "consultants_in_year": ["<5"],
+        }
+    )
+    assert trend_in_words(on_the_line, 80.0, "all Q-checks", "en") == (
+        "In words, the Q-check average per year (all Q-checks): 2027 80.00% (12 Q-checks "
+        "by <5 consultants; reaches 80%)."
+    )
+
+
 def test_the_task_matrix_highlights_a_level() -> None:
     tasks = pl.DataFrame(
         {
@@ -612,6 +650,28 @@ def test_one_organisation_in_detail(small_db: Path, monkeypatch: pytest.MonkeyPa
     assert back.proto.page == "certification"
 
 
+def test_the_detail_in_tabs_opens_on_the_conditions(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page(small_db, monkeypatch, DETAIL, as_of="2026-12-15")
+    assert [tab.label for tab in at.tabs] == [
+        "Voorwaarden",
+        "Q-checks per jaar",
+        "Consultants en Q-checks",
+        "Wat als",
+        "Wie doet wat",
+    ]
+    assert at.session_state["cert_org_section"] == "Voorwaarden"
+    assert "section" not in at.query_params  # the default is left out of the link
+    # the trend chart in words, under it (ORG-A, all Q-checks)
+    assert TREND_NL in [c.value for c in at.caption]
+    # a link opens a tab by its code, in any language
+    at = _page(small_db, monkeypatch, DETAIL, as_of="2026-12-15", section="trend", lang="fr")
+    assert at.session_state["cert_org_section"] == "Q-checks par année"
+    assert at.query_params["section"] == "trend"
+    assert [tab.label for tab in at.tabs][3] == "Et si"
+
+
 def test_an_old_link_to_one_organisation_opens_its_page(
     small_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -699,6 +759,7 @@ def test_the_what_if_from_a_deep_link(small_db: Path, monkeypatch: pytest.Monkey
     )  # fmt: skip
     assert at.radio(key="cert_mode").value == "per_consultant"
     assert at.selectbox(key="cert_without").value == "CA5"
+    assert at.session_state["cert_org_section"] == "Wat als"  # a link naming who leaves
     assert _metrics(at)["Voldoet dan aan"] == "geen certificering"
     assert [w.value for w in at.warning if "valt terug" in w.value] == [
         "De organisatie valt terug van individuele certificering naar geen certificering."

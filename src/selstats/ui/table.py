@@ -116,10 +116,10 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
         name: column(figures[name], dtype, lang, styled) for name, dtype in frame.schema.items()
     }
     for name, dtype in frame.schema.items():
-        if figures[name].unit is Unit.CATEGORIES:
-            # reasons, kinds: a list, never clipped. A short one keeps the grid's own width
-            # (it fits its text, leaving room for the columns after it); a long one gets a
-            # wide column.
+        if figures[name].unit in (Unit.CATEGORIES, Unit.CATEGORY_REFS):
+            # reasons, kinds, fragile roles: a list, never clipped. A short one keeps the
+            # grid's own width (it fits its text, leaving room for the columns after it); a
+            # long one gets a wide column.
             if _longest(frame, name) > _WRAP_AT:
                 config[name]["width"] = "large"
         elif dtype == pl.String and figures[name].unit is Unit.TEXT and not frame.is_empty():
