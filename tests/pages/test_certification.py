@@ -24,6 +24,7 @@ The figures, by hand (from the fixture's docstring):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -791,6 +792,23 @@ def test_page_in_french(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert _metrics(at)["Chiffre des Q-checks (moyenne par consultant)"] == "77,50 %"
     tasks = at.dataframe[-1].value
     assert tasks["task"].iloc[0].startswith("Développer et valider")
+
+
+def test_a_long_reason_wraps_in_its_column(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ORG-B has nobody: every condition is unmet, so its reasons are the longest list (far
+    over 3 lines of 43 characters, tests/ui/test_table.py): the table of every organisation
+    gets rows of 3 lines (3 x 19 + 14 = 71 px) and the reasons a column of 300 px that stays
+    in view at 1024 px. The at-risk table (ORG-A per consultant: "Q-checks sous 80 %") keeps
+    one line."""
+    at = _page(small_db, monkeypatch, as_of="2026-12-15", lang="fr", mode="per_consultant")
+    everything = next(d for d in at.dataframe if "qcheck_met" in d.value.columns)
+    org_b = everything.value[everything.value["org_id"] == "ORG-B"]
+    [reasons] = org_b["reasons"]
+    assert reasons.startswith("pas de consultant AZ, rôle linguistique")
+    assert everything.proto.row_height == 71
+    assert json.loads(everything.proto.columns)["reasons"]["width"] == 300
+    assert at.dataframe[0].proto.row_height == 0  # the grid's own
+    assert list(at.dataframe[0].value["reasons"]) == ["Q-checks sous 80 %"]
 
 
 def test_page_follows_the_sidebar(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
