@@ -48,12 +48,12 @@ if lists.is_empty():
     st.stop()
 
 # ---- key figures -----------------------------------------------------------------------
-cols = st.columns(5)
-metric(cols[0], "lists", summary["lists"])
-for container, name in zip(
-    cols[1:], ("valid", "expiring_30", "expiring_90", "available"), strict=True
-):
-    metric(container, name, summary[name], label=f"{figures.label(name, lang)} ({on_date})")
+# in a row that wraps: labels carry the date and are never cut at 1024 px
+figures_row = st.container(horizontal=True, gap="medium")
+metric(figures_row, "lists", summary["lists"], width="content")
+for name in ("valid", "expiring_30", "expiring_90", "available"):
+    label = f"{figures.label(name, lang)} ({on_date})"
+    metric(figures_row, name, summary[name], label=label, width="content")
 # The laureates with status available on every list, expired ones too: a figure of its own.
 st.caption(
     t(
@@ -145,13 +145,11 @@ code = st.selectbox(
     key="reserve_list",
 )
 chosen = lists.filter(lists["procedure_code"] == code).row(0, named=True)
-cols = st.columns(4)
-metric(cols[0], "size", chosen["size"])
-metric(cols[1], "valid_through", chosen["valid_through"])
-metric(cols[2], "extended_until", chosen["extended_until"])
-metric(
-    cols[3], "validity", chosen["validity"], label=f"{figures.label('validity', lang)} ({on_date})"
-)
+list_row = st.container(horizontal=True, gap="medium")  # wraps rather than cut a date
+for name in ("size", "valid_through", "extended_until"):
+    metric(list_row, name, chosen[name], width="content")
+label = f"{figures.label('validity', lang)} ({on_date})"
+metric(list_row, "validity", chosen["validity"], label=label, width="content")
 if chosen["permanently_open"]:
     st.info(
         t(

@@ -278,13 +278,17 @@ def metric(
     *,
     label: str | None = None,
     help: str | None = None,
+    width: str = "stretch",
 ) -> None:
     """`st.metric` of figure `name`: its label (or `label`, e.g. with a date in it), the value
-    in the language's format, its definition as the tooltip (or `help`)."""
+    in the language's format, its definition as the tooltip (or `help`). `width="content"`:
+    as wide as its text, for a row that wraps (`st.container(horizontal=True)`) rather than
+    cut a long value."""
     lang = current_lang()
     figure = catalogue()[name]
     container.metric(
         label or figure.label(lang),
         value_text(name, value, lang),
         help=help or figure.definition(lang),
+        width=width,
     )
