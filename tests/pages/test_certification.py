@@ -619,6 +619,8 @@ def test_one_organisation_in_detail(small_db: Path, monkeypatch: pytest.MonkeyPa
         f"{MET} Gecertificeerde medewerkers (AZ, selectietests, assessment of "
         "interviewvoorzitter; elk één keer geteld): minstens 4, er zijn er 4 — voldaan"
     ) in texts
+    # one AZ consultant of the Dutch language role (CA1): the singular
+    assert f"{MET} AZ-consultant, Nederlandse taalrol: minstens 1, er is er 1 — voldaan" in texts
     assert "- Voldoet aan alle voorwaarden voor klantcertificering" in texts
     # the Q-checks: which count and why
     checks = next(d.value for d in at.dataframe if "why" in d.value.columns)
