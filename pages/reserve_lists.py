@@ -22,6 +22,7 @@ from selstats.ui.charts.theme import localised
 from selstats.ui.db import cached_query
 from selstats.ui.frame import current_access, current_filters, page_title
 from selstats.ui.i18n import current_lang, t
+from selstats.ui.reserve_lists_text import statuses_in_words
 from selstats.ui.session import note_once
 from selstats.ui.table import date_format, metric, show_table
 
@@ -47,12 +48,12 @@ if lists.is_empty():
     st.stop()
 
 # ---- key figures -----------------------------------------------------------------------
-cols = st.columns(5)
-metric(cols[0], "lists", summary["lists"])
-for container, name in zip(
-    cols[1:], ("valid", "expiring_30", "expiring_90", "available"), strict=True
-):
-    metric(container, name, summary[name], label=f"{figures.label(name, lang)} ({on_date})")
+# in a row that wraps: labels carry the date and are never cut at 1024 px
+figures_row = st.container(horizontal=True, gap="medium")
+metric(figures_row, "lists", summary["lists"], width="content")
+for name in ("valid", "expiring_30", "expiring_90", "available"):
+    label = f"{figures.label(name, lang)} ({on_date})"
+    metric(figures_row, name, summary[name], label=label, width="content")
 # The laureates with status available on every list, expired ones too: a figure of its own.
 st.caption(
     t(
@@ -128,6 +129,7 @@ else:
     bars = status_bars(with_laureates, CHART_LABELS)
     holder = st.container(height=560) if with_laureates.height > 25 else st.container()
     holder.altair_chart(localised(bars, lang), width="stretch")
+    st.caption(statuses_in_words(with_laureates, on_date, lang))
 
 # ---- the user's calendar of list ends and reviews (before the laureates, which stop the
 # page for roles without candidate rows) --------------------------------------------------
@@ -143,13 +145,11 @@ code = st.selectbox(
     key="reserve_list",
 )
 chosen = lists.filter(lists["procedure_code"] == code).row(0, named=True)
-cols = st.columns(4)
-metric(cols[0], "size", chosen["size"])
-metric(cols[1], "valid_through", chosen["valid_through"])
-metric(cols[2], "extended_until", chosen["extended_until"])
-metric(
-    cols[3], "validity", chosen["validity"], label=f"{figures.label('validity', lang)} ({on_date})"
-)
+list_row = st.container(horizontal=True, gap="medium")  # wraps rather than cut a date
+for name in ("size", "valid_through", "extended_until"):
+    metric(list_row, name, chosen[name], width="content")
+label = f"{figures.label('validity', lang)} ({on_date})"
+metric(list_row, "validity", chosen["validity"], label=label, width="content")
 if chosen["permanently_open"]:
     st.info(
         t(

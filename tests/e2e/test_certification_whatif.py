@@ -54,7 +54,13 @@ def open_page(page: Page, url: str) -> None:
 
 
 def leave(page: Page, consultant: str) -> None:
-    """Pick the consultant who leaves in the what-if."""
+    """Open the what-if's tab (the detail opens on the conditions) and pick the consultant
+    who leaves."""
+    tab = page.get_by_role("tab", name=nl("certification.tab_whatif"), exact=True)
+    if tab.get_attribute("aria-selected") != "true":
+        with expect_rerun(page):  # a tab is kept in the URL: choosing one reruns the page
+            tab.click()
+        expect(page).to_have_url(re.compile(r"[?&]section=whatif(&|$)"))
     picker = main_widget(page, "stSelectbox", nl("certification.whatif_pick"))
     choose_option(page, picker, consultant)
     assert_no_exception(page)
@@ -111,8 +117,10 @@ def test_demo_what_if_per_consultant_and_its_deep_link(server: str, page: Page) 
     ).to_have_count(0)
     screenshot(page, "whatif-demo-fed-10-all-checks")
 
-    # the deep link opens the same what-if
+    # the deep link opens the same what-if, on its tab
     open_page(page, server + "/certification?mode=per_consultant&org=FED-10&without=CONS-0023")
+    whatif = page.get_by_role("tab", name=nl("certification.tab_whatif"), exact=True)
+    expect(whatif).to_have_attribute("aria-selected", "true")
     picker = main_widget(page, "stSelectbox", nl("certification.whatif_pick"))
     expect(picker.get_by_role("combobox")).to_have_value("CONS-0023")
     _falls_back_for_qchecks(page)

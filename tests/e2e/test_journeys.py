@@ -291,6 +291,33 @@ def test_at_1024_px_the_certification_reason_is_in_view(fixture_server: str, pag
     screenshot(page, "certification-reviews-1024")
 
 
+def test_at_1024_px_the_longest_french_reason_wraps_in_view(
+    fixture_server: str, page: Page
+) -> None:
+    """The reasons of ORG-B (nobody: every condition unmet, the longest French reason
+    "pas de consultant tests de sélection, rôle linguistique néerlandais" among them) are
+    the second column of every organisation's table, in view at 1024 px, in rows tall
+    enough to wrap them: the grid wraps only in rows taller than 64 px, and the table of the
+    6 organisations (ORG-A, ORG-B and the 4 reference ones) is then 38 + 6 x 71 = 464 px
+    high (3 lines of 19 px + 14; one line: 35 px a row, and the grid's own height at most
+    400)."""
+    page.set_viewport_size({"width": 1024, "height": 900})
+    open_page(page, f"{fixture_server}/certification?section=all&as_of=2026-12-15&lang=fr")
+    table = table_with(page, label("reasons", "fr"))
+    header, *body = grid_rows(table)
+    assert header.index(label("reasons", "fr")) == header.index(label("org_name", "fr")) + 1
+    org_b = row_of([header, *body], label("org_name", "fr"), "Stad Beta")
+    longest = fr("certification.reason.missing_tests_nl")
+    assert longest == "pas de consultant tests de sélection, rôle linguistique néerlandais"
+    assert longest in org_b[label("reasons", "fr")]
+    box = table.bounding_box()
+    assert box is not None and box["height"] == pytest.approx(38 + 6 * 71, abs=2)
+    # the reasons column (300 px) beside the organisation's name fits the table's width
+    assert box["x"] + box["width"] <= 1024
+    assert_no_exception(page)
+    screenshot(page, "certification-all-fr-1024")
+
+
 # --- 2. a sidebar filter goes into the URL ---------------------------------------------------
 
 

@@ -119,6 +119,8 @@ def _codes(frame: pl.DataFrame, column: str, unit: Unit) -> set[str]:
     codes: set[str] = set()
     for value in values:
         parts = value.split(",") if isinstance(value, str) else value
+        if unit is Unit.CATEGORY_REFS:  # "code:reference": the code is named, not the ref
+            parts = [str(p).partition(":")[0] for p in parts]
         codes |= {str(p).strip() for p in parts if str(p).strip()}
     return codes
 

@@ -24,6 +24,7 @@ The figures, by hand (from the fixture's docstring):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,7 @@ from selstats.i18n import translate
 from selstats.rules.certification import REVIEW_HORIZON_DAYS
 from selstats.store.writer import write_store
 from selstats.tables import Scope, export_table, table_params
+from selstats.ui.certification_text import trend_in_words
 from selstats.ui.charts.certification import (
     RESPONSIBLE_COLOURS,
     STANDING_COLOURS,
@@ -415,6 +417,43 @@ def test_the_trend_chart_has_the_80_line(small_con: duckdb.DuckDBPyConnection) -
     assert [v["qcheck_year_average"] for v in _values(spec, line)] == [40.0, 81.25]
 
 
+# ORG-A's trend in words (test_qcheck_trend): 2025 CA1's 40 alone, 1 check of 1 consultant,
+# under the line; 2026 (70 + 90 + 95 + 70) / 4 = 81,25 over 4 checks of CA1 and CA2, on or
+# over it. Per consultant 2026 is (85 + 70) / 2 = 77,50: under the line.
+TREND_NL = (
+    "In woorden, het Q-check-gemiddelde per jaar (gemiddelde van alle Q-checks): 2025 "
+    "40,00 % (1 Q-check van 1 consultant; onder 80 %); 2026 81,25 % (4 Q-checks van 2 "
+    "consultants; haalt 80 %)."
+)
+
+
+def test_the_trend_chart_in_words(small_con: duckdb.DuckDBPyConnection) -> None:
+    trend = run(small_con, "qchecks_trend", "all_checks", org="ORG-A")
+    mode = translate("nl", "certification.mode.all_checks")
+    assert trend_in_words(trend, 80.0, mode, "nl") == TREND_NL
+    trend = run(small_con, "qchecks_trend", "per_consultant", org="ORG-A")
+    mode = translate("fr", "certification.mode.per_consultant")
+    assert trend_in_words(trend, 80.0, mode, "fr") == (
+        "En mots, la moyenne des Q-checks par année (moyenne par consultant) : 2025 40,00 % "
+        "(1 Q-check de 1 consultant ; sous 80 %); 2026 77,50 % (4 Q-checks de 2 consultants "
+        "; sous 80 %)."
+    )
+    # exactly on the line reaches it (the rule: below 80 falls short); a count hidden by
+    # small-cell suppression is written as it is, and its word takes the plural
+    on_the_line = pl.DataFrame(
+        {
+            "check_year": [2027],
+            "qcheck_year_average": [80.0],
+            "qchecks_in_year": [12],
+            "consultants_in_year": ["<5"],
+        }
+    )
+    assert trend_in_words(on_the_line, 80.0, "all Q-checks", "en") == (
+        "In words, the Q-check average per year (all Q-checks): 2027 80.00% (12 Q-checks "
+        "by <5 consultants; reaches 80%)."
+    )
+
+
 def test_the_task_matrix_highlights_a_level() -> None:
     tasks = pl.DataFrame(
         {
@@ -580,6 +619,8 @@ def test_one_organisation_in_detail(small_db: Path, monkeypatch: pytest.MonkeyPa
         f"{MET} Gecertificeerde medewerkers (AZ, selectietests, assessment of "
         "interviewvoorzitter; elk één keer geteld): minstens 4, er zijn er 4 — voldaan"
     ) in texts
+    # one AZ consultant of the Dutch language role (CA1): the singular
+    assert f"{MET} AZ-consultant, Nederlandse taalrol: minstens 1, er is er 1 — voldaan" in texts
     assert "- Voldoet aan alle voorwaarden voor klantcertificering" in texts
     # the Q-checks: which count and why
     checks = next(d.value for d in at.dataframe if "why" in d.value.columns)
@@ -610,6 +651,28 @@ def test_one_organisation_in_detail(small_db: Path, monkeypatch: pytest.MonkeyPa
     assert len(at.get("download_button")) == 3 * 4
     [back] = at.get("page_link")
     assert back.proto.page == "certification"
+
+
+def test_the_detail_in_tabs_opens_on_the_conditions(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _page(small_db, monkeypatch, DETAIL, as_of="2026-12-15")
+    assert [tab.label for tab in at.tabs] == [
+        "Voorwaarden",
+        "Q-checks per jaar",
+        "Consultants en Q-checks",
+        "Wat als",
+        "Wie doet wat",
+    ]
+    assert at.session_state["cert_org_section"] == "Voorwaarden"
+    assert "section" not in at.query_params  # the default is left out of the link
+    # the trend chart in words, under it (ORG-A, all Q-checks)
+    assert TREND_NL in [c.value for c in at.caption]
+    # a link opens a tab by its code, in any language
+    at = _page(small_db, monkeypatch, DETAIL, as_of="2026-12-15", section="trend", lang="fr")
+    assert at.session_state["cert_org_section"] == "Q-checks par année"
+    assert at.query_params["section"] == "trend"
+    assert [tab.label for tab in at.tabs][3] == "Et si"
 
 
 def test_an_old_link_to_one_organisation_opens_its_page(
@@ -699,6 +762,7 @@ def test_the_what_if_from_a_deep_link(small_db: Path, monkeypatch: pytest.Monkey
     )  # fmt: skip
     assert at.radio(key="cert_mode").value == "per_consultant"
     assert at.selectbox(key="cert_without").value == "CA5"
+    assert at.session_state["cert_org_section"] == "Wat als"  # a link naming who leaves
     assert _metrics(at)["Voldoet dan aan"] == "geen certificering"
     assert [w.value for w in at.warning if "valt terug" in w.value] == [
         "De organisatie valt terug van individuele certificering naar geen certificering."
@@ -730,6 +794,23 @@ def test_page_in_french(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert _metrics(at)["Chiffre des Q-checks (moyenne par consultant)"] == "77,50 %"
     tasks = at.dataframe[-1].value
     assert tasks["task"].iloc[0].startswith("Développer et valider")
+
+
+def test_a_long_reason_wraps_in_its_column(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ORG-B has nobody: every condition is unmet, so its reasons are the longest list (far
+    over 3 lines of 43 characters, tests/ui/test_table.py): the table of every organisation
+    gets rows of 3 lines (3 x 19 + 14 = 71 px) and the reasons a column of 300 px that stays
+    in view at 1024 px. The at-risk table (ORG-A per consultant: "Q-checks sous 80 %") keeps
+    one line."""
+    at = _page(small_db, monkeypatch, as_of="2026-12-15", lang="fr", mode="per_consultant")
+    everything = next(d for d in at.dataframe if "qcheck_met" in d.value.columns)
+    org_b = everything.value[everything.value["org_id"] == "ORG-B"]
+    [reasons] = org_b["reasons"]
+    assert reasons.startswith("pas de consultant AZ, rôle linguistique")
+    assert everything.proto.row_height == 71
+    assert json.loads(everything.proto.columns)["reasons"]["width"] == 300
+    assert at.dataframe[0].proto.row_height == 0  # the grid's own
+    assert list(at.dataframe[0].value["reasons"]) == ["Q-checks sous 80 %"]
 
 
 def test_page_follows_the_sidebar(small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

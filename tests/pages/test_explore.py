@@ -526,3 +526,26 @@ def test_an_analyst_gets_no_candidate_rows(small_db: Path, monkeypatch: pytest.M
     assert translate("nl", "access.no_candidates") in infos
     assert translate("nl", "explore.empty") in infos
     assert not at.get("download_button")
+
+
+def test_the_conditions_on_one_person_are_in_words_and_only_for_who_sees_persons(
+    small_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`fragile_roles` of ORG-A (all Q-checks; derived in
+    tests/rules/test_certification_advisor.py::test_org_a_fragile_roles) in Dutch, each
+    condition once with the consultants it hangs on; an analyst does not get the column,
+    which names consultants (privacy "person")."""
+    at = _page(small_db, monkeypatch, table="certification")
+    shown = at.dataframe[0].value
+    org_a = shown[shown["org_id"] == "ORG-A"]
+    assert list(org_a["fragile_roles"]) == [
+        "AZ-consultant, Nederlandse taalrol: CA1; AZ-consultant, Franse taalrol: CA2; "
+        "selectietestconsultant, Nederlandse taalrol: CA3; selectietestconsultant, Franse "
+        "taalrol: CA4; 4 gecertificeerde medewerkers: CA1, CA2, CA3, CA4; PRO Partner: CA5; "
+        "Q-check-gemiddelde van 80 %: CA1"
+    ]
+    at = _page(small_db, monkeypatch, role="analyst", table="certification")
+    shown = at.dataframe[0].value
+    assert "ORG-A" in list(shown["org_id"])
+    assert "fragile_roles" not in shown.columns
+    assert not any("CA1" in str(v) for v in shown.to_numpy().ravel())

@@ -46,6 +46,7 @@ from selstats.ui.charts.reserve_lists import (
     validity_timeline,
 )
 from selstats.ui.charts.theme import localised
+from selstats.ui.reserve_lists_text import statuses_in_words
 from tests.fixtures import small_store
 from tests.fixtures.open_reserve import OPEN, build_open_reserve_store
 from tests.fixtures.small_store import build_small_store
@@ -588,6 +589,64 @@ def test_status_bars_stack_the_statuses_in_fixed_colours(
     )
 
 
+# ---- the status chart in words ----------------------------------------------------------
+
+# On 2026-04-04 (the module's docstring): P-A1 has A01 hired and A03 available (its list valid
+# that day), P-B1 has B01 available on a list not in force yet. In words: 1 + 1 + 1 = 3
+# laureates on 2 lists; P-A1 2 of them, P-B1 1; nobody declined or withdrawn (left out).
+STATUSES_NL = (
+    "In woorden, op 04/04/2026: 3 laureaten op 2 lijsten: 1 beschikbaar, 1 aangeworven, "
+    "1 beschikbaar zonder geldige reserve. Per lijst: P-A1 (2): 1 beschikbaar, 1 "
+    "aangeworven; P-B1 (1): 1 beschikbaar zonder geldige reserve."
+)
+
+
+def test_the_status_chart_in_words(small_con: duckdb.DuckDBPyConnection) -> None:
+    lists = run(small_con, "reserve_lists", date(2026, 4, 4))
+    assert statuses_in_words(lists, "04/04/2026", "nl") == STATUSES_NL
+    # French: one of each is singular, as 3 and 2 are plural
+    assert statuses_in_words(lists, "04/04/2026", "fr") == (
+        "En mots, au 04/04/2026 : 3 lauréats sur 2 listes : 1 disponible, 1 recruté, "
+        "1 disponible sans réserve valable. Par liste : P-A1 (2) : 1 disponible, 1 recruté; "
+        "P-B1 (1) : 1 disponible sans réserve valable."
+    )
+
+
+def _status_rows(counts: list[tuple[str, int, int, int, int, int]]) -> pl.DataFrame:
+    columns = ["available", "hired", "declined", "withdrawn_from_list", "available_not_valid"]
+    return pl.DataFrame(counts, schema=["procedure_code", *columns], orient="row").with_columns(
+        pl.col(columns).cast(pl.Int64)
+    )
+
+
+def test_the_words_count_in_each_language_and_name_the_first_lists() -> None:
+    # one list, one laureate who declined: every word singular
+    one = _status_rows([("P-X", 0, 0, 1, 0, 0)])
+    assert statuses_in_words(one, "2026-04-04", "en") == (
+        "In words, on 2026-04-04: 1 laureate on 1 list: 1 declined. Per list: P-X (1): 1 declined."
+    )
+    assert statuses_in_words(one, "04/04/2026", "nl") == (
+        "In woorden, op 04/04/2026: 1 laureaat op 1 lijst: 1 weigerde. Per lijst: P-X (1): "
+        "1 weigerde."
+    )
+    # seven lists of 2 withdrawn each, 1.001 hired on the first: 7 x 2 + 1001 = 1015
+    # laureates, 7 x 2 = 14 withdrawn; five lists named, the other 2 counted
+    seven = _status_rows(
+        [("P-1", 0, 1001, 0, 2, 0)] + [(f"P-{i}", 0, 0, 0, 2, 0) for i in range(2, 8)]
+    )
+    text = statuses_in_words(seven, "04/04/2026", "nl")
+    assert text.startswith(
+        "In woorden, op 04/04/2026: 1.015 laureaten op 7 lijsten: 1.001 aangeworven, 14 van "
+        "de lijst teruggetrokken. Per lijst: P-1 (1.003): 1.001 aangeworven, 2 van de lijst "
+        "teruggetrokken; P-2 (2): 2 van de lijst teruggetrokken; "
+    )
+    assert "P-5 (2)" in text and "P-6" not in text
+    assert text.endswith("; en 2 andere lijsten (zie de tabel Alle lijsten).")
+    assert statuses_in_words(seven, "04/04/2026", "fr").endswith(
+        "et 2 autres listes (voir le tableau Toutes les listes)."
+    )
+
+
 # ---- the page ---------------------------------------------------------------------------
 
 
@@ -640,6 +699,8 @@ def test_page_shows_the_hand_computed_figures(
     # every table can be downloaded; and the user's calendar (.ics)
     assert len(at.get("download_button")) == 3 * 4 + 1
     assert "reserve_lists_calendar" in {b.key for b in at.get("download_button")}
+    # the status chart in words, under it
+    assert STATUSES_NL in [c.value for c in at.caption]
 
 
 def test_page_the_day_after_p_a1_has_expired(

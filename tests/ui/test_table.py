@@ -7,7 +7,15 @@ from datetime import date
 
 import polars as pl
 
-from selstats.ui.table import STYLED_CELLS, column_config, needs_styler, styled
+from selstats.ui.table import (
+    STYLED_CELLS,
+    WRAP_WIDTH,
+    WRAPPING_ROW,
+    column_config,
+    needs_styler,
+    row_height,
+    styled,
+)
 
 
 def _frame() -> pl.DataFrame:
@@ -62,3 +70,35 @@ def test_only_tables_with_numbers_dates_or_highlights_pay_for_a_styler() -> None
     assert at_limit.shape == (rows, 5)
     assert needs_styler(at_limit)
     assert not needs_styler(pl.concat([at_limit, _frame().head(1)]))
+
+
+# ---- a long list of reasons wraps (issue 15: the longest French reason was cut at 1024 px)
+# Column: WRAP_WIDTH 300 px; a line holds (300 - 17 padding) // 6 px a character - 4 for the
+# word ends = 47 - 4 = 43 characters; a row 19 px a line + 14, at least 66 (the grid wraps
+# only in rows taller than 64 px), at most 3 lines.
+FR_LONGEST = "pas de consultant tests de sélection, rôle linguistique néerlandais"  # 67
+
+
+def _reasons(*texts: str) -> pl.DataFrame:
+    return pl.DataFrame({"org_name": ["X"] * len(texts), "reasons": list(texts)})
+
+
+def test_a_short_reason_keeps_one_line_and_the_grids_width() -> None:
+    frame = _reasons("Q-checks sous 80 %", "geen selectietestconsultant, Nederlandse")  # 19, 40
+    assert row_height(frame) is None
+    assert column_config(frame, "fr")["reasons"]["width"] is None
+
+
+def test_the_longest_french_reason_wraps_on_two_lines_in_view() -> None:
+    frame = _reasons("Q-checks sous 80 %", FR_LONGEST)
+    # 67 characters: ceil(67 / 43) = 2 lines -> 2 x 19 + 14 = 52, raised to 66 to wrap
+    assert row_height(frame) == WRAPPING_ROW == 66
+    assert column_config(frame, "fr")["reasons"]["width"] == WRAP_WIDTH == 300
+
+
+def test_longer_lists_take_three_lines_at_most() -> None:
+    two = f"{FR_LONGEST}, moins de 4 certifiés"  # 67 + 22 = 89: ceil(89 / 43) = 3 lines
+    assert len(two) == 89
+    assert row_height(_reasons(two)) == 3 * 19 + 14 == 71
+    everything = ", ".join([FR_LONGEST] * 5)  # 343 characters: 8 lines, cut after 3
+    assert row_height(_reasons(everything)) == 71

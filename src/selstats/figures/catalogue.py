@@ -66,6 +66,9 @@ class Unit(StrEnum):
     LINK = "link"  # a web address
     CATEGORY = "category"  # a code with a translated name per value
     CATEGORIES = "categories"  # a list of such codes
+    # codes each paired with a reference, "code:ref" comma-separated ("no_pro_partner:CA5"):
+    # the code named, the reference as it is
+    CATEGORY_REFS = "category_refs"
     FLAG = "flag"  # yes / no
 
 
@@ -165,7 +168,7 @@ def _figure(area: str, name: str, entry: Mapping[str, object]) -> Figure:
         raise CatalogueError(f"{where}: a rate, and only a rate, has ratio = [num, den]")
     if ratio is not None and (not isinstance(ratio, list) or len(ratio) != 2):
         raise CatalogueError(f"{where}: ratio must be [numerator, denominator]")
-    if (unit in (Unit.CATEGORY, Unit.CATEGORIES)) != ("values" in entry):
+    if (unit in (Unit.CATEGORY, Unit.CATEGORIES, Unit.CATEGORY_REFS)) != ("values" in entry):
         raise CatalogueError(f"{where}: a category, and only a category, names its values")
     decimals = entry.get("decimals")
     if decimals is not None and not isinstance(decimals, int):

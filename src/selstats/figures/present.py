@@ -4,7 +4,10 @@ downloads and the exports use the same functions.
 
 - `translated(frame, lang)`: category columns hold the name of each code in `lang`
   ("passed" -> "geslaagd"); a list of codes (a list column, or codes joined by commas as
-  the certification queries write them) becomes the names joined by ", ".
+  the certification queries write them) becomes the names joined by ", "; codes paired
+  with references ("qcheck_below_80:CA1,too_few_certified:CA1,too_few_certified:CA2")
+  become each name once with its references ("Q-check-gemiddelde van 80 %: CA1;
+  4 gecertificeerde medewerkers: CA1, CA2").
 - `labelled(frame, lang)`: the same frame with the figures' labels as column names.
 - `value_text(name, value, lang)`: one value as a metric shows it (1.234, 27,5 %, € 33.072,00,
   30/05/2023); a count hidden by small-cell suppression ("<5") stays as it is.
@@ -54,6 +57,27 @@ def _names(figure: Figure, value: object, lang: str) -> str:
     return ", ".join(value_name(figure, code, lang) for code in _codes(value))
 
 
+def refs_text(figure: Figure, value: object, lang: str) -> str:
+    """A value of a `category_refs` figure in words: each code named once, in the order it
+    first comes, with its references after it ("PRO Partner: CA5; 4 gecertificeerde
+    medewerkers: CA1, CA2"). The names may hold commas, so the codes are set apart by
+    "; "."""
+    grouped: dict[str, list[str]] = {}
+    for pair in _codes(value):
+        code, _, ref = pair.partition(":")
+        refs = grouped.setdefault(code.strip(), [])
+        if ref.strip() and ref.strip() not in refs:
+            refs.append(ref.strip())
+    return "; ".join(
+        translate(
+            lang, "common.with_refs", name=value_name(figure, code, lang), refs=", ".join(refs)
+        )
+        if refs
+        else value_name(figure, code, lang)
+        for code, refs in grouped.items()
+    )
+
+
 def translated(frame: pl.DataFrame, lang: str, figures: Catalogue | None = None) -> pl.DataFrame:
     """`frame` with every category column's codes replaced by their names in `lang`.
     Columns the catalogue does not know are left as they are."""
@@ -68,12 +92,10 @@ def translated(frame: pl.DataFrame, lang: str, figures: Catalogue | None = None)
             codes = series.drop_nulls().unique().to_list()
             names = {code: value_name(figure, code, lang) for code in codes}
             exprs.append(pl.col(column).replace_strict(names, default=None, return_dtype=pl.String))
-        elif figure.unit is Unit.CATEGORIES:
+        elif figure.unit in (Unit.CATEGORIES, Unit.CATEGORY_REFS):
+            words = refs_text if figure.unit is Unit.CATEGORY_REFS else _names
             texts = [
-                None
-                if value is None
-                else ", ".join(value_name(figure, c, lang) for c in _codes(value))
-                for value in series.to_list()
+                None if value is None else words(figure, value, lang) for value in series.to_list()
             ]
             exprs.append(pl.Series(column, texts, dtype=pl.String))
     return frame.with_columns(exprs) if exprs else frame
@@ -147,6 +169,8 @@ def figure_text(figure: Figure, value: object, lang: str) -> str:
         return value_name(figure, str(value), lang)
     if figure.unit is Unit.CATEGORIES:
         return _names(figure, value, lang)
+    if figure.unit is Unit.CATEGORY_REFS:
+        return refs_text(figure, value, lang)
     if figure.unit in (Unit.CODE, Unit.TEXT, Unit.LINK):
         return str(value)
     return _number_text(figure, value, lang)

@@ -1,9 +1,10 @@
 """The certification pages' words and tables built from a row of the `certification` query:
 the advice as catalogue keys with their numbers (`advice_messages`), the conditions of client
 certification met or not (`client_conditions`), the task split per level in the reader's
-language (`task_split`), and the Q-check chart in words (`standing_summary`). Never
-re-derived: everything comes from the row the rules and the store computed
-(`selstats.rules.certification`, `selstats.rules.certification_advice`)."""
+language (`task_split`), and the Q-check charts in words (`standing_summary`, and
+`trend_in_words` for one organisation's years). Never re-derived: everything comes from the
+row the rules and the store computed (`selstats.rules.certification`,
+`selstats.rules.certification_advice`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import polars as pl
 from selstats.domain.enums import Certification, LanguageRole
 from selstats.figures.present import value_text
 from selstats.i18n import translate
-from selstats.i18n.format import fmt_int
+from selstats.i18n.format import UNKNOWN, fmt_int, fmt_num
 from selstats.rules.certification import (
     DEFAULT_THRESHOLDS,
     MISSING_AZ,
@@ -29,6 +30,7 @@ from selstats.rules.certification import (
 )
 from selstats.rules.certification_advice import mode_of
 from selstats.rules.certification_standing import STANDINGS, standing
+from selstats.ui.cell_counts import count_text
 
 
 @dataclass(frozen=True)
@@ -222,3 +224,38 @@ def standing_summary(
         n=fmt_int(shown.height, lang),
         standings="; ".join(parts),
     )
+
+
+def trend_in_words(trend: pl.DataFrame, threshold: float, mode: str, lang: str) -> str:
+    """The Q-check trend chart's text alternative: per year its average (as the chart's
+    tooltip writes it), how many Q-checks of how many consultants, and whether it reaches
+    the line ("2025 40,00 % (1 Q-check, 1 consultant; onder 80 %)"). `trend`: the rows of
+    queries/qchecks_trend.sql; `mode`: the averaging mode in words. A count hidden by
+    small-cell suppression ("<5") is written as it is."""
+    places = 0 if float(threshold).is_integer() else 2
+    line = translate(lang, "certification.percent", value=fmt_num(threshold, lang, places))
+    years = []
+    for row in trend.iter_rows(named=True):
+        average = row["qcheck_year_average"]
+        if average is None:
+            side = UNKNOWN
+        else:
+            side = translate(
+                lang,
+                "certification.trend_words_above"
+                if average >= threshold
+                else "certification.trend_words_below",
+                line=line,
+            )
+        years.append(
+            translate(
+                lang,
+                "certification.trend_words_year",
+                year=str(row["check_year"]),
+                average=value_text("qcheck_year_average", average, lang),
+                checks=count_text(row["qchecks_in_year"], lang),
+                consultants=count_text(row["consultants_in_year"], lang),
+                side=side,
+            )
+        )
+    return translate(lang, "certification.trend_words", mode=mode, years="; ".join(years))

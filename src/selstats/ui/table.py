@@ -116,12 +116,13 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
         name: column(figures[name], dtype, lang, styled) for name, dtype in frame.schema.items()
     }
     for name, dtype in frame.schema.items():
-        if figures[name].unit is Unit.CATEGORIES:
-            # reasons, kinds: a list, never clipped. A short one keeps the grid's own width
-            # (it fits its text, leaving room for the columns after it); a long one gets a
-            # wide column.
+        if figures[name].unit in (Unit.CATEGORIES, Unit.CATEGORY_REFS):
+            # reasons, kinds, fragile roles: a list, never clipped. A short one keeps the
+            # grid's own width (it fits its text, leaving room for the columns after it); a
+            # long one is wrapped in a column that fits beside a name at 1024 px
+            # (`row_height` gives the rows the lines it needs).
             if _longest(frame, name) > _WRAP_AT:
-                config[name]["width"] = "large"
+                config[name]["width"] = WRAP_WIDTH
         elif dtype == pl.String and figures[name].unit is Unit.TEXT and not frame.is_empty():
             typical = frame.get_column(name).str.len_chars().median()
             if isinstance(typical, int | float) and typical > _LONG_TEXT:
@@ -133,10 +134,44 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
 HIGHLIGHT: Final = "background-color: #FBE3D6; font-weight: bold"
 
 
-# A list of categories (reasons) longer than this gets a wide column; a shorter one keeps
-# the grid's own width, which fits its text. (The grid wraps text only in rows taller than
-# 4rem, and then not in a styled table: tried, the rows grew and the text stayed clipped.)
+# A list of categories (reasons) longer than this is wrapped; a shorter one keeps the grid's
+# own width, which fits its text on one line.
 _WRAP_AT: Final = 45
+# A wrapped list's column, in pixels: beside an organisation's name it stays in view on a
+# 1024 px screen with the sidebar open (about 565 px for the table, 250 for the name).
+WRAP_WIDTH: Final = 300
+# The grid (Streamlit 1.67) wraps text only in rows taller than 4rem (64 px); its text is
+# 14 px Source Sans, about 19 px a line and 6 px a character (5.7 measured on French
+# reasons), in a cell with 8.5 px padding on each side. A row holds at most this many lines:
+# a longer list (every condition of an organisation without staff) is cut after them, its
+# whole text in the cell's overlay and in the downloads.
+_LINE_PX: Final = 19
+_CHAR_PX: Final = 6
+_CELL_PADDING_PX: Final = 17
+_MAX_LINES: Final = 3
+WRAPPING_ROW: Final = 66  # the lowest row height at which the grid wraps
+_HEADER_PX: Final = 38  # the header row and the borders
+
+
+def row_height(frame: pl.DataFrame) -> int | None:
+    """The height of `frame`'s rows (shown: codes in words) that shows its longest list of
+    categories in full, wrapped in `WRAP_WIDTH` (at word ends, so a line holds a few
+    characters fewer than fit); None when every list fits on one line (the grid's own
+    height). From 2 lines up, at least `WRAPPING_ROW`."""
+    figures = catalogue()
+    longest = max(
+        (
+            _longest(frame, name)
+            for name in frame.columns
+            if figures[name].unit in (Unit.CATEGORIES, Unit.CATEGORY_REFS)
+        ),
+        default=0,
+    )
+    if longest <= _WRAP_AT:
+        return None
+    per_line = (WRAP_WIDTH - _CELL_PADDING_PX) // _CHAR_PX - 4  # 43 characters
+    lines = min(_MAX_LINES, -(-longest // per_line))
+    return max(WRAPPING_ROW, lines * _LINE_PX + 14) if lines > 1 else None
 
 
 def _longest(frame: pl.DataFrame, name: str) -> int:
@@ -228,6 +263,11 @@ def show_table(
     lang = current_lang()
     shown = open_years(translated(frame, lang), lang)
     options: dict[str, Any] = {"height": height} if height is not None else {}
+    rows = row_height(shown)
+    if rows is not None:
+        options["row_height"] = rows
+        if height is None:  # as many rows in view as the grid's own height shows (10)
+            options["height"] = _HEADER_PX + min(max(shown.height, 1), 10) * rows
     use_styler = needs_styler(shown, highlight)
     st.dataframe(
         styled(shown, lang, highlight) if use_styler else shown,
@@ -249,13 +289,17 @@ def metric(
     *,
     label: str | None = None,
     help: str | None = None,
+    width: str = "stretch",
 ) -> None:
     """`st.metric` of figure `name`: its label (or `label`, e.g. with a date in it), the value
-    in the language's format, its definition as the tooltip (or `help`)."""
+    in the language's format, its definition as the tooltip (or `help`). `width="content"`:
+    as wide as its text, for a row that wraps (`st.container(horizontal=True)`) rather than
+    cut a long value."""
     lang = current_lang()
     figure = catalogue()[name]
     container.metric(
         label or figure.label(lang),
         value_text(name, value, lang),
         help=help or figure.definition(lang),
+        width=width,
     )
