@@ -41,10 +41,11 @@ class Laid:
     present_columns: list[str] = field(default_factory=list)
 
 
-def _trimmed(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Trim every cell; an empty or blank cell is null. (Two passes: trimming once and
-    testing the trimmed text is half the work of an expression that trims twice.)"""
-    stripped = frame.with_columns(pl.col(c).str.strip_chars() for c in columns)
+def _trimmed(frame: pl.DataFrame, columns: list[str], *, trim: bool = True) -> pl.DataFrame:
+    """Trim every cell (unless the reader found none to trim); an empty or blank cell is
+    null. (Two passes: trimming once and testing the trimmed text is half the work of an
+    expression that trims twice.)"""
+    stripped = frame.with_columns(pl.col(c).str.strip_chars() for c in columns) if trim else frame
     return stripped.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns)
 
 
@@ -63,7 +64,7 @@ def _drop_layout_rows(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
 def lay_out(grid: RawGrid, spec: TableSpec, file: str) -> Laid | Problem:
     """The table's text columns, or the one problem that makes the file unusable."""
     columns = grid.data_columns
-    frame = _trimmed(grid.frame, columns)
+    frame = _trimmed(grid.frame, columns, trim=not grid.trimmed)
 
     if grid.names is not None:  # Parquet: names from the schema
         header: list[str | None] = list(grid.names)

@@ -424,8 +424,10 @@ def _dense(values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _key_hash(keyed: pl.DataFrame) -> pl.Series:
-    """A 64-bit hash of each row's key (the same key, the same hash)."""
-    return keyed.select(pl.struct(KEY).hash().alias("hash")).get_column("hash")
+    """A 64-bit hash of each row's key (the same key, the same hash): each column hashed
+    with its own seed, the two combined (cheaper than hashing the rows as structs)."""
+    code, ref = (pl.col(k).hash(seed=seed) for seed, k in enumerate(KEY, start=1))
+    return keyed.select((code ^ ref).alias("hash")).get_column("hash")
 
 
 def _by_procedure(procs: pl.DataFrame, chosen: pl.DataFrame, cand_pid: np.ndarray) -> np.ndarray:
