@@ -235,7 +235,9 @@ def step_outcomes_by_candidate(
     procs = pl.DataFrame({"procedure_code": codes}).with_row_index("pid")
     cid, cand_pid, row_pid = _number_candidates(results, procs)
     nobody = len(cand_pid)
-    results = results.with_columns(cid=pl.Series(cid))
+    # `__i`: each row's place, so that the outcomes, decided step by step, come back in the
+    # rows' own order (a store compresses a file's candidate-by-candidate order far better).
+    results = results.with_columns(cid=pl.Series(cid)).with_row_index("__i")
     step_rules = steps.join(procs, on="procedure_code", how="left", maintain_order="left")
 
     decided: list[pl.DataFrame] = []
@@ -307,7 +309,7 @@ def step_outcomes_by_candidate(
         )
 
         outcome_rows = _decide(rows, totals, results)
-        decided.append(outcome_rows.select(*RESULT_SCHEMA, "outcome", "reachable", "cid"))
+        decided.append(outcome_rows.select("__i", "outcome", "reachable"))
         # One row per candidate at a step, and the steps in order: the last score written
         # is the latest step's.
         scored = outcome_rows.filter(pl.col("score").is_not_null())
@@ -343,13 +345,7 @@ def step_outcomes_by_candidate(
         *_state_schema()
     )
     outcomes = StepOutcomes(
-        results=pl.concat(decided)
-        if decided
-        else conform(pl.DataFrame(), RESULT_SCHEMA).with_columns(
-            pl.lit(None, pl.String).alias("outcome"),
-            pl.lit(None, pl.Boolean).alias("reachable"),
-            pl.lit(None, pl.Int64).alias("cid"),
-        ),
+        results=_in_row_order(results, decided),
         step_states=step_states,
         problems=pl.concat([conform(p, PROBLEM_SCHEMA) for p in problems])
         if problems
@@ -366,6 +362,24 @@ def step_outcomes_by_candidate(
         else pl.DataFrame(schema={"procedure_code": pl.String, "rows": pl.UInt32}),
     )
     return outcomes, candidates
+
+
+def _in_row_order(results: pl.DataFrame, decided: list[pl.DataFrame]) -> pl.DataFrame:
+    """The rows that were decided (a step the procedure has), in `results`' order, with
+    their outcome and reachability (`decided`: __i, outcome, reachable, per step)."""
+    if not decided:
+        return conform(pl.DataFrame(), RESULT_SCHEMA).with_columns(
+            pl.lit(None, pl.String).alias("outcome"),
+            pl.lit(None, pl.Boolean).alias("reachable"),
+            pl.lit(None, pl.Int64).alias("cid"),
+        )
+    found = pl.concat(decided).sort("__i")
+    # Usually every row was decided, in which case the places are 0..n-1 already.
+    kept = results if found.height == results.height else results[found.get_column("__i")]
+    return pl.concat(
+        [kept.select(*RESULT_SCHEMA), found.select("outcome", "reachable"), kept.select("cid")],
+        how="horizontal",
+    )
 
 
 # Outcomes of a candidate who actually sat a test (absent or not registered did not).
