@@ -53,3 +53,14 @@ def test_quoted_cells_spanning_lines_are_trimmed() -> None:
     # A quoted cell holding a line end goes the csv module's way: never the shortcut.
     grid = read_csv_grid(b'a;b\n"x\n";y\n', "r")
     assert not grid.trimmed
+
+
+def test_a_quoted_empty_cell_is_empty_as_an_unquoted_one(tmp_path: Path) -> None:
+    # polars keeps `""` as an empty text (only unquoted empty cells become null): a file
+    # with quotes never takes the shortcut, so both rows' scores are empty, not "".
+    path = tmp_path / "results.csv"
+    path.write_text('procedure_code;candidate_ref;step_no;score\nP1;K1;1;""\nP1;K2;1;\n')
+    assert not read_csv_grid(path.read_bytes(), "r").trimmed
+    read = read_table_file(path)
+    assert read.problems == []
+    assert read.frame.get_column("score").to_list() == [None, None]

@@ -180,9 +180,9 @@ def _fast_grid(text: str, sep: str, encoded: bytes) -> pl.DataFrame | None:
         # of all lines are then counted.
         n_lines = encoded.count(b"\n") + (0 if encoded.endswith(b"\n") else 1)
         guess = max(line.count(sep) for line in text[:8192].split("\n")) + 1
-        frame = _polars_grid(encoded, sep, guess)
+        frame = _polars_grid(encoded, sep, guess, quoted=False)
         if frame is None:
-            frame = _polars_grid(encoded, sep, _most_cells(encoded, sep))
+            frame = _polars_grid(encoded, sep, _most_cells(encoded, sep), quoted=False)
     else:
         lines = pl.Series("line", [text]).str.split("\n").explode()
         if text.endswith("\n"):
@@ -195,7 +195,7 @@ def _fast_grid(text: str, sep: str, encoded: bytes) -> pl.DataFrame | None:
         bare = lines.str.replace_all(r'"[^"]*"', "") if bool((quotes > 0).any()) else lines
         n_lines = len(lines)
         width = int(bare.str.count_matches(sep, literal=True).max() or 0) + 1  # type: ignore[arg-type]
-        frame = _polars_grid(encoded, sep, width)
+        frame = _polars_grid(encoded, sep, width, quoted=True)
     if frame is None:
         log.info("fast CSV path declined; using the csv module")
         return None
@@ -205,9 +205,10 @@ def _fast_grid(text: str, sep: str, encoded: bytes) -> pl.DataFrame | None:
     return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
 
 
-def _polars_grid(encoded: bytes, sep: str, width: int) -> pl.DataFrame | None:
+def _polars_grid(encoded: bytes, sep: str, width: int, *, quoted: bool) -> pl.DataFrame | None:
     """The text cells of `width` columns, or None when polars cannot read the bytes (a
-    record wider than `width` among them)."""
+    record wider than `width` among them). An empty cell is null, unless it is quoted
+    (`""` stays an empty text: the layout empties it). `quoted`: the text has quotes."""
     schema = {f"c{i}": pl.String for i in range(width)}
     try:
         return pl.read_csv(
@@ -216,8 +217,8 @@ def _polars_grid(encoded: bytes, sep: str, width: int) -> pl.DataFrame | None:
             has_header=False,
             schema=schema,
             missing_columns="insert",
-            quote_char='"',
-            empty_string_is_null=False,
+            quote_char='"' if quoted else None,
+            empty_string_is_null=True,
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as exc:
@@ -295,8 +296,9 @@ def read_csv_grid(data: bytes, file: str) -> RawGrid:
     frame = _fast_grid(text, sep, encoded)
     problems: list[Problem] = []
     # A cell of the fast path never spans lines, so a text without blanks has no cell to
-    # trim (the csv module's cells may hold a line end inside quotes: those are trimmed).
-    trimmed = frame is not None and not has_blanks(encoded)
+    # trim (the csv module's cells may hold a line end inside quotes: those are trimmed);
+    # without quotes either, polars has made every empty cell null already.
+    trimmed = frame is not None and b'"' not in encoded and not has_blanks(encoded)
     if frame is None:
         frame, problems = _slow_grid(text, sep, file)
     labels = [str(i + 1) for i in range(frame.width - 1)]
