@@ -263,9 +263,11 @@ def step_outcomes_by_candidate(
         )
         rule = rule_of[row_pid[at_step]]
         taken = rule >= 0
+        chosen = at_step.copy()  # the rows taken at this step: one filter, not two
+        chosen[at_step] = taken
         rows = pl.concat(
             [
-                results.filter(pl.Series(at_step)).filter(pl.Series(taken)),
+                results.filter(pl.Series(chosen)),
                 here.drop("procedure_code", "step_no")[pl.Series(rule[taken])],
             ],
             how="horizontal",
