@@ -149,21 +149,40 @@ def _first_lines(text: str, count: int) -> Iterator[str]:
         start = end + 1
 
 
-def _fast_grid(text: str, sep: str, encoded: bytes | None = None) -> pl.DataFrame | None:
+# Every character polars' `strip_chars` takes off (Rust's `char::is_whitespace`) but the line
+# end, in UTF-8; `\xe2\x80` stands for U+2000-U+200A, U+2028, U+2029 and U+202F, and for
+# more (typographic quotes and dashes: such a file is then trimmed as any other).
+_ASCII_BLANKS = (b" ", b"\t", b"\x0b", b"\x0c", b"\r")
+_BLANKS = (
+    *_ASCII_BLANKS,
+    b"\xc2\x85",  # U+0085
+    b"\xc2\xa0",  # U+00A0, the no-break space
+    b"\xe1\x9a\x80",  # U+1680
+    b"\xe2\x80",  # U+2000-U+203F
+    b"\xe2\x81\x9f",  # U+205F
+    b"\xe3\x80\x80",  # U+3000
+)
+
+
+def has_blanks(encoded: bytes) -> bool:
+    """Whether the UTF-8 text holds a character that trimming a cell could take off (the
+    line end aside). Without any, and with every record on one line, no cell needs it."""
+    return any(blank in encoded for blank in (_ASCII_BLANKS if encoded.isascii() else _BLANKS))
+
+
+def _fast_grid(text: str, sep: str, encoded: bytes) -> pl.DataFrame | None:
     """Parse with polars when every line is one record; None when some cell spans lines
     (an odd number of quotes on a line) or polars disagrees with the line count.
-    `encoded`: the text as UTF-8 when the caller has it."""
-    if encoded is None:
-        encoded = text.encode("utf-8")
+    `encoded`: the text as UTF-8."""
     if text and '"' not in text:
         # No quotes, so no cell spans lines: the records are the lines. Their widest is
         # usually as wide as the first lines; polars refuses a wider one, and the widths
         # of all lines are then counted.
         n_lines = encoded.count(b"\n") + (0 if encoded.endswith(b"\n") else 1)
         guess = max(line.count(sep) for line in text[:8192].split("\n")) + 1
-        frame = _polars_grid(encoded, sep, guess)
+        frame = _polars_grid(encoded, sep, guess, quoted=False)
         if frame is None:
-            frame = _polars_grid(encoded, sep, _most_cells(encoded, sep))
+            frame = _polars_grid(encoded, sep, _most_cells(encoded, sep), quoted=False)
     else:
         lines = pl.Series("line", [text]).str.split("\n").explode()
         if text.endswith("\n"):
@@ -176,7 +195,7 @@ def _fast_grid(text: str, sep: str, encoded: bytes | None = None) -> pl.DataFram
         bare = lines.str.replace_all(r'"[^"]*"', "") if bool((quotes > 0).any()) else lines
         n_lines = len(lines)
         width = int(bare.str.count_matches(sep, literal=True).max() or 0) + 1  # type: ignore[arg-type]
-        frame = _polars_grid(encoded, sep, width)
+        frame = _polars_grid(encoded, sep, width, quoted=True)
     if frame is None:
         log.info("fast CSV path declined; using the csv module")
         return None
@@ -186,9 +205,10 @@ def _fast_grid(text: str, sep: str, encoded: bytes | None = None) -> pl.DataFram
     return frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(ROW))
 
 
-def _polars_grid(encoded: bytes, sep: str, width: int) -> pl.DataFrame | None:
+def _polars_grid(encoded: bytes, sep: str, width: int, *, quoted: bool) -> pl.DataFrame | None:
     """The text cells of `width` columns, or None when polars cannot read the bytes (a
-    record wider than `width` among them)."""
+    record wider than `width` among them). An empty cell is null, unless it is quoted
+    (`""` stays an empty text: the layout empties it). `quoted`: the text has quotes."""
     schema = {f"c{i}": pl.String for i in range(width)}
     try:
         return pl.read_csv(
@@ -197,8 +217,8 @@ def _polars_grid(encoded: bytes, sep: str, width: int) -> pl.DataFrame | None:
             has_header=False,
             schema=schema,
             missing_columns="insert",
-            quote_char='"',
-            empty_string_is_null=False,
+            quote_char='"' if quoted else None,
+            empty_string_is_null=True,
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as exc:
@@ -272,11 +292,15 @@ def read_csv_grid(data: bytes, file: str) -> RawGrid:
     if not declared:
         sep = sniff_separator(text)
     # ASCII bytes read as they are are the text's UTF-8 already: not encoded again.
-    same = text is decoded and data.isascii()
-    frame = _fast_grid(text, sep, data if same else None)
+    encoded = data if text is decoded and data.isascii() else text.encode("utf-8")
+    frame = _fast_grid(text, sep, encoded)
     problems: list[Problem] = []
+    # A cell of the fast path never spans lines, so a text without blanks has no cell to
+    # trim (the csv module's cells may hold a line end inside quotes: those are trimmed);
+    # without quotes either, polars has made every empty cell null already.
+    trimmed = frame is not None and b'"' not in encoded and not has_blanks(encoded)
     if frame is None:
         frame, problems = _slow_grid(text, sep, file)
     labels = [str(i + 1) for i in range(frame.width - 1)]
     log.debug("CSV %s: separator %r, %d rows", file, sep, frame.height)
-    return RawGrid(frame=frame, labels=labels, source="csv", problems=problems)
+    return RawGrid(frame=frame, labels=labels, source="csv", problems=problems, trimmed=trimmed)

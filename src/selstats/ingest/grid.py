@@ -44,6 +44,10 @@ class RawGrid:
     issues: list[CellIssue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # found while reading
     bad_types: dict[int, str] = field(default_factory=dict)  # Parquet: column -> dtype
+    # No cell begins or ends with a blank and every empty cell is null: the reader saw no
+    # blank (and no quote) in the whole file, so the layout need not trim a million cells
+    # to find nothing to take off.
+    trimmed: bool = False
 
     @property
     def data_columns(self) -> list[str]:

@@ -48,22 +48,26 @@ def _trimmed(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return stripped.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns)
 
 
-def _drop_layout_rows(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Without completely empty rows and "Totaal"/"Total"/"Totaux" footer rows."""
+def _drop_layout_rows(
+    frame: pl.DataFrame, columns: list[str], header_row: int | None = None
+) -> pl.DataFrame:
+    """Without completely empty rows, "Totaal"/"Total"/"Totaux" footer rows, and the
+    header row and those above it (one pass over a million rows, not two)."""
+    below = pl.col(ROW) > header_row if header_row is not None else pl.lit(True)
     if not columns:
-        return frame
+        return frame.filter(below)
     non_empty = pl.any_horizontal([pl.col(c).is_not_null() for c in columns])
     # The first filled cell (trimmed already), lower-cased, without trailing colons and
     # then blanks, is one of the footer words: one pattern, no million lower-cased copies.
     first = pl.coalesce([pl.col(c) for c in columns])
     footer = first.str.contains(_FOOTER).fill_null(False)
-    return frame.filter(non_empty & ~footer)
+    return frame.filter(below & non_empty & ~footer)
 
 
 def lay_out(grid: RawGrid, spec: TableSpec, file: str) -> Laid | Problem:
     """The table's text columns, or the one problem that makes the file unusable."""
     columns = grid.data_columns
-    frame = _trimmed(grid.frame, columns)
+    frame = grid.frame if grid.trimmed else _trimmed(grid.frame, columns)
 
     if grid.names is not None:  # Parquet: names from the schema
         header: list[str | None] = list(grid.names)
@@ -73,13 +77,16 @@ def lay_out(grid: RawGrid, spec: TableSpec, file: str) -> Laid | Problem:
         if not columns:
             return Problem(file=file, code=Code.EMPTY_FILE)
         non_empty = pl.any_horizontal([pl.col(c).is_not_null() for c in columns])
-        found = frame.filter(non_empty).head(1)
+        # The header is near the top: the first rows are looked at before all of them.
+        found = frame.head(64).filter(non_empty).head(1)
+        if found.height == 0:
+            found = frame.filter(non_empty).head(1)
         if found.height == 0:
             return Problem(file=file, code=Code.EMPTY_FILE)
         header_row = int(found[ROW][0])
         header = [found[c][0] for c in columns]
-        data = frame.filter(pl.col(ROW) > header_row)
-    data = _drop_layout_rows(data, columns)
+        data = frame
+    data = _drop_layout_rows(data, columns, header_row)
 
     laid = Laid(frame=data)
     keys = [header_key(h) if h else "" for h in header]

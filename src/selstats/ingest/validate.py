@@ -122,40 +122,40 @@ def check(spec: ColumnSpec, text: pl.Expr, value: pl.Expr) -> pl.Expr:
 
 def _parsed_and_checked(
     frame: pl.DataFrame, spec: ColumnSpec, source: str
-) -> tuple[pl.Series, pl.Series]:
-    """`__v_<name>` (the parsed value) and `__code_<name>` (the problem code) of each cell
-    of a present column. Both depend on the cell's text alone, so each distinct text is
+) -> tuple[pl.Series, pl.Series | None]:
+    """The parsed value and the problem code (null when fine) of each cell of a present
+    column; the codes are None when no cell has one, the usual case, so that a clean column
+    costs nothing more. Both depend on the cell's text alone, so each distinct text is
     parsed and checked once and the answers are looked up per cell: a million results
     hold a few hundred distinct scores and dates, and the date and number parsers are
     regular expressions."""
     name = spec.name
-    value_name, code_name = f"__v_{name}", f"__code_{name}"
     text = frame.get_column(name)
     if spec.kind is Kind.TEXT:  # nothing to parse: the checks are about empty cells
-        checked = text.to_frame().select(
-            pl.col(name).alias(value_name),
-            check(spec, pl.col(name), pl.col(name)).alias(code_name),
-        )
-        return checked.get_column(value_name), checked.get_column(code_name)
+        if not (spec.required and text.has_nulls()):
+            return text, None
+        codes = text.to_frame().select(check(spec, pl.col(name), pl.col(name))).to_series()
+        return text, codes
     lookup = (
         text.unique()
         .to_frame()
-        .with_columns(parse(spec, pl.col(name), source).alias(value_name))
-        .with_columns(check(spec, pl.col(name), pl.col(value_name)).alias(code_name))
-        .with_row_index("__distinct")
+        .with_columns(parse(spec, pl.col(name), source).alias("value"))
+        .with_columns(check(spec, pl.col(name), pl.col("value")).alias("code"))
     )
-    where = (
-        text.to_frame()
-        .join(
-            lookup.select(name, "__distinct"),
-            on=name,
-            how="left",
-            nulls_equal=True,
-            maintain_order="left",
+    distinct, codes = lookup.get_column(name), lookup.get_column("code")
+    values = text.replace_strict(distinct, lookup.get_column("value"), default=None)
+    if codes.null_count() == len(codes):
+        return values, None
+    # An empty cell's code (a required value missing) is looked up apart: nulls match nothing.
+    empty = lookup.filter(pl.col(name).is_null()).get_column("code")
+    found = text.replace_strict(distinct, codes, default=None)
+    if len(empty) and empty[0] is not None:
+        found = (
+            found.to_frame()
+            .select(pl.when(text.is_null()).then(pl.lit(empty[0])).otherwise(pl.col(name)))
+            .to_series()
         )
-        .get_column("__distinct")
-    )
-    return lookup.get_column(value_name).gather(where), lookup.get_column(code_name).gather(where)
+    return values, found
 
 
 def validate(
@@ -164,41 +164,49 @@ def validate(
     """(typed frame with every column of the table, problems of its cells).
 
     Columns the file lacks come back as typed nulls so callers see one schema per
-    table; a bad cell comes back null, and the problems say why. Three passes, each
-    column-wise: parse every column once, derive each cell's problem code, keep the
-    values of the cells without one.
+    table; a bad cell comes back null, and the problems say why. Column by column: parse
+    and check each distinct text once; only a column with a bad cell is looked at again.
     """
-    present = [c for c in spec.columns if c.name in frame.columns]
-    coded = frame.with_columns(
-        series for c in present for series in _parsed_and_checked(frame, c, source)
-    )
-    typed = []
-    for col in spec.columns:
-        if col in present:
-            good = pl.when(pl.col(f"__code_{col.name}").is_null()).then(pl.col(f"__v_{col.name}"))
-            typed.append(good.cast(DTYPES[col.kind], strict=False).alias(col.name))
-        else:
-            typed.append(pl.lit(None, dtype=DTYPES[col.kind]).alias(col.name))
-    result = coded.select(pl.col(ROW), *typed)
-
+    columns: list[pl.Series] = [frame.get_column(ROW)]
     problems: list[Problem] = []
-    for col in present:
-        code_col, value_col = f"__code_{col.name}", f"__v_{col.name}"
-        bad = coded.select(ROW, code_col, col.name, value_col).filter(
-            pl.col(code_col).is_not_null()
-        )
-        if bad.height == 0:
+    for col in spec.columns:
+        dtype = DTYPES[col.kind]
+        if col.name not in frame.columns:
+            columns.append(pl.repeat(None, frame.height, dtype=dtype, eager=True).alias(col.name))
             continue
-        counts = bad.group_by(code_col, maintain_order=True).len()
-        for code, count in counts.iter_rows():
-            if count > MAX_PROBLEMS_PER_KIND:
-                problems.append(too_many(file, code, col.name, count - MAX_PROBLEMS_PER_KIND))
-        bad = bad.filter(pl.int_range(pl.len()).over(code_col) < MAX_PROBLEMS_PER_KIND)
-        numeric = col.kind in (Kind.INT, Kind.NUMBER)
-        for row, code, value, parsed_value in bad.iter_rows():
-            number = parsed_value if numeric else None
-            problems.append(_problem(file, spec, col, row, value, code, number))
-    return result, problems
+        value, code = _parsed_and_checked(frame, col, source)
+        if code is not None:
+            coded = pl.DataFrame(
+                [
+                    frame.get_column(ROW),
+                    code.alias("code"),
+                    frame.get_column(col.name).alias("text"),
+                    value.alias("value"),
+                ]
+            )
+            value = coded.select(pl.when(pl.col("code").is_null()).then("value")).to_series()
+            problems.extend(_cell_problems(coded, col, spec, file))
+        columns.append(value.cast(dtype, strict=False).alias(col.name))
+    return pl.DataFrame(columns), problems
+
+
+def _cell_problems(
+    coded: pl.DataFrame, col: ColumnSpec, spec: TableSpec, file: str
+) -> list[Problem]:
+    """A problem per cell with a code (at most MAX_PROBLEMS_PER_KIND per code, and a count of
+    the rest). `coded`: _row, code, the cell's text, its parsed value."""
+    bad = coded.filter(pl.col("code").is_not_null())
+    problems: list[Problem] = []
+    counts = bad.group_by("code", maintain_order=True).len()
+    for code, count in counts.iter_rows():
+        if count > MAX_PROBLEMS_PER_KIND:
+            problems.append(too_many(file, code, col.name, count - MAX_PROBLEMS_PER_KIND))
+    bad = bad.filter(pl.int_range(pl.len()).over("code") < MAX_PROBLEMS_PER_KIND)
+    numeric = col.kind in (Kind.INT, Kind.NUMBER)
+    for row, code, value, parsed_value in bad.iter_rows():
+        number = parsed_value if numeric else None
+        problems.append(_problem(file, spec, col, row, value, code, number))
+    return problems
 
 
 def _problem(

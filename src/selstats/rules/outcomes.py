@@ -235,7 +235,9 @@ def step_outcomes_by_candidate(
     procs = pl.DataFrame({"procedure_code": codes}).with_row_index("pid")
     cid, cand_pid, row_pid = _number_candidates(results, procs)
     nobody = len(cand_pid)
-    results = results.with_columns(cid=pl.Series(cid))
+    # `__i`: each row's place, so that the outcomes, decided step by step, come back in the
+    # rows' own order (a store compresses a file's candidate-by-candidate order far better).
+    results = results.with_columns(cid=pl.Series(cid)).with_row_index("__i")
     step_rules = steps.join(procs, on="procedure_code", how="left", maintain_order="left")
 
     decided: list[pl.DataFrame] = []
@@ -261,9 +263,11 @@ def step_outcomes_by_candidate(
         )
         rule = rule_of[row_pid[at_step]]
         taken = rule >= 0
+        chosen = at_step.copy()  # the rows taken at this step: one filter, not two
+        chosen[at_step] = taken
         rows = pl.concat(
             [
-                results.filter(pl.Series(at_step)).filter(pl.Series(taken)),
+                results.filter(pl.Series(chosen)),
                 here.drop("procedure_code", "step_no")[pl.Series(rule[taken])],
             ],
             how="horizontal",
@@ -307,7 +311,7 @@ def step_outcomes_by_candidate(
         )
 
         outcome_rows = _decide(rows, totals, results)
-        decided.append(outcome_rows.select(*RESULT_SCHEMA, "outcome", "reachable", "cid"))
+        decided.append(outcome_rows.select("__i", "outcome", "reachable"))
         # One row per candidate at a step, and the steps in order: the last score written
         # is the latest step's.
         scored = outcome_rows.filter(pl.col("score").is_not_null())
@@ -343,13 +347,7 @@ def step_outcomes_by_candidate(
         *_state_schema()
     )
     outcomes = StepOutcomes(
-        results=pl.concat(decided)
-        if decided
-        else conform(pl.DataFrame(), RESULT_SCHEMA).with_columns(
-            pl.lit(None, pl.String).alias("outcome"),
-            pl.lit(None, pl.Boolean).alias("reachable"),
-            pl.lit(None, pl.Int64).alias("cid"),
-        ),
+        results=_in_row_order(results, decided),
         step_states=step_states,
         problems=pl.concat([conform(p, PROBLEM_SCHEMA) for p in problems])
         if problems
@@ -366,6 +364,24 @@ def step_outcomes_by_candidate(
         else pl.DataFrame(schema={"procedure_code": pl.String, "rows": pl.UInt32}),
     )
     return outcomes, candidates
+
+
+def _in_row_order(results: pl.DataFrame, decided: list[pl.DataFrame]) -> pl.DataFrame:
+    """The rows that were decided (a step the procedure has), in `results`' order, with
+    their outcome and reachability (`decided`: __i, outcome, reachable, per step)."""
+    if not decided:
+        return conform(pl.DataFrame(), RESULT_SCHEMA).with_columns(
+            pl.lit(None, pl.String).alias("outcome"),
+            pl.lit(None, pl.Boolean).alias("reachable"),
+            pl.lit(None, pl.Int64).alias("cid"),
+        )
+    found = pl.concat(decided).sort("__i")
+    # Usually every row was decided, in which case the places are 0..n-1 already.
+    kept = results if found.height == results.height else results[found.get_column("__i")]
+    return pl.concat(
+        [kept.select(*RESULT_SCHEMA), found.select("outcome", "reachable"), kept.select("cid")],
+        how="horizontal",
+    )
 
 
 # Outcomes of a candidate who actually sat a test (absent or not registered did not).
@@ -424,8 +440,10 @@ def _dense(values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _key_hash(keyed: pl.DataFrame) -> pl.Series:
-    """A 64-bit hash of each row's key (the same key, the same hash)."""
-    return keyed.select(pl.struct(KEY).hash().alias("hash")).get_column("hash")
+    """A 64-bit hash of each row's key (the same key, the same hash): each column hashed
+    with its own seed, the two combined (cheaper than hashing the rows as structs)."""
+    code, ref = (pl.col(k).hash(seed=seed) for seed, k in enumerate(KEY, start=1))
+    return keyed.select((code ^ ref).alias("hash")).get_column("hash")
 
 
 def _by_procedure(procs: pl.DataFrame, chosen: pl.DataFrame, cand_pid: np.ndarray) -> np.ndarray:

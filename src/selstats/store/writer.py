@@ -108,16 +108,18 @@ class StoreWriter:
 
     def _column_defaults(self, table: str) -> dict[str, str | None]:
         """Column name -> the default to use for an empty cell (None: keep it empty)."""
-        if table not in self._defaults:
+        if table not in self._defaults:  # every table's at once: one catalogue query
             rows = self.con.sql(
-                "select column_name, column_default, is_nullable from information_schema.columns "
-                "where table_name = $t order by ordinal_position",
-                params={"t": table},
+                "select table_name, column_name, column_default, is_nullable "
+                "from information_schema.columns "
+                "where table_catalog = current_database() and table_schema = 'main' "
+                "order by table_name, ordinal_position"
             ).fetchall()
-            self._defaults[table] = {
-                name: default if nullable == "NO" else None for name, default, nullable in rows
-            }
-        return self._defaults[table]
+            self._defaults = {}
+            for name, column, default, nullable in rows:
+                columns = self._defaults.setdefault(name, {})
+                columns[column] = default if nullable == "NO" else None
+        return self._defaults.get(table, {})
 
     @contextlib.contextmanager
     def _incoming(self, frame: pl.DataFrame) -> Iterator[None]:
@@ -193,7 +195,10 @@ class StoreWriter:
         raw = self.raw_results(params["codes"])
         if incoming is not None:
             new = raw_result_rows(incoming).cast(raw.schema)
-            raw = pl.concat([raw.join(new, on=list(KEYS["results"]), how="anti"), new])
+            if raw.is_empty():  # nothing stored for these procedures yet: nothing replaced
+                raw = new
+            else:
+                raw = pl.concat([raw.join(new, on=list(KEYS["results"]), how="anti"), new])
         return derive(steps, raw, procedures)
 
     def rederive(self, codes: Iterable[str], incoming: pl.DataFrame | None = None) -> Derivation:
