@@ -122,7 +122,7 @@ with tabs["trend"]:
             width="stretch",
         )
         st.caption(t("certification.trend_caption"))
-        st.caption(trend_in_words(trend, thresholds.qcheck_threshold_percent, MODE, lang))
+        st.caption(trend_in_words(trend, thresholds, MODE, lang))
 
 with tabs["consultants"]:
     st.markdown(f"**{t('certification.consultants_title')}**")

@@ -39,7 +39,7 @@ from selstats import query
 from selstats.domain.enums import QcheckMode
 from selstats.figures.present import value_text
 from selstats.i18n import translate
-from selstats.rules.certification import REVIEW_HORIZON_DAYS
+from selstats.rules.certification import DEFAULT_THRESHOLDS, REVIEW_HORIZON_DAYS
 from selstats.store.writer import write_store
 from selstats.tables import Scope, export_table, table_params
 from selstats.ui.certification_text import trend_in_words
@@ -430,10 +430,10 @@ TREND_NL = (
 def test_the_trend_chart_in_words(small_con: duckdb.DuckDBPyConnection) -> None:
     trend = run(small_con, "qchecks_trend", "all_checks", org="ORG-A")
     mode = translate("nl", "certification.mode.all_checks")
-    assert trend_in_words(trend, 80.0, mode, "nl") == TREND_NL
+    assert trend_in_words(trend, DEFAULT_THRESHOLDS, mode, "nl") == TREND_NL
     trend = run(small_con, "qchecks_trend", "per_consultant", org="ORG-A")
     mode = translate("fr", "certification.mode.per_consultant")
-    assert trend_in_words(trend, 80.0, mode, "fr") == (
+    assert trend_in_words(trend, DEFAULT_THRESHOLDS, mode, "fr") == (
         "En mots, la moyenne des Q-checks par année (moyenne par consultant) : 2025 40,00 % "
         "(1 Q-check de 1 consultant ; sous 80 %); 2026 77,50 % (4 Q-checks de 2 consultants "
         "; sous 80 %)."
@@ -448,10 +448,14 @@ def test_the_trend_chart_in_words(small_con: duckdb.DuckDBPyConnection) -> None:
             "consultants_in_year": ["<5"],
         }
     )
-    assert trend_in_words(on_the_line, 80.0, "all Q-checks", "en") == (
+    assert trend_in_words(on_the_line, DEFAULT_THRESHOLDS, "all Q-checks", "en") == (
         "In words, the Q-check average per year (all Q-checks): 2027 80.00% (12 Q-checks "
         "by <5 consultants; reaches 80%)."
     )
+    # 79.99999999999999 is 80 to the rules (a float sum of scores that average 80 gives it;
+    # meets_qcheck allows 1e-9), so the words say it reaches the line, as the standing does
+    rounding = on_the_line.with_columns(pl.lit(79.99999999999999).alias("qcheck_year_average"))
+    assert "reaches 80%" in trend_in_words(rounding, DEFAULT_THRESHOLDS, "all Q-checks", "en")
 
 
 def test_the_task_matrix_highlights_a_level() -> None:

@@ -27,6 +27,7 @@ from selstats.rules.certification import (
     QCHECK_BELOW,
     TOO_FEW_CERTIFIED,
     CertificationThresholds,
+    meets_qcheck,
 )
 from selstats.rules.certification_advice import mode_of
 from selstats.rules.certification_standing import STANDINGS, standing
@@ -226,12 +227,16 @@ def standing_summary(
     )
 
 
-def trend_in_words(trend: pl.DataFrame, threshold: float, mode: str, lang: str) -> str:
+def trend_in_words(
+    trend: pl.DataFrame, thresholds: CertificationThresholds, mode: str, lang: str
+) -> str:
     """The Q-check trend chart's text alternative: per year its average (as the chart's
     tooltip writes it), how many Q-checks of how many consultants, and whether it reaches
     the line ("2025 40,00 % (1 Q-check, 1 consultant; onder 80 %)"). `trend`: the rows of
     queries/qchecks_trend.sql; `mode`: the averaging mode in words. A count hidden by
-    small-cell suppression ("<5") is written as it is."""
+    small-cell suppression ("<5") is written as it is. Whether a year reaches the line is
+    the rule's own verdict (`meets_qcheck`)."""
+    threshold = thresholds.qcheck_threshold_percent
     places = 0 if float(threshold).is_integer() else 2
     line = translate(lang, "certification.percent", value=fmt_num(threshold, lang, places))
     years = []
@@ -243,7 +248,7 @@ def trend_in_words(trend: pl.DataFrame, threshold: float, mode: str, lang: str) 
             side = translate(
                 lang,
                 "certification.trend_words_above"
-                if average >= threshold
+                if meets_qcheck(average, thresholds)
                 else "certification.trend_words_below",
                 line=line,
             )
