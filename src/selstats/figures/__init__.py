@@ -4,6 +4,7 @@ See `selstats.figures.catalogue`."""
 
 from selstats.figures.catalogue import (
     LANGUAGES,
+    LIST_UNITS,
     Catalogue,
     CatalogueError,
     Figure,
@@ -16,6 +17,7 @@ from selstats.figures.catalogue import (
 
 __all__ = [
     "LANGUAGES",
+    "LIST_UNITS",
     "Catalogue",
     "CatalogueError",
     "Figure",

@@ -72,6 +72,11 @@ class Unit(StrEnum):
     FLAG = "flag"  # yes / no
 
 
+# Units whose value is a list of named codes (reasons, fragile roles): written out in words,
+# wrapped in a table rather than clipped.
+LIST_UNITS: Final = frozenset({Unit.CATEGORIES, Unit.CATEGORY_REFS})
+
+
 class Privacy(StrEnum):
     """The figure's small-cell rule (`selstats.access.suppression`)."""
 

@@ -20,7 +20,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from selstats.figures.catalogue import Catalogue, Figure, Unit, catalogue
+from selstats.figures.catalogue import LIST_UNITS, Catalogue, Figure, Unit, catalogue
 from selstats.i18n import translate
 from selstats.i18n.format import UNKNOWN, fmt_date, fmt_eur, fmt_int, fmt_num, fmt_pct
 
@@ -92,7 +92,7 @@ def translated(frame: pl.DataFrame, lang: str, figures: Catalogue | None = None)
             codes = series.drop_nulls().unique().to_list()
             names = {code: value_name(figure, code, lang) for code in codes}
             exprs.append(pl.col(column).replace_strict(names, default=None, return_dtype=pl.String))
-        elif figure.unit in (Unit.CATEGORIES, Unit.CATEGORY_REFS):
+        elif figure.unit in LIST_UNITS:
             words = refs_text if figure.unit is Unit.CATEGORY_REFS else _names
             texts = [
                 None if value is None else words(figure, value, lang) for value in series.to_list()

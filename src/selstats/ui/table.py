@@ -30,7 +30,7 @@ import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
 from selstats.access.suppression import min_cell
-from selstats.figures import Figure, Unit, catalogue
+from selstats.figures import LIST_UNITS, Figure, Unit, catalogue
 from selstats.figures.present import decimals, figure_text, translated, value_text
 from selstats.i18n import translate
 from selstats.i18n.format import DATE_PATTERNS, UNKNOWN
@@ -116,7 +116,7 @@ def column_config(frame: pl.DataFrame, lang: str, styled: bool = False) -> dict[
         name: column(figures[name], dtype, lang, styled) for name, dtype in frame.schema.items()
     }
     for name, dtype in frame.schema.items():
-        if figures[name].unit in (Unit.CATEGORIES, Unit.CATEGORY_REFS):
+        if figures[name].unit in LIST_UNITS:
             # reasons, kinds, fragile roles: a list, never clipped. A short one keeps the
             # grid's own width (it fits its text, leaving room for the columns after it); a
             # long one is wrapped in a column that fits beside a name at 1024 px
@@ -160,11 +160,7 @@ def row_height(frame: pl.DataFrame) -> int | None:
     height). From 2 lines up, at least `WRAPPING_ROW`."""
     figures = catalogue()
     longest = max(
-        (
-            _longest(frame, name)
-            for name in frame.columns
-            if figures[name].unit in (Unit.CATEGORIES, Unit.CATEGORY_REFS)
-        ),
+        (_longest(frame, name) for name in frame.columns if figures[name].unit in LIST_UNITS),
         default=0,
     )
     if longest <= _WRAP_AT:
