@@ -45,7 +45,7 @@ def test_keys_sharing_a_hash_are_not_duplicates(monkeypatch: pytest.MonkeyPatch)
     """Every key hashing alike (as colliding keys would): the key columns decide, so the
     same single duplicate is found, and distinct keys are not reported."""
     monkeypatch.setattr(
-        duplicates, "_key_hash", lambda frame, keys: pl.Series([7] * frame.height, dtype=pl.UInt64)
+        duplicates, "key_hash", lambda frame, keys: pl.Series([7] * frame.height, dtype=pl.UInt64)
     )
     assert _found(_frame(KEYS)) == [(5, "P1, 1", 2)]
     distinct = [k for i, k in enumerate(KEYS) if i != 3]
@@ -57,12 +57,12 @@ def test_all_distinct_hashes_mean_no_duplicate(monkeypatch: pytest.MonkeyPatch) 
     equal keys would hide the duplicate; this one is the real hash, so rows 2 and 5 share
     it and the duplicate is still found."""
     calls: list[int] = []
-    real = duplicates._key_hash
+    real = duplicates.key_hash
 
     def counting(frame: pl.DataFrame, keys: list[str]) -> pl.Series:
         calls.append(frame.height)
         return real(frame, keys)
 
-    monkeypatch.setattr(duplicates, "_key_hash", counting)
+    monkeypatch.setattr(duplicates, "key_hash", counting)
     assert _found(_frame(KEYS)) == [(5, "P1, 1", 2)]
     assert calls == [4]  # the four rows with a whole key

@@ -46,7 +46,7 @@ def test_keys_sharing_a_hash_stay_apart(monkeypatch: pytest.MonkeyPatch) -> None
     """Every key hashing to the same value (as two colliding keys would): the check against
     each number's key finds it, and the rows are numbered by their keys instead."""
     monkeypatch.setattr(
-        outcomes, "_key_hash", lambda keyed: pl.Series("hash", [7] * keyed.height, pl.UInt64)
+        outcomes, "key_hash", lambda keyed, keys: pl.Series("hash", [7] * keyed.height, pl.UInt64)
     )
     cid, cand_pid, row_pid = _number_candidates(_results(KEYS), PROCS)
     _check(cid.tolist(), cand_pid.tolist(), row_pid.tolist())
@@ -60,7 +60,7 @@ def test_a_collision_does_not_merge_two_candidates_outcomes(
     step-2 row would be reachable through K01's pass; it must be reported unreachable
     instead, whatever the hash says."""
     monkeypatch.setattr(
-        outcomes, "_key_hash", lambda keyed: pl.Series("hash", [7] * keyed.height, pl.UInt64)
+        outcomes, "key_hash", lambda keyed, keys: pl.Series("hash", [7] * keyed.height, pl.UInt64)
     )
     rows = [
         res(BELNET, "K01", 1, outcome="passed"),

@@ -8,20 +8,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from selstats.domain.keys import key_hash
 from selstats.ingest.columns import TableSpec
 from selstats.ingest.grid import ROW
 from selstats.ingest.problems import MAX_PROBLEMS_PER_KIND, Code, Problem, too_many
-
-
-def _key_hash(frame: pl.DataFrame, keys: list[str]) -> pl.Series:
-    """A 64-bit hash of each row's key (the same key, the same hash; two keys may share
-    one, which `duplicate_keys` then tells apart by the key columns). Each column hashed
-    with its own seed and the hashes combined: a third of the work of hashing the rows as
-    structs, and (the seeds differing) `a, b` and `b, a` do not cancel out."""
-    combined = pl.lit(0, dtype=pl.UInt64)
-    for seed, key in enumerate(keys, start=1):
-        combined = combined ^ pl.col(key).hash(seed=seed)
-    return frame.select(combined.alias("__hash")).get_column("__hash")
 
 
 def duplicate_keys(frame: pl.DataFrame, spec: TableSpec, file: str) -> list[Problem]:
@@ -32,7 +22,7 @@ def duplicate_keys(frame: pl.DataFrame, spec: TableSpec, file: str) -> list[Prob
     # Rows with the same key have the same hash. Counting distinct 64-bit hashes is much
     # cheaper than grouping the key columns themselves, and when every row's hash is its
     # own no key repeats; otherwise only the rows sharing a hash are compared by key.
-    hashed = _key_hash(complete, keys)
+    hashed = key_hash(complete, keys)
     if hashed.n_unique() == complete.height:
         return []
     complete = complete.filter(hashed.is_duplicated())

@@ -35,6 +35,7 @@ import numpy as np
 import polars as pl
 
 from selstats.domain.enums import Outcome, StepState
+from selstats.domain.keys import key_hash
 
 log = logging.getLogger(__name__)
 
@@ -401,7 +402,7 @@ def _number_candidates(
     the key columns themselves."""
     named = results.get_column("candidate_ref").is_not_null()
     keyed = results.filter(named).select(KEY)
-    number, some_row = _dense(_key_hash(keyed))
+    number, some_row = _dense(key_hash(keyed, KEY))
     if not all(
         bool((keyed.get_column(k) == keyed.get_column(k).gather(some_row[number])).all())
         for k in KEY
@@ -437,13 +438,6 @@ def _dense(values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     some_row = np.zeros(int(number.max()) + 1 if len(number) else 0, dtype=np.int64)
     some_row[number] = np.arange(len(number))  # of a number's rows, any one will do
     return number, some_row
-
-
-def _key_hash(keyed: pl.DataFrame) -> pl.Series:
-    """A 64-bit hash of each row's key (the same key, the same hash): each column hashed
-    with its own seed, the two combined (cheaper than hashing the rows as structs)."""
-    code, ref = (pl.col(k).hash(seed=seed) for seed, k in enumerate(KEY, start=1))
-    return keyed.select((code ^ ref).alias("hash")).get_column("hash")
 
 
 def _by_procedure(procs: pl.DataFrame, chosen: pl.DataFrame, cand_pid: np.ndarray) -> np.ndarray:
