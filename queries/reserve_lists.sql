@@ -28,13 +28,16 @@ dated as (
     inner join scope using (procedure_code)
 )
 
+-- the decisive figures first (valid on $as_of? until when? who can still be recruited?):
+-- on screen at 1024 px without scrolling sideways
 select
     dated.procedure_code,
-    scope.title,
-    scope.org_name,
     dated.validity,
     dated.valid_through,
     dated.days_left,
+    dated.available_valid as available,
+    scope.title,
+    scope.org_name,
     dated.size,
     dated.laureates_valid,
     dated.ranked,
@@ -45,7 +48,6 @@ select
     dated.valid_until as list_valid_until,
     dated.extended_until is not null as extended,
     dated.extended_until,
-    dated.available_valid as available,
     dated.available - dated.available_valid as available_not_valid,
     dated.hired,
     dated.declined,
